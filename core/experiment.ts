@@ -1,0 +1,391 @@
+/**
+ * Experiment format v1: the JSON a user edits, saves and shares. Parsing never throws on bad input;
+ * it returns messages that name the field path (`layers[1].units: must be a positive integer`),
+ * because these files are hand-edited by students and the message is the whole user interface.
+ */
+import { z } from 'zod';
+
+export const ACTIVATIONS = ['relu', 'linear', 'tanh', 'sigmoid'] as const;
+export const LOSSES = ['sse', 'mse', 'softmax-cross-entropy'] as const;
+export const WEIGHT_SCHEMES = ['standard-normal', 'xavier', 'he'] as const;
+export const BIAS_SCHEMES = ['standard-normal', 'zeros'] as const;
+export const GENERATED_KINDS = ['xor', 'circles', 'spiral', 'gaussians'] as const;
+export const PRECISIONS = ['float64', 'float32'] as const;
+
+export type Activation = (typeof ACTIVATIONS)[number];
+export type LossName = (typeof LOSSES)[number];
+export type WeightScheme = (typeof WEIGHT_SCHEMES)[number];
+export type BiasScheme = (typeof BIAS_SCHEMES)[number];
+export type GeneratedKind = (typeof GENERATED_KINDS)[number];
+
+/**
+ * Refuse before allocating: every number the run holds (data, parameters, gradients, activations
+ * and the loss record) counts. 100 M float64s is 800 MB, which a 2-core classroom laptop survives.
+ */
+export const LIMITS = {
+  totalNumbers: 100_000_000,
+  steps: 10_000_000,
+  units: 100_000,
+  samples: 1_000_000,
+  layers: 64,
+} as const;
+
+const fmtList = (xs: readonly string[]) => xs.map((x) => `"${x}"`).join(', ');
+
+const posInt = (max?: number) => {
+  let s = z
+    .number({ error: 'must be a positive integer' })
+    .int({ error: 'must be a positive integer' })
+    .positive({ error: 'must be a positive integer' });
+  if (max !== undefined) s = s.max(max, { error: `must be at most ${max}` });
+  return s;
+};
+const finite = z.number({ error: 'must be a finite number' }).finite({ error: 'must be a finite number' });
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `must be one of ${fmtList(values)}` });
+
+const RandomRegressionData = z.strictObject({
+  kind: z.literal('random-regression'),
+  samples: posInt(LIMITS.samples),
+  inputs: posInt(LIMITS.units),
+  outputs: posInt(LIMITS.units),
+});
+const QuadrantsData = z.strictObject({
+  kind: z.literal('quadrants'),
+  /** Absent: the seed's 12 points. Present: that many points drawn uniformly from [-10, 10]². */
+  samples: posInt(LIMITS.samples).optional(),
+});
+const InlineData = z.strictObject({
+  kind: z.literal('inline'),
+  x: z.array(z.array(finite, { error: 'must be an array of numbers' }), { error: 'must be an array of rows' }).min(1, {
+    error: 'must have at least one row',
+  }),
+  y: z.array(z.array(finite, { error: 'must be an array of numbers' }), { error: 'must be an array of rows' }).min(1, {
+    error: 'must have at least one row',
+  }),
+});
+const GeneratedData = z.strictObject({
+  kind: oneOf(GENERATED_KINDS),
+  samples: posInt(LIMITS.samples).default(200),
+  noise: z.number({ error: 'must be a number ≥ 0' }).min(0, { error: 'must be a number ≥ 0' }).max(10, { error: 'must be at most 10' }).default(0.1),
+  classes: z
+    .number({ error: 'must be an integer from 2 to 10' })
+    .int({ error: 'must be an integer from 2 to 10' })
+    .min(2, { error: 'must be an integer from 2 to 10' })
+    .max(10, { error: 'must be an integer from 2 to 10' })
+    .default(2),
+});
+
+const DATA_KINDS = ['random-regression', 'quadrants', 'inline', ...GENERATED_KINDS] as const;
+const dataBranch = (kind: unknown) => {
+  switch (kind) {
+    case 'random-regression':
+      return RandomRegressionData;
+    case 'quadrants':
+      return QuadrantsData;
+    case 'inline':
+      return InlineData;
+    default:
+      return GeneratedData;
+  }
+};
+
+const SchemeInit = z.strictObject({
+  weights: oneOf(WEIGHT_SCHEMES),
+  biases: oneOf(BIAS_SCHEMES).default('standard-normal'),
+});
+const ExplicitInit = z.strictObject({
+  weights: z.array(z.array(z.array(finite, { error: 'must be an array of numbers' }), { error: 'must be a matrix (array of rows)' }), {
+    error: 'must be an array of weight matrices, one per layer',
+  }),
+  biases: z.array(z.union([z.array(finite), z.null()], { error: 'must be an array of numbers or null' }), {
+    error: 'must be an array of bias vectors (or null), one per layer',
+  }),
+});
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * zod unions report "invalid input" without saying which alternative was meant; dispatching on the
+ * discriminating field first lets each alternative report its own, precise messages.
+ */
+function dispatch<S extends z.ZodType>(pick: (v: unknown) => S, precheck?: (v: unknown) => string | null) {
+  return z.unknown().transform((v, ctx): z.output<S> => {
+    const pre = precheck?.(v);
+    if (pre) {
+      ctx.addIssue({ code: 'custom', message: pre });
+      return z.NEVER;
+    }
+    const r = pick(v).safeParse(v);
+    if (!r.success) {
+      for (const iss of r.error.issues) ctx.addIssue({ code: 'custom', message: iss.message, path: iss.path as PropertyKey[] });
+      return z.NEVER;
+    }
+    return r.data;
+  });
+}
+
+const Data = dispatch(
+  (v) => dataBranch(isRecord(v) ? v.kind : undefined),
+  (v) => {
+    if (!isRecord(v)) return 'must be an object with a "kind"';
+    if (!(DATA_KINDS as readonly unknown[]).includes(v.kind)) return `kind must be one of ${fmtList(DATA_KINDS)}`;
+    return null;
+  },
+);
+const Init = dispatch(
+  (v) => (isRecord(v) && Array.isArray(v.weights) ? ExplicitInit : SchemeInit),
+  (v) => (isRecord(v) ? null : 'must be an object {"weights": …, "biases": …}'),
+);
+
+const LayerSpec = z.strictObject(
+  {
+    units: posInt(LIMITS.units),
+    activation: oneOf(ACTIVATIONS),
+  },
+  { error: 'must be an object {"units": n, "activation": name}' },
+);
+
+export const ExperimentSchema = z.strictObject(
+  {
+    version: z.literal(1, { error: 'must be 1 (this nnlab reads experiment format v1)' }),
+    name: z.string({ error: 'must be a string' }).max(200, { error: 'must be at most 200 characters' }).default('untitled'),
+    description: z.string({ error: 'must be a string' }).max(2000).optional(),
+    seed: z
+      .number({ error: 'must be an integer from 0 to 4294967295' })
+      .int({ error: 'must be an integer from 0 to 4294967295' })
+      .min(0, { error: 'must be an integer from 0 to 4294967295' })
+      .max(0xffffffff, { error: 'must be an integer from 0 to 4294967295' }),
+    data: Data,
+    layers: z
+      .array(LayerSpec, { error: 'must be an array of layers' })
+      .min(1, { error: 'must have at least one layer (the output layer)' })
+      .max(LIMITS.layers, { error: `must have at most ${LIMITS.layers} layers` }),
+    bias: z.boolean({ error: 'must be true or false' }),
+    init: Init,
+    loss: oneOf(LOSSES),
+    learningRate: z
+      .number({ error: 'must be a positive number' })
+      .positive({ error: 'must be a positive number' })
+      .finite({ error: 'must be a positive number' }),
+    steps: z
+      .number({ error: 'must be a non-negative integer' })
+      .int({ error: 'must be a non-negative integer' })
+      .min(0, { error: 'must be a non-negative integer' })
+      .max(LIMITS.steps, { error: `must be at most ${LIMITS.steps}` }),
+    batchSize: posInt().nullable().optional(),
+    testFraction: z
+      .number({ error: 'must be a number from 0 to 1 (exclusive)' })
+      .min(0, { error: 'must be a number from 0 to 1 (exclusive)' })
+      .lt(1, { error: 'must be a number from 0 to 1 (exclusive)' })
+      .optional(),
+    /** Hold-out loss is scored every this many steps (and after the last); default ~100 points per run. */
+    testEvery: posInt().optional(),
+    /** Extra points to show predictions for (the quadrant seed's [[111,-111],[1,9],[8,1],[1,8]]). */
+    testPoints: z.array(z.array(finite)).optional(),
+    /** Arithmetic precision; float64 is the exact-parity default (float32 is the speed mode). */
+    precision: oneOf(PRECISIONS).optional(),
+  },
+  { error: 'must be a JSON object' },
+);
+
+export type Experiment = z.output<typeof ExperimentSchema>;
+export type ExperimentInput = z.input<typeof ExperimentSchema>;
+export type LayerSpec = Experiment['layers'][number];
+export type DataSpec = Experiment['data'];
+export type InitSpec = Experiment['init'];
+
+export interface FieldIssue {
+  /** `layers[1].units`; empty for the whole document. */
+  path: string;
+  message: string;
+}
+
+export type ParseResult = { ok: true; experiment: Experiment } | { ok: false; issues: FieldIssue[]; message: string };
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out;
+}
+
+function zodMessage(iss: z.core.$ZodIssue): string {
+  if (iss.code === 'unrecognized_keys') return `unknown field${iss.keys.length > 1 ? 's' : ''} ${fmtList(iss.keys)}`;
+  if (iss.code === 'invalid_type' && iss.message.startsWith('Invalid input')) return 'is required';
+  return iss.message;
+}
+
+export function issuesMessage(issues: readonly FieldIssue[]): string {
+  return issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('\n');
+}
+
+/** Dimensions every consumer needs, derived once from a valid experiment. */
+export interface Shape {
+  samples: number;
+  inputs: number;
+  outputs: number;
+  /** Rows held out at the end of the data (floor(samples × testFraction)). */
+  testRows: number;
+  trainRows: number;
+  /** Rows per step: the batch size, or every training row. */
+  batchRows: number;
+  /** Number of classes when targets are one-hot class labels, else null. */
+  classes: number | null;
+  /** Units per layer, input first: [inputs, h1, …, outputs]. */
+  widths: number[];
+}
+
+export function dataDims(data: DataSpec): { samples: number; inputs: number; outputs: number; classes: number | null } {
+  switch (data.kind) {
+    case 'random-regression':
+      return { samples: data.samples, inputs: data.inputs, outputs: data.outputs, classes: null };
+    case 'quadrants':
+      return { samples: data.samples ?? 12, inputs: 2, outputs: 4, classes: 4 };
+    case 'inline':
+      return { samples: data.x.length, inputs: data.x[0]?.length ?? 0, outputs: data.y[0]?.length ?? 0, classes: inlineClasses(data.y) };
+    default:
+      return { samples: data.samples, inputs: 2, outputs: data.classes, classes: data.classes };
+  }
+}
+
+/** Inline targets count as class labels when every row is one-hot. */
+function inlineClasses(y: number[][]): number | null {
+  const width = y[0]?.length ?? 0;
+  if (width < 2) return null;
+  for (const row of y) {
+    let ones = 0;
+    for (const v of row) {
+      if (v === 1) ones++;
+      else if (v !== 0) return null;
+    }
+    if (ones !== 1) return null;
+  }
+  return width;
+}
+
+export function shapeOf(exp: Experiment): Shape {
+  const d = dataDims(exp.data);
+  const testRows = Math.floor(d.samples * (exp.testFraction ?? 0));
+  const trainRows = d.samples - testRows;
+  return {
+    samples: d.samples,
+    inputs: d.inputs,
+    outputs: d.outputs,
+    testRows,
+    trainRows,
+    batchRows: exp.batchSize ? Math.min(exp.batchSize, trainRows) : trainRows,
+    classes: d.classes,
+    widths: [d.inputs, ...exp.layers.map((l) => l.units)],
+  };
+}
+
+/** Checks that need more than one field: shapes, agreement between data and network, memory. */
+function crossCheck(exp: Experiment): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
+  const data = exp.data;
+  if (data.kind === 'inline') {
+    const w = data.x[0]!.length;
+    if (w === 0) add('data.x[0]', 'must have at least one number');
+    data.x.forEach((row, i) => row.length !== w && add(`data.x[${i}]`, `has ${row.length} numbers but row 0 has ${w} (rows must all be the same length)`));
+    const wy = data.y[0]!.length;
+    if (wy === 0) add('data.y[0]', 'must have at least one number');
+    data.y.forEach((row, i) => row.length !== wy && add(`data.y[${i}]`, `has ${row.length} numbers but row 0 has ${wy} (rows must all be the same length)`));
+    if (data.y.length !== data.x.length) add('data.y', `has ${data.y.length} rows but data.x has ${data.x.length} (one target row per input row)`);
+    if (issues.length) return issues;
+  }
+  const shape = shapeOf(exp);
+  const last = exp.layers.length - 1;
+  if (exp.layers[last]!.units !== shape.outputs) {
+    add(`layers[${last}].units`, `must be ${shape.outputs} to match the ${shape.outputs} target columns of the ${data.kind} data (the last layer is the output layer)`);
+  }
+  if (exp.loss === 'softmax-cross-entropy' && shape.outputs < 2) add('loss', 'softmax-cross-entropy needs at least 2 outputs');
+  if (shape.trainRows < 1) add('testFraction', `leaves no training rows out of ${shape.samples}`);
+  if (exp.batchSize != null && exp.batchSize > shape.trainRows) {
+    add('batchSize', `must be at most ${shape.trainRows}, the number of training rows`);
+  }
+  if (exp.testPoints) {
+    exp.testPoints.forEach((p, i) => p.length !== shape.inputs && add(`testPoints[${i}]`, `must have ${shape.inputs} numbers, one per input`));
+  }
+  const init = exp.init;
+  if (Array.isArray(init.weights)) {
+    const explicit = init as { weights: number[][][]; biases: (number[] | null)[] };
+    if (explicit.weights.length !== exp.layers.length) add('init.weights', `must have ${exp.layers.length} matrices, one per layer`);
+    if (explicit.biases.length !== exp.layers.length) add('init.biases', `must have ${exp.layers.length} entries, one per layer`);
+    explicit.weights.forEach((m, l) => {
+      const rows = shape.widths[l];
+      const cols = shape.widths[l + 1];
+      if (rows === undefined || cols === undefined) return;
+      if (m.length !== rows || m.some((r) => r.length !== cols)) add(`init.weights[${l}]`, `must be a ${rows}×${cols} matrix (fan-in × units)`);
+    });
+    explicit.biases.forEach((b, l) => {
+      const cols = shape.widths[l + 1];
+      if (cols === undefined) return;
+      if (exp.bias && (b === null || b.length !== cols)) add(`init.biases[${l}]`, `must be ${cols} numbers (bias is on)`);
+      if (!exp.bias && b !== null) add(`init.biases[${l}]`, 'must be null (bias is off)');
+    });
+  }
+  if (issues.length) return issues;
+
+  // Memory: data, parameters ×3 (value, gradient, scratch), activations ×3 per layer, loss record.
+  const dataNumbers = shape.samples * (shape.inputs + shape.outputs);
+  let paramNumbers = 0;
+  let actNumbers = 0;
+  for (let l = 1; l < shape.widths.length; l++) {
+    paramNumbers += 3 * (shape.widths[l - 1]! * shape.widths[l]! + shape.widths[l]!);
+    actNumbers += 3 * Math.max(shape.batchRows, shape.testRows) * shape.widths[l]!;
+  }
+  actNumbers += shape.batchRows * shape.inputs;
+  const parts: [string, number][] = [
+    ['data', dataNumbers],
+    ['layers', paramNumbers + actNumbers],
+    ['steps', exp.steps],
+  ];
+  const total = parts.reduce((s, [, n]) => s + n, 0);
+  if (total > LIMITS.totalNumbers) {
+    const [field] = parts.reduce((a, b) => (b[1] > a[1] ? b : a));
+    const mb = (n: number) => `${Math.round((n * 8) / 1e6).toLocaleString('en-US')} MB`;
+    add(field, `the run would need ${mb(total)} (${total.toLocaleString('en-US')} numbers), above nnlab's limit of ${mb(LIMITS.totalNumbers)}; make it smaller`);
+  }
+  return issues;
+}
+
+export function parseExperiment(raw: unknown): ParseResult {
+  const r = ExperimentSchema.safeParse(raw);
+  if (!r.success) {
+    const issues = r.error.issues.map((iss) => ({ path: formatPath(iss.path), message: zodMessage(iss) }));
+    return { ok: false, issues, message: issuesMessage(issues) };
+  }
+  const issues = crossCheck(r.data);
+  if (issues.length) return { ok: false, issues, message: issuesMessage(issues) };
+  return { ok: true, experiment: r.data };
+}
+
+/** Parses JSON text; a syntax error is reported as such rather than as a missing field. */
+export function parseExperimentJson(text: string): ParseResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    const message = `not valid JSON: ${(e as Error).message}`;
+    return { ok: false, issues: [{ path: '', message }], message };
+  }
+  return parseExperiment(raw);
+}
+
+export class ExperimentError extends Error {
+  constructor(readonly issues: FieldIssue[]) {
+    super(issuesMessage(issues));
+    this.name = 'ExperimentError';
+  }
+}
+
+/** For code paths that hold trusted input (presets, tests): parse or throw a readable error. */
+export function experiment(raw: ExperimentInput | unknown): Experiment {
+  const r = parseExperiment(raw);
+  if (!r.ok) throw new ExperimentError(r.issues);
+  return r.experiment;
+}

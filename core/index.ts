@@ -1,0 +1,8 @@
+// The public surface of the core. Everything outside core/ imports from here.
+export * from './experiment';
+export * from './types';
+export { NumpyRandom } from './rng';
+export { makeDataset, type Dataset } from './data';
+export { Trainer, type TrainerOptions } from './trainer';
+export { PRESETS, presetById, type Preset } from './presets';
+export { exportNumpy } from './export-numpy';

@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// `npm test`: every suite the project has, one summary line at the end.
+// Suites: typecheck (one tsconfig = one check), lint, vitest, Playwright (when configured), and each
+// script in scripts/checks/ (exit 0 = pass). The last line is `N passed, N failed`, which CI reads.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const results = [];
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+
+function run(cmd, args, env = {}) {
+  console.log(`\n$ ${[cmd, ...args].join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  return r.status === 0;
+}
+
+function check(name, ok) {
+  results.push(`${ok ? 'pass' : 'FAIL'}  ${name}`);
+  if (ok) passed++;
+  else failed++;
+}
+
+function readJson(path) {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+mkdirSync(join(root, 'test-results'), { recursive: true });
+const only = process.argv.slice(2);
+const want = (suite) => only.length === 0 || only.includes(suite);
+
+if (want('typecheck')) {
+  for (const project of ['core/tsconfig.json', 'tsconfig.json', 'main/tsconfig.json', 'renderer/tsconfig.json']) {
+    if (existsSync(join(root, project))) check(`typecheck ${project}`, run(bin('tsc'), ['-p', project, '--noEmit']));
+  }
+}
+
+if (want('lint')) check('eslint', run(bin('eslint'), ['.', '--max-warnings=0']));
+
+if (want('unit')) {
+  const out = join(root, 'test-results', 'vitest.json');
+  const ok = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+  const report = readJson(out);
+  if (report) {
+    passed += report.numPassedTests;
+    failed += report.numFailedTests;
+    skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+    results.push(`${report.numFailedTests ? 'FAIL' : 'pass'}  vitest: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+    // A suite that fails to load has no test counted; its exit code still tells.
+    if (!ok && report.numFailedTests === 0) check('vitest (suite errors)', false);
+  } else check('vitest (no report)', false);
+}
+
+if (want('e2e') && existsSync(join(root, 'playwright.config.ts'))) {
+  const out = join(root, 'test-results', 'playwright.json');
+  const ok = run(bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
+  const report = readJson(out);
+  if (report?.stats) {
+    const s = report.stats;
+    passed += s.expected + (s.flaky ?? 0);
+    failed += s.unexpected;
+    skipped += s.skipped ?? 0;
+    results.push(`${s.unexpected ? 'FAIL' : 'pass'}  playwright: ${s.expected} passed, ${s.unexpected} failed, ${s.flaky ?? 0} flaky`);
+    if (!ok && s.unexpected === 0) check('playwright (run errors)', false);
+  } else check('playwright (no report)', false);
+}
+
+if (want('checks')) {
+  const dir = join(root, 'scripts', 'checks');
+  if (existsSync(dir)) {
+    for (const f of readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort()) {
+      check(`check ${f}`, run(process.execPath, [join(dir, f)]));
+    }
+  }
+}
+
+console.log('\nSummary');
+for (const line of results) console.log(`  ${line}`);
+// Skipped tests are not allowed in this project: they count as failures.
+if (skipped) {
+  console.log(`  FAIL  ${skipped} skipped test(s)`);
+  failed += skipped;
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
