@@ -1,0 +1,123 @@
+/**
+ * The dense linear algebra a training step needs, as a swappable backend. This file is the
+ * TypeScript reference: readable, allocation-free, register-blocked over four rows so each loaded
+ * weight is used four times. Faster backends (WASM SIMD) must agree with it and are tested against it.
+ *
+ * Every matrix is row-major in a flat array starting at index 0; the row counts are passed
+ * explicitly so one buffer sized for the largest batch serves smaller ones without `subarray`
+ * (which would allocate on the hot path).
+ */
+
+export interface Backend {
+  readonly name: string;
+  /** Buffers the kernels will be called with (a WASM backend hands out views of its memory). */
+  alloc(length: number): Float64Array;
+  /** C[m×n] = A[m×k] · B[k×n], plus `bias[n]` added to every row afterwards when given. */
+  gemm(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, bias: Float64Array | null): void;
+  /** C[k×n] = A[m×k]ᵀ · B[m×n] (weight gradients: activationsᵀ · deltas). */
+  gemmTN(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array): void;
+  /** C[m×k] = A[m×n] · B[k×n]ᵀ (back-propagated deltas: deltas · weightsᵀ). */
+  gemmNT(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array): void;
+}
+
+function gemm(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, bias: Float64Array | null): void {
+  c.fill(0, 0, m * n);
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const c0 = i * n;
+    const c1 = c0 + n;
+    const c2 = c1 + n;
+    const c3 = c2 + n;
+    const a0 = i * k;
+    const a1 = a0 + k;
+    const a2 = a1 + k;
+    const a3 = a2 + k;
+    for (let p = 0; p < k; p++) {
+      const x0 = a[a0 + p]!;
+      const x1 = a[a1 + p]!;
+      const x2 = a[a2 + p]!;
+      const x3 = a[a3 + p]!;
+      const bp = p * n;
+      for (let j = 0; j < n; j++) {
+        const w = b[bp + j]!;
+        c[c0 + j]! += x0 * w;
+        c[c1 + j]! += x1 * w;
+        c[c2 + j]! += x2 * w;
+        c[c3 + j]! += x3 * w;
+      }
+    }
+  }
+  for (; i < m; i++) {
+    const ci = i * n;
+    const ai = i * k;
+    for (let p = 0; p < k; p++) {
+      const x = a[ai + p]!;
+      const bp = p * n;
+      for (let j = 0; j < n; j++) c[ci + j]! += x * b[bp + j]!;
+    }
+  }
+  if (bias) {
+    for (let r = 0; r < m; r++) {
+      const cr = r * n;
+      for (let j = 0; j < n; j++) c[cr + j]! += bias[j]!;
+    }
+  }
+}
+
+function gemmTN(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array): void {
+  c.fill(0, 0, k * n);
+  for (let i = 0; i < m; i++) {
+    const ai = i * k;
+    const bi = i * n;
+    let p = 0;
+    for (; p + 4 <= k; p += 4) {
+      const x0 = a[ai + p]!;
+      const x1 = a[ai + p + 1]!;
+      const x2 = a[ai + p + 2]!;
+      const x3 = a[ai + p + 3]!;
+      const c0 = p * n;
+      const c1 = c0 + n;
+      const c2 = c1 + n;
+      const c3 = c2 + n;
+      for (let j = 0; j < n; j++) {
+        const d = b[bi + j]!;
+        c[c0 + j]! += x0 * d;
+        c[c1 + j]! += x1 * d;
+        c[c2 + j]! += x2 * d;
+        c[c3 + j]! += x3 * d;
+      }
+    }
+    for (; p < k; p++) {
+      const x = a[ai + p]!;
+      const cp = p * n;
+      for (let j = 0; j < n; j++) c[cp + j]! += x * b[bi + j]!;
+    }
+  }
+}
+
+function gemmNT(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array): void {
+  for (let i = 0; i < m; i++) {
+    const ai = i * n;
+    const ci = i * k;
+    for (let p = 0; p < k; p++) {
+      const bp = p * n;
+      let s0 = 0;
+      let s1 = 0;
+      let j = 0;
+      for (; j + 2 <= n; j += 2) {
+        s0 += a[ai + j]! * b[bp + j]!;
+        s1 += a[ai + j + 1]! * b[bp + j + 1]!;
+      }
+      if (j < n) s0 += a[ai + j]! * b[bp + j]!;
+      c[ci + p] = s0 + s1;
+    }
+  }
+}
+
+export const referenceBackend: Backend = {
+  name: 'ts-reference',
+  alloc: (length) => new Float64Array(length),
+  gemm,
+  gemmTN,
+  gemmNT,
+};
