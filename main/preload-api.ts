@@ -1,0 +1,89 @@
+/**
+ * What the preload exposes as `window.nnlab`: types (and two string constants) only, so the renderer
+ * can import them without pulling in Electron. The schemas main validates these calls with live in
+ * ipc-schema.ts; a change here must be made there too.
+ */
+import type { ExperimentInput, FieldIssue } from '../core';
+import type { SavedRun } from './run-file';
+
+export type { SavedRun } from './run-file';
+
+/** `window.postMessage` type the preload uses to hand a trainer port to the page (event.ports[0]). */
+export const TRAINER_PORT_MESSAGE = 'nnlab:trainer-port';
+
+/** Name of the global the preload defines. */
+export const API_GLOBAL = 'nnlab';
+
+export type RunId = string;
+
+/**
+ * Lifecycle of a run, told by main. `started` is followed by a window message
+ * `{ type: TRAINER_PORT_MESSAGE, runId }` carrying the port in `event.ports[0]`.
+ * `failed`: the trainer process crashed or was killed; keep the data you have and mark the run failed.
+ * `closed`: the port is gone because the run was closed, reclaimed for a queued run after it ended, or the app quits.
+ */
+export type RunEvent =
+  | { runId: RunId; kind: 'queued'; position: number }
+  | { runId: RunId; kind: 'started' }
+  | { runId: RunId; kind: 'failed'; reason: string }
+  | { runId: RunId; kind: 'closed'; reason: 'closed' | 'reclaimed' | 'shutdown' };
+
+export type ExportFormat = 'csv' | 'json' | 'numpy';
+
+export type MenuCommand =
+  | { command: 'new' }
+  | { command: 'opened'; result: OpenResult }
+  | { command: 'save-as' }
+  | { command: 'export'; format: ExportFormat };
+
+export type OpenResult =
+  | { ok: true; path: string; experiment: ExperimentInput }
+  | { ok: false; canceled: true }
+  | { ok: false; canceled?: false; message: string; issues?: FieldIssue[] };
+
+export type SaveResult = { ok: true; path: string } | { ok: false; canceled: true } | { ok: false; canceled?: false; message: string };
+
+export interface LibraryEntry {
+  id: string;
+  name: string;
+  savedAt: string;
+}
+
+export interface Listing<T> {
+  entries: T[];
+  /** Files that were set aside (corrupt, foreign, from a newer nnlab), one line each for the UI. */
+  notices: string[];
+}
+
+export type LoadResult<T> = { ok: true; value: T } | { ok: false; message: string };
+
+export interface NnlabApi {
+  readonly platform: string;
+  /** Asks main for a trainer. Resolves at once; a `queued` or `started` run event follows. */
+  openRun(): Promise<{ runId: RunId }>;
+  /** Ends the run's trainer process and frees its slot. */
+  closeRun(runId: RunId): Promise<void>;
+  onRunEvent(listener: (event: RunEvent) => void): () => void;
+  onMenu(listener: (command: MenuCommand) => void): () => void;
+
+  /** File ▸ Open experiment… (also used by the menu). */
+  openExperiment(): Promise<OpenResult>;
+  openRecent(path: string): Promise<OpenResult>;
+  recentFiles(): Promise<string[]>;
+  saveExperimentAs(experiment: ExperimentInput): Promise<SaveResult>;
+  exportRun(format: ExportFormat, run: SavedRun): Promise<SaveResult>;
+
+  /** Experiments and finished runs kept under the user-data folder. */
+  listExperiments(): Promise<Listing<LibraryEntry>>;
+  loadExperiment(id: string): Promise<LoadResult<ExperimentInput>>;
+  saveExperiment(experiment: ExperimentInput): Promise<LoadResult<LibraryEntry>>;
+  listRuns(): Promise<Listing<LibraryEntry & { status: SavedRun['status'] }>>;
+  loadRun(id: string): Promise<LoadResult<SavedRun>>;
+  saveRun(run: SavedRun): Promise<LoadResult<LibraryEntry>>;
+}
+
+declare global {
+  interface Window {
+    nnlab?: NnlabApi;
+  }
+}

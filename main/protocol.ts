@@ -1,0 +1,210 @@
+/**
+ * The trainer protocol: every message between a UI and a trainer, both ways, as zod schemas.
+ *
+ * One protocol for every host: the Electron utility process (over a MessageChannelMain port pair)
+ * and the web build's Web Worker speak exactly these messages, so this module imports only zod and
+ * core types — no Electron, no Node, no DOM. Both ends validate what they receive; a message that
+ * fails validation is answered with an `error` naming the field, never thrown.
+ */
+import { z } from 'zod';
+import { formatPath, type FieldIssue, type MetricsSnapshot, type PredictionGrid } from '../core';
+
+/** Bumped when a message changes shape; a host and a UI built from different versions refuse each other. */
+export const PROTOCOL_VERSION = 1;
+
+/** At most this many progress messages a second, however fast training runs. */
+export const MAX_PROGRESS_PER_SECOND = 30;
+
+const int = (min: number, max: number) =>
+  z
+    .number({ error: `must be an integer from ${min} to ${max}` })
+    .int({ error: `must be an integer from ${min} to ${max}` })
+    .min(min, { error: `must be an integer from ${min} to ${max}` })
+    .max(max, { error: `must be an integer from ${min} to ${max}` });
+
+/** Echoed back in the `error` a message causes, so a UI can match the two. */
+const id = int(0, Number.MAX_SAFE_INTEGER).optional();
+
+// ---------------------------------------------------------------------------------------------
+// UI → trainer
+
+export const StartMessage = z.strictObject({
+  type: z.literal('start'),
+  id,
+  /** Raw experiment JSON; the trainer parses it itself so field errors come back as `issues`. */
+  experiment: z.unknown(),
+  /** A metrics snapshot every this many steps (rate-limited to a few a second). Default: ~100 per run. */
+  snapshotEvery: int(1, 10_000_000).optional(),
+  /** Cells per side of the 2-D prediction grid sent with snapshots. */
+  gridResolution: int(2, 256).optional(),
+  /** Start paused at step 0 (to single-step) instead of running. */
+  paused: z.boolean({ error: 'must be true or false' }).optional(),
+});
+
+export const PauseMessage = z.strictObject({ type: z.literal('pause'), id });
+export const ResumeMessage = z.strictObject({ type: z.literal('resume'), id });
+/** Runs `count` steps, then pauses (single-stepping from a paused run). */
+export const StepMessage = z.strictObject({ type: z.literal('step'), id, count: int(1, 1_000_000) });
+/** Back to step 0 with the same experiment and initial parameters; the run is left paused. */
+export const ResetMessage = z.strictObject({ type: z.literal('reset'), id });
+/** Ends the run for good: a final snapshot and status `stopped` follow. */
+export const StopMessage = z.strictObject({ type: z.literal('stop'), id });
+export const SetLearningRateMessage = z.strictObject({
+  type: z.literal('setLearningRate'),
+  id,
+  learningRate: z
+    .number({ error: 'must be a positive finite number' })
+    .positive({ error: 'must be a positive finite number' })
+    .finite({ error: 'must be a positive finite number' }),
+});
+export const RequestSnapshotMessage = z.strictObject({
+  type: z.literal('requestSnapshot'),
+  id,
+  /** Include the prediction grid (2-D inputs only). Default true. */
+  grid: z.boolean({ error: 'must be true or false' }).optional(),
+});
+
+export const TO_TRAINER_TYPES = ['start', 'pause', 'resume', 'step', 'reset', 'stop', 'setLearningRate', 'requestSnapshot'] as const;
+
+export const ToTrainerSchema = z.discriminatedUnion(
+  'type',
+  [StartMessage, PauseMessage, ResumeMessage, StepMessage, ResetMessage, StopMessage, SetLearningRateMessage, RequestSnapshotMessage],
+  { error: `must be a message object with "type" one of ${TO_TRAINER_TYPES.map((t) => `"${t}"`).join(', ')}` },
+);
+export type ToTrainer = z.output<typeof ToTrainerSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// trainer → UI
+
+/**
+ * Metric values may be NaN (loss before the first step) or ±Infinity (a diverging run); zod 4's
+ * `z.number()` refuses both, so these fields accept any number.
+ */
+const anyNumber = z.custom<number>((v) => typeof v === 'number', { error: 'must be a number' });
+const count = z.number().int().min(0);
+
+const HistogramSchema = z.object({ min: anyNumber, max: anyNumber, counts: z.array(count), mean: anyNumber, std: anyNumber });
+const LayerMetricsSchema = z.object({
+  weights: HistogramSchema,
+  biases: HistogramSchema.nullable(),
+  weightGradNorm: anyNumber,
+  biasGradNorm: anyNumber.nullable(),
+  weightNorm: anyNumber,
+  deadFraction: anyNumber.nullable(),
+  meanAbsActivation: anyNumber,
+});
+export const MetricsSnapshotSchema: z.ZodType<MetricsSnapshot> = z.object({
+  step: count,
+  loss: anyNumber,
+  layers: z.array(LayerMetricsSchema),
+  accuracy: anyNumber.nullable(),
+  testAccuracy: anyNumber.nullable(),
+  testLoss: anyNumber.nullable(),
+});
+export const PredictionGridSchema: z.ZodType<PredictionGrid> = z.object({
+  xMin: anyNumber,
+  xMax: anyNumber,
+  yMin: anyNumber,
+  yMax: anyNumber,
+  resolution: z.number().int().min(1),
+  outputs: z.number().int().min(1),
+  values: z.instanceof(Float32Array, { error: 'must be a Float32Array' }),
+  argmax: z.instanceof(Uint8Array, { error: 'must be a Uint8Array' }),
+});
+
+/**
+ * `idle`: no experiment yet. `paused`: started (or reset) and waiting. `running`: stepping in time
+ * slices. `completed`: reached the experiment's step count. `diverged`: the loss went non-finite.
+ * `stopped`: ended by `stop`. The last three are final until `reset`.
+ */
+export const TRAINER_PHASES = ['idle', 'paused', 'running', 'completed', 'diverged', 'stopped'] as const;
+export type TrainerPhase = (typeof TRAINER_PHASES)[number];
+export const FINAL_PHASES: readonly TrainerPhase[] = ['completed', 'diverged', 'stopped'];
+export const isFinalPhase = (p: TrainerPhase) => FINAL_PHASES.includes(p);
+
+/**
+ * Losses since the last progress message, in step order: `losses[i]` is the loss before the update
+ * of step `fromStep + i` (0-based). Consecutive messages are contiguous; a `reset` starts again at 0.
+ */
+export const ProgressMessage = z.strictObject({
+  type: z.literal('progress'),
+  fromStep: count,
+  losses: z.instanceof(Float64Array, { error: 'must be a Float64Array' }),
+  /** Hold-out losses recorded since the last message, as [step, loss] pairs. */
+  testLosses: z.array(z.tuple([count, anyNumber])),
+  /** Updates applied so far (= fromStep + losses.length). */
+  step: count,
+  learningRate: anyNumber,
+  /** Measured over the last time slices; 0 when paused. */
+  stepsPerSecond: anyNumber,
+});
+
+export const SnapshotMessage = z.strictObject({
+  type: z.literal('snapshot'),
+  step: count,
+  metrics: MetricsSnapshotSchema,
+  grid: PredictionGridSchema.nullable(),
+});
+
+export const StatusMessage = z.strictObject({
+  type: z.literal('status'),
+  phase: z.enum(TRAINER_PHASES),
+  step: count,
+  /** The experiment's step count (0 while idle). */
+  totalSteps: count,
+  learningRate: anyNumber,
+  /** Step whose loss went non-finite, for `diverged`. */
+  divergedAtStep: count.nullable(),
+  /** Human-readable line for the status bar ("loss became non-finite at step 812"). */
+  message: z.string().optional(),
+});
+
+export const ErrorMessage = z.strictObject({
+  type: z.literal('error'),
+  message: z.string(),
+  /** Field-level problems (experiment or message fields), each path like `layers[1].units`. */
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** The `type` of the message that caused it, when it had one. */
+  inReplyTo: z.string().optional(),
+  id: z.number().optional(),
+});
+
+export const FromTrainerSchema = z.discriminatedUnion('type', [ProgressMessage, SnapshotMessage, StatusMessage, ErrorMessage], {
+  error: 'must be a trainer message with "type" one of "progress", "snapshot", "status", "error"',
+});
+export type FromTrainer = z.output<typeof FromTrainerSchema>;
+export type ProgressMsg = z.output<typeof ProgressMessage>;
+export type SnapshotMsg = z.output<typeof SnapshotMessage>;
+export type StatusMsg = z.output<typeof StatusMessage>;
+export type ErrorMsg = z.output<typeof ErrorMessage>;
+
+// ---------------------------------------------------------------------------------------------
+// parsing helpers shared by every receiver
+
+export type Parsed<T> = { ok: true; message: T } | { ok: false; error: ErrorMsg };
+
+export function issuesOf(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((iss) => ({ path: formatPath(iss.path), message: iss.message }));
+}
+
+function describe(raw: unknown): { inReplyTo?: string; id?: number } {
+  if (typeof raw !== 'object' || raw === null) return {};
+  const r = raw as { type?: unknown; id?: unknown };
+  return {
+    ...(typeof r.type === 'string' ? { inReplyTo: r.type.slice(0, 40) } : {}),
+    ...(typeof r.id === 'number' ? { id: r.id } : {}),
+  };
+}
+
+function parseWith<T>(schema: z.ZodType<T>, what: string, raw: unknown): Parsed<T> {
+  const r = schema.safeParse(raw);
+  if (r.success) return { ok: true, message: r.data };
+  const issues = issuesOf(r.error);
+  const lines = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+  return { ok: false, error: { type: 'error', message: `invalid ${what}: ${lines.join('; ')}`, issues, ...describe(raw) } };
+}
+
+/** Validates a message a trainer received; on failure, the `error` to send back. */
+export const parseToTrainer = (raw: unknown): Parsed<ToTrainer> => parseWith(ToTrainerSchema, 'message to the trainer', raw);
+/** Validates a message a UI received from its trainer. */
+export const parseFromTrainer = (raw: unknown): Parsed<FromTrainer> => parseWith(FromTrainerSchema, 'message from the trainer', raw);

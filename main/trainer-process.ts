@@ -1,0 +1,24 @@
+/**
+ * Entry point of the Electron utility process that trains one run (forked by main, see trainer-host).
+ * Only the port plumbing is Electron-specific; the behaviour is trainer-runtime.ts.
+ */
+import type { MessagePortMain } from 'electron';
+import { runTrainerRuntime, type UiPort } from './trainer-runtime';
+
+function uiPort(p: MessagePortMain): UiPort {
+  return {
+    post: (m) => p.postMessage(m),
+    onMessage: (listener) => {
+      p.on('message', (e) => listener(e.data));
+      // MessagePortMain queues until started; start only once the listener is in place.
+      p.start();
+    },
+    close: () => p.close(),
+  };
+}
+
+const parent = process.parentPort;
+runTrainerRuntime({
+  post: (m) => parent.postMessage(m),
+  onMessage: (listener) => parent.on('message', (e) => listener(e.data, e.ports.map(uiPort))),
+});

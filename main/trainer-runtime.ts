@@ -1,0 +1,56 @@
+/**
+ * What a trainer process does, apart from how it talks: wait for main to attach the UI port, then
+ * serve the trainer protocol on it. The Electron utility process (trainer-process.ts, on
+ * `process.parentPort`) and the Node tests (on a worker thread's `parentPort`) run this same code.
+ */
+import { ControlToTrainerSchema, type ControlFromTrainer } from './control-protocol';
+import { issuesOf, type FromTrainer } from './protocol';
+import { TrainerService } from './trainer-service';
+
+/** The trainer's end of the UI channel. */
+export interface UiPort {
+  post(message: FromTrainer): void;
+  /** Registers the one listener and starts delivery. */
+  onMessage(listener: (data: unknown) => void): void;
+  close(): void;
+}
+
+/** The trainer's link to main. */
+export interface ControlPort {
+  post(message: ControlFromTrainer): void;
+  onMessage(listener: (data: unknown, ports: UiPort[]) => void): void;
+}
+
+export function runTrainerRuntime(control: ControlPort): void {
+  let port: UiPort | null = null;
+  let service: TrainerService | null = null;
+  control.onMessage((data, ports) => {
+    const parsed = ControlToTrainerSchema.safeParse(data);
+    if (!parsed.success) {
+      const detail = issuesOf(parsed.error).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+      control.post({ type: 'error', message: `invalid control message: ${detail.join('; ')}` });
+      return;
+    }
+    const msg = parsed.data;
+    if (msg.type === 'shutdown') {
+      service?.dispose();
+      port?.close();
+      service = null;
+      port = null;
+      return;
+    }
+    if (port || ports.length !== 1) {
+      control.post({ type: 'error', message: port ? 'attach: this trainer already serves a run' : `attach: expected 1 port, got ${ports.length}` });
+      return;
+    }
+    const ui = ports[0]!;
+    const runId = msg.runId;
+    const svc = new TrainerService({
+      post: (m) => ui.post(m),
+      onStatus: (s) => control.post({ type: 'status', runId, phase: s.phase, step: s.step }),
+    });
+    port = ui;
+    service = svc;
+    ui.onMessage((d) => svc.handle(d));
+  });
+}

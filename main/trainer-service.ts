@@ -1,0 +1,364 @@
+/**
+ * The trainer loop behind the protocol, independent of transport: the Electron utility process and
+ * the web build's Web Worker both wrap this class around their port. It owns one core `Trainer`,
+ * trains in time slices and yields between them, so `pause`, `step` and a live learning-rate change
+ * are handled within one slice (~12 ms) however long the run.
+ *
+ * Losses are written straight into a preallocated buffer by `Trainer.run` and sent in batches
+ * (at most MAX_PROGRESS_PER_SECOND messages a second); nothing is allocated per step.
+ *
+ * Imports only core and the protocol (zod): no Electron, Node or DOM.
+ */
+import { parseExperiment, Trainer, ExperimentError, type Experiment } from '../core';
+import {
+  MAX_PROGRESS_PER_SECOND,
+  parseToTrainer,
+  type ErrorMsg,
+  type FromTrainer,
+  type StatusMsg,
+  type ToTrainer,
+  type TrainerPhase,
+  isFinalPhase,
+} from './protocol';
+
+export interface TrainerServiceOptions {
+  /** Sends a message to the UI. */
+  post(message: FromTrainer): void;
+  /** Every status the UI is sent, also handed to the host (the Electron main process tracks runs by it). */
+  onStatus?(status: StatusMsg): void;
+  /** Milliseconds, monotonic. */
+  now?(): number;
+  /** Runs `fn` after pending messages have been handled. */
+  yieldThen?(fn: () => void): void;
+  /** Training time per slice before yielding. */
+  sliceMs?: number;
+  /** Minimum time between progress messages. */
+  progressIntervalMs?: number;
+  /** Minimum time between periodic snapshots (pause, end and `requestSnapshot` always get one). */
+  snapshotIntervalMs?: number;
+}
+
+const DEFAULT_GRID = 48;
+/** Steps per `Trainer.run` call start small and adapt so one call takes about a millisecond. */
+const MAX_CHUNK = 1 << 20;
+
+type Timer = (fn: () => void) => void;
+
+/** setImmediate where it exists (Node, utility process), else a MessageChannel tick (browsers clamp setTimeout to 4 ms). */
+function defaultYield(): Timer {
+  const g = globalThis as {
+    setImmediate?: (fn: () => void) => unknown;
+    MessageChannel?: new () => { port1: { onmessage: ((e: unknown) => void) | null }; port2: { postMessage(v: unknown): void } };
+  };
+  if (typeof g.setImmediate === 'function') return (fn) => void g.setImmediate!(fn);
+  if (typeof g.MessageChannel === 'function') {
+    const queue: (() => void)[] = [];
+    const ch = new g.MessageChannel();
+    ch.port1.onmessage = () => queue.shift()?.();
+    return (fn) => {
+      queue.push(fn);
+      ch.port2.postMessage(null);
+    };
+  }
+  return (fn) => void setTimeout(fn, 0);
+}
+
+export class TrainerService {
+  private readonly post: (m: FromTrainer) => void;
+  private readonly onStatus: ((s: StatusMsg) => void) | undefined;
+  private readonly now: () => number;
+  private readonly yieldThen: Timer;
+  private readonly sliceMs: number;
+  private readonly progressIntervalMs: number;
+  private readonly snapshotIntervalMs: number;
+
+  private trainer: Trainer | null = null;
+  private phase: TrainerPhase = 'idle';
+  /** Steps left of a `step(n)` request; null while free-running. */
+  private budget: number | null = null;
+  private scheduled = false;
+  private disposed = false;
+  private chunk = 1;
+
+  private losses = new Float64Array(4096);
+  private lossCount = 0;
+  private lossFromStep = 0;
+  private testSent = 0;
+  private lastFlush = 0;
+  private rateStep = 0;
+  private rateTime = 0;
+  private stepsPerSecond = 0;
+
+  private snapshotEvery = 1;
+  private nextSnapshotStep = 1;
+  private lastSnapshot = -Infinity;
+  private gridResolution = DEFAULT_GRID;
+
+  constructor(options: TrainerServiceOptions) {
+    this.post = options.post;
+    this.onStatus = options.onStatus;
+    this.now = options.now ?? (() => performance.now());
+    this.yieldThen = options.yieldThen ?? defaultYield();
+    this.sliceMs = options.sliceMs ?? 12;
+    this.progressIntervalMs = options.progressIntervalMs ?? Math.ceil(1000 / MAX_PROGRESS_PER_SECOND);
+    this.snapshotIntervalMs = options.snapshotIntervalMs ?? 100;
+  }
+
+  get currentPhase(): TrainerPhase {
+    return this.phase;
+  }
+
+  /** Handles one raw message from the UI. Never throws: every problem goes back as an `error`. */
+  handle(raw: unknown): void {
+    if (this.disposed) return;
+    const parsed = parseToTrainer(raw);
+    if (!parsed.ok) {
+      this.post(parsed.error);
+      return;
+    }
+    const msg = parsed.message;
+    try {
+      this.dispatch(msg);
+    } catch (e) {
+      this.fail(msg, e);
+    }
+  }
+
+  /** Stops scheduling; the host is going away. */
+  dispose(): void {
+    this.disposed = true;
+  }
+
+  private dispatch(msg: ToTrainer): void {
+    if (msg.type === 'start') return this.start(msg);
+    const t = this.trainer;
+    if (!t) return this.reject(msg, 'no experiment has been started yet; send "start" first');
+    const final = isFinalPhase(this.phase);
+    switch (msg.type) {
+      case 'pause':
+        if (final) return this.reject(msg, `the run has ${this.phase}; nothing to pause`);
+        if (this.phase === 'running') this.halt('paused');
+        else this.status();
+        return;
+      case 'resume':
+        if (final) return this.reject(msg, `the run has ${this.phase}; send "reset" to train again`);
+        this.budget = null;
+        if (this.phase !== 'running') this.go();
+        else this.status();
+        return;
+      case 'step':
+        if (final) return this.reject(msg, `the run has ${this.phase}; send "reset" to train again`);
+        this.budget = msg.count;
+        if (this.phase !== 'running') this.go();
+        return;
+      case 'reset':
+        t.reset();
+        this.budget = null;
+        this.clearProgress(0);
+        this.nextSnapshotStep = this.snapshotEvery;
+        this.phase = 'paused';
+        this.status();
+        this.snapshot(true);
+        return;
+      case 'stop':
+        if (final) return this.status();
+        this.halt('stopped');
+        return;
+      case 'setLearningRate':
+        t.learningRate = msg.learningRate;
+        this.status();
+        return;
+      case 'requestSnapshot':
+        this.flush();
+        this.snapshot(msg.grid ?? true);
+        return;
+    }
+  }
+
+  private start(msg: Extract<ToTrainer, { type: 'start' }>): void {
+    const parsed = parseExperiment(msg.experiment);
+    if (!parsed.ok) {
+      this.post({ type: 'error', message: `invalid experiment: ${parsed.message}`, issues: parsed.issues, inReplyTo: 'start', ...this.idOf(msg) });
+      return;
+    }
+    const exp: Experiment = parsed.experiment;
+    // The UI keeps its own loss series from the progress messages; no second copy here.
+    const trainer = new Trainer(exp, { recordLosses: false });
+    this.trainer = trainer;
+    this.budget = null;
+    this.chunk = 1;
+    this.clearProgress(0);
+    this.snapshotEvery = msg.snapshotEvery ?? Math.max(1, Math.ceil(exp.steps / 100));
+    this.nextSnapshotStep = this.snapshotEvery;
+    this.gridResolution = msg.gridResolution ?? DEFAULT_GRID;
+    this.lastSnapshot = -Infinity;
+    this.phase = 'paused';
+    if (msg.paused) this.status();
+    this.snapshot(true);
+    if (!msg.paused) this.go();
+  }
+
+  private go(): void {
+    this.phase = 'running';
+    this.rateStep = this.trainer!.step;
+    this.rateTime = this.now();
+    this.status();
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.disposed) return;
+    this.scheduled = true;
+    this.yieldThen(this.slice);
+  }
+
+  private readonly slice = (): void => {
+    this.scheduled = false;
+    const t = this.trainer;
+    if (this.disposed || !t || this.phase !== 'running') return;
+    try {
+      this.runSlice(t);
+    } catch (e) {
+      this.fail(null, e);
+    }
+  };
+
+  private runSlice(t: Trainer): void {
+    const deadline = this.now() + this.sliceMs;
+    for (;;) {
+      let n = Math.min(this.chunk, this.nextSnapshotStep - t.step);
+      if (this.budget !== null) n = Math.min(n, this.budget);
+      n = Math.max(1, n);
+      this.reserve(n);
+      const t0 = this.now();
+      const done = t.run(n, this.losses, this.lossCount);
+      const dt = this.now() - t0;
+      this.lossCount += done;
+      if (this.budget !== null) this.budget -= done;
+      if (done === n && dt < 0.5 && this.chunk < MAX_CHUNK) this.chunk *= 2;
+      else if (dt > 2 && this.chunk > 1) this.chunk >>= 1;
+
+      if (t.finished || this.budget === 0) break;
+      if (t.step >= this.nextSnapshotStep) this.periodicSnapshot(t.step);
+      if (this.now() >= deadline) break;
+    }
+
+    const now = this.now();
+    if (t.finished) {
+      this.halt(t.status === 'diverged' ? 'diverged' : 'completed');
+      return;
+    }
+    if (this.budget === 0) {
+      this.budget = null;
+      this.halt('paused');
+      return;
+    }
+    if (now - this.lastFlush >= this.progressIntervalMs) this.flush();
+    this.schedule();
+  }
+
+  /** At an exact multiple of snapshotEvery; skipped (not deferred) when the last one was too recent. */
+  private periodicSnapshot(step: number): void {
+    while (this.nextSnapshotStep <= step) this.nextSnapshotStep += this.snapshotEvery;
+    if (this.now() - this.lastSnapshot >= this.snapshotIntervalMs) this.snapshot(true);
+  }
+
+  /** Leaves `running` (or ends the run): every loss so far, then a snapshot, then the status. */
+  private halt(phase: TrainerPhase): void {
+    this.phase = phase;
+    this.flush();
+    this.stepsPerSecond = 0;
+    this.snapshot(true);
+    this.status();
+  }
+
+  private reserve(n: number): void {
+    if (this.lossCount + n <= this.losses.length) return;
+    // Rare: only when a progress interval holds more steps than the buffer (very fast runs).
+    let size = this.losses.length * 2;
+    while (size < this.lossCount + n) size *= 2;
+    const bigger = new Float64Array(size);
+    bigger.set(this.losses.subarray(0, this.lossCount));
+    this.losses = bigger;
+  }
+
+  private clearProgress(step: number): void {
+    this.lossCount = 0;
+    this.lossFromStep = step;
+    this.testSent = 0;
+    this.stepsPerSecond = 0;
+  }
+
+  private flush(): void {
+    const t = this.trainer;
+    if (!t) return;
+    const now = this.now();
+    this.lastFlush = now;
+    const tests = t.testLosses();
+    const newTests = tests.slice(this.testSent);
+    if (this.lossCount === 0 && newTests.length === 0) return;
+    if (this.phase === 'running' && now > this.rateTime) {
+      this.stepsPerSecond = ((t.step - this.rateStep) * 1000) / (now - this.rateTime);
+      this.rateStep = t.step;
+      this.rateTime = now;
+    }
+    this.post({
+      type: 'progress',
+      fromStep: this.lossFromStep,
+      losses: this.losses.slice(0, this.lossCount),
+      testLosses: newTests,
+      step: t.step,
+      learningRate: t.learningRate,
+      stepsPerSecond: this.stepsPerSecond,
+    });
+    this.testSent = tests.length;
+    this.lossFromStep += this.lossCount;
+    this.lossCount = 0;
+  }
+
+  private snapshot(withGrid: boolean): void {
+    const t = this.trainer;
+    if (!t) return;
+    this.lastSnapshot = this.now();
+    this.post({ type: 'snapshot', step: t.step, metrics: t.metrics(), grid: withGrid ? t.predictGrid(this.gridResolution) : null });
+  }
+
+  private status(): void {
+    const t = this.trainer;
+    const msg: StatusMsg = {
+      type: 'status',
+      phase: this.phase,
+      step: t?.step ?? 0,
+      totalSteps: t?.experiment.steps ?? 0,
+      learningRate: t?.learningRate ?? 0,
+      divergedAtStep: t?.divergedAtStep ?? null,
+    };
+    if (this.phase === 'diverged' && t) msg.message = `loss became non-finite at step ${t.divergedAtStep} (learning rate ${t.learningRate})`;
+    if (this.phase === 'completed' && t) msg.message = `completed ${t.step} steps`;
+    this.post(msg);
+    this.onStatus?.(msg);
+  }
+
+  private idOf(msg: { id?: number | undefined }): { id?: number } {
+    return msg.id === undefined ? {} : { id: msg.id };
+  }
+
+  private reject(msg: ToTrainer, message: string): void {
+    this.post({ type: 'error', message: `${msg.type}: ${message}`, inReplyTo: msg.type, ...this.idOf(msg) });
+  }
+
+  /** An exception inside the loop is a bug or an impossible experiment; report it and stop this run cleanly. */
+  private fail(msg: ToTrainer | null, e: unknown): void {
+    const err: ErrorMsg = { type: 'error', message: e instanceof Error ? e.message : String(e) };
+    if (e instanceof ExperimentError) err.issues = e.issues;
+    if (msg) {
+      err.inReplyTo = msg.type;
+      Object.assign(err, this.idOf(msg));
+    }
+    this.post(err);
+    if (this.trainer && this.phase === 'running') {
+      this.phase = 'stopped';
+      this.status();
+    }
+  }
+}
