@@ -302,6 +302,7 @@ function crossCheck(exp: Experiment): FieldIssue[] {
   if (exp.layers[last]!.units !== shape.outputs) {
     add(`layers[${last}].units`, `must be ${shape.outputs} to match the ${shape.outputs} target columns of the ${data.kind} data (the last layer is the output layer)`);
   }
+  if (data.kind === 'xor' && data.classes !== 2) add('data.classes', 'must be 2 for xor (its two classes are the signs of x·y)');
   if (exp.loss === 'softmax-cross-entropy' && shape.outputs < 2) add('loss', 'softmax-cross-entropy needs at least 2 outputs');
   if (shape.trainRows < 1) add('testFraction', `leaves no training rows out of ${shape.samples}`);
   if (exp.batchSize != null && exp.batchSize > shape.trainRows) {

@@ -8,6 +8,8 @@
  * drawing bounded integers by rejection with a bit mask.
  */
 
+import { exactLog } from './exact-log';
+
 const N = 624;
 const M = 397;
 const MATRIX_A = 0x9908b0df;
@@ -92,7 +94,7 @@ export class NumpyRandom {
       x2 = 2.0 * this.nextDouble() - 1.0;
       r2 = x1 * x1 + x2 * x2;
     } while (r2 >= 1.0 || r2 === 0.0);
-    const f = Math.sqrt((-2.0 * Math.log(r2)) / r2);
+    const f = Math.sqrt((-2.0 * exactLog(r2)) / r2);
     this.cachedGauss = f * x1;
     this.hasGauss = true;
     return f * x2;

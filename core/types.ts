@@ -11,7 +11,8 @@ export interface LayerParams {
 /** The `--out` result file, format v1. */
 export interface RunResult {
   version: 1;
-  status: 'completed' | 'diverged';
+  /** `stopped`: the run was ended before its step count (the UI's Stop; never from the CLI). */
+  status: 'completed' | 'diverged' | 'stopped';
   /** Updates applied. */
   steps: number;
   /** Loss before each update, one per step (a diverged run stops before the non-finite one). */

@@ -1,0 +1,166 @@
+/**
+ * An experiment as a standalone numpy script, in the seeds' own style: global `np.random.seed`,
+ * the same draws in the same order, `.dot` products, SGD by hand. Running it prints
+ * `<step> <loss>` per step at full precision, which is how its agreement with nnlab is tested.
+ */
+import { shapeOf, type Experiment } from './experiment';
+import { numpyDataCode, pyNum } from './data';
+
+const py = (v: unknown): string => {
+  if (v === null || v === undefined) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'number') return pyNum(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(py).join(', ')}]`;
+  throw new Error(`cannot write ${typeof v} as Python`);
+};
+
+export function exportNumpy(exp: Experiment): string {
+  const shape = shapeOf(exp);
+  const init = exp.init;
+  const explicit = Array.isArray(init.weights);
+  const layerList = exp.layers.map((l) => `(${l.units}, ${JSON.stringify(l.activation)})`).join(', ');
+  const scheme = explicit ? null : (init as { weights: string; biases: string });
+
+  const initCode = explicit
+    ? [
+        '# Explicit initial parameters from the experiment file.',
+        `W = [np.array(m, dtype=float) for m in ${py((init as { weights: number[][][] }).weights)}]`,
+        `b = [None if v is None else np.array(v, dtype=float) for v in ${py((init as { biases: (number[] | null)[] }).biases)}]`,
+      ].join('\n')
+    : [
+        `# ${scheme!.weights} weights${exp.bias ? `, ${scheme!.biases} biases` : ', no biases'}; drawn layer by layer, W then b.`,
+        'W, b = [], []',
+        'fan_in = x.shape[1]',
+        'for units, _ in layers:',
+        scheme!.weights === 'xavier'
+          ? '    W.append(np.random.randn(fan_in, units) * np.sqrt(2 / (fan_in + units)))'
+          : scheme!.weights === 'he'
+            ? '    W.append(np.random.randn(fan_in, units) * np.sqrt(2 / fan_in))'
+            : '    W.append(np.random.randn(fan_in, units))',
+        !exp.bias ? '    b.append(None)' : scheme!.biases === 'standard-normal' ? '    b.append(np.random.randn(units))' : '    b.append(np.zeros(units))',
+        '    fan_in = units',
+      ].join('\n');
+
+  const lossCode = {
+    sse: ['    d = y_pred - y', '    return np.square(d).sum(), 2.0 * d'],
+    mse: ['    d = y_pred - y', '    return np.square(d).sum() / d.size, 2.0 * d / d.size'],
+    'softmax-cross-entropy': [
+      '    z = y_pred - y_pred.max(axis=1, keepdims=True)',
+      '    e = np.exp(z)',
+      '    s = e.sum(axis=1, keepdims=True)',
+      '    rows = y_pred.shape[0]',
+      '    return -(y * (z - np.log(s))).sum() / rows, (e / s - y) / rows',
+    ],
+  }[exp.loss];
+
+  const lines = [
+    '#!/usr/bin/env python3',
+    `"""nnlab experiment ${JSON.stringify(exp.name)}, exported as a standalone numpy script.`,
+    ...(exp.description ? ['', exp.description] : []),
+    '',
+    'Prints "<step> <loss>" for every step (the loss before that step\'s update), as nnlab records it.',
+    '"""',
+    'import numpy as np',
+    '',
+    "np.seterr(all='ignore')  # a diverging run overflows on purpose; it is reported below",
+    `np.random.seed(${exp.seed})`,
+    '',
+    '# Data, drawn first.',
+    numpyDataCode(exp.data),
+    '',
+    `layers = [${layerList}]  # (units, activation); the last is the output layer`,
+    `learning_rate = ${pyNum(exp.learningRate)}`,
+    `steps = ${exp.steps}`,
+    `batch_size = ${exp.batchSize ?? 'None'}`,
+    `n_train = ${shape.trainRows}  # the last ${shape.testRows} rows are held out, never trained on`,
+    '',
+    initCode,
+    '',
+    'x_train, y_train = x[:n_train], y[:n_train]',
+    'x_test, y_test = x[n_train:], y[n_train:]',
+    '',
+    '',
+    'def activate(kind, h):',
+    "    if kind == 'relu':",
+    '        return np.maximum(h, 0)',
+    "    if kind == 'tanh':",
+    '        return np.tanh(h)',
+    "    if kind == 'sigmoid':",
+    '        return 1 / (1 + np.exp(-h))',
+    '    return h',
+    '',
+    '',
+    'def derive(kind, h, a, grad):',
+    '    """Gradient through the activation; relu passes it at h == 0, as the seeds\' grad[h < 0] = 0 does."""',
+    "    if kind == 'relu':",
+    '        grad = grad.copy()',
+    '        grad[h < 0] = 0',
+    '        return grad',
+    "    if kind == 'tanh':",
+    '        return grad * (1 - a * a)',
+    "    if kind == 'sigmoid':",
+    '        return grad * (a * (1 - a))',
+    '    return grad',
+    '',
+    '',
+    'def forward(a):',
+    '    hs, acts = [], [a]',
+    '    for l, (_, kind) in enumerate(layers):',
+    '        h = a.dot(W[l])',
+    '        if b[l] is not None:',
+    '            h = h + b[l]',
+    '        a = activate(kind, h)',
+    '        hs.append(h)',
+    '        acts.append(a)',
+    '    return hs, acts',
+    '',
+    '',
+    `def loss_and_grad(y_pred, y):  # ${exp.loss}`,
+    ...lossCode,
+    '',
+    '',
+    'perm, cursor = None, 0',
+    'for t in range(steps):',
+    '    if batch_size is None:',
+    '        xb, yb = x_train, y_train',
+    '    else:',
+    '        if cursor == 0:',
+    '            perm = np.random.permutation(n_train)',
+    '        idx = perm[cursor:cursor + batch_size]',
+    '        cursor = 0 if cursor + len(idx) >= n_train else cursor + len(idx)',
+    '        xb, yb = x_train[idx], y_train[idx]',
+    '',
+    '    hs, acts = forward(xb)',
+    '    loss, grad = loss_and_grad(acts[-1], yb)',
+    '    if not np.isfinite(loss):',
+    "        print(f'# diverged at step {t}: the loss is {loss}')",
+    '        break',
+    '    print(t, repr(float(loss)))',
+    '',
+    '    # Every gradient first, then every update (plain SGD).',
+    '    grads = [None] * len(layers)',
+    '    for l in reversed(range(len(layers))):',
+    '        grad = derive(layers[l][1], hs[l], acts[l + 1], grad)',
+    '        grads[l] = (acts[l].T.dot(grad), grad.sum(0))',
+    '        if l > 0:',
+    '            grad = grad.dot(W[l].T)',
+    '    for l, (gW, gb) in enumerate(grads):',
+    '        W[l] -= learning_rate * gW',
+    '        if b[l] is not None:',
+    '            b[l] -= learning_rate * gb',
+    '',
+    'if len(x_test):',
+    '    test_loss, _ = loss_and_grad(forward(x_test)[1][-1], y_test)',
+    "    print(f'# hold-out loss after training: {test_loss!r}')",
+  ];
+  if (exp.testPoints?.length) {
+    lines.push(
+      '',
+      `test = np.array(${py(exp.testPoints)}, dtype=float)`,
+      "print('# predictions for the test points:')",
+      "print('\\n'.join('# ' + line for line in str(forward(test)[1][-1]).splitlines()))",
+    );
+  }
+  return lines.join('\n') + '\n';
+}

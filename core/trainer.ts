@@ -1,0 +1,575 @@
+/**
+ * A dense network trained by plain SGD, step for step what the seed tutorials compute in numpy:
+ * forward `h = a·W + b`, the loss before the update, every gradient before any parameter moves.
+ *
+ * All buffers are allocated in the constructor; `run` allocates nothing, so a million-step run is
+ * as cheap on memory as a ten-step one. Matrix products go through a `Backend` so a faster kernel
+ * set can replace the reference one without touching the algorithm.
+ */
+import { ExperimentError, shapeOf, type Activation, type Experiment, type Shape } from './experiment';
+import { makeDataset, type Dataset } from './data';
+import { referenceBackend, type Backend } from './kernels';
+import { NumpyRandom } from './rng';
+import type { Histogram, LayerMetrics, LayerParams, MetricsSnapshot, PredictionGrid, RunResult, RunStatus } from './types';
+
+export interface TrainerOptions {
+  /** Keep every step's loss for `result()` (the CLI does; the UI keeps its own decimated series). */
+  recordLosses?: boolean;
+  backend?: Backend;
+}
+
+interface Layer {
+  fanIn: number;
+  units: number;
+  activation: Activation;
+  W: Float64Array;
+  b: Float64Array | null;
+  /** Pre-activation and activation of the last batch (the same buffer for linear layers). */
+  Z: Float64Array;
+  A: Float64Array;
+  /** ∂loss/∂Z of the last batch; the back-propagated ∂loss/∂A lands here first and is masked in place. */
+  dZ: Float64Array;
+  dW: Float64Array;
+  db: Float64Array | null;
+  /** Scratch for evaluation passes (hold-out loss, accuracy, prediction grids), in chunks of EVAL_ROWS. */
+  evalZ: Float64Array;
+  evalA: Float64Array;
+}
+
+/** Rows per evaluation chunk: big enough to amortise the kernel calls, small enough to stay in cache. */
+const EVAL_ROWS = 256;
+
+export class Trainer {
+  readonly shape: Shape;
+  readonly data: Dataset;
+  step = 0;
+  status: RunStatus = 'ready';
+  divergedAtStep: number | null = null;
+  /** Loss before the last update (NaN before the first step). */
+  lastLoss = NaN;
+  learningRate: number;
+
+  private readonly backend: Backend;
+  private readonly layers: Layer[];
+  private readonly rng: NumpyRandom;
+  private readonly batchX: Float64Array | null;
+  private readonly batchY: Float64Array | null;
+  private readonly perm: Int32Array | null;
+  private cursor = 0;
+  private lastRows = 0;
+  private readonly evalX: Float64Array;
+  private readonly evalY: Float64Array;
+  private readonly losses: Float64Array | null;
+  private readonly testRecord: Float64Array;
+  private testCount = 0;
+  readonly testEvery: number;
+
+  constructor(
+    readonly experiment: Experiment,
+    options: TrainerOptions = {},
+  ) {
+    if (experiment.precision === 'float32') {
+      throw new ExperimentError([{ path: 'precision', message: '"float32" needs the WASM kernels, which this build does not have; use "float64"' }]);
+    }
+    this.backend = options.backend ?? referenceBackend;
+    this.shape = shapeOf(experiment);
+    this.learningRate = experiment.learningRate;
+    this.rng = new NumpyRandom(experiment.seed);
+    this.data = makeDataset(experiment.data, this.rng);
+    const { widths, batchRows, inputs, outputs } = this.shape;
+    const alloc = (n: number) => this.backend.alloc(n);
+
+    this.layers = experiment.layers.map((spec, l) => {
+      const fanIn = widths[l]!;
+      const units = spec.units;
+      const Z = alloc(batchRows * units);
+      const evalZ = alloc(EVAL_ROWS * units);
+      return {
+        fanIn,
+        units,
+        activation: spec.activation,
+        W: alloc(fanIn * units),
+        b: experiment.bias ? alloc(units) : null,
+        Z,
+        A: spec.activation === 'linear' ? Z : alloc(batchRows * units),
+        dZ: alloc(batchRows * units),
+        dW: alloc(fanIn * units),
+        db: experiment.bias ? alloc(units) : null,
+        evalZ,
+        evalA: spec.activation === 'linear' ? evalZ : alloc(EVAL_ROWS * units),
+      };
+    });
+    this.initParams();
+
+    const minibatch = batchRows < this.shape.trainRows;
+    this.batchX = minibatch ? alloc(batchRows * inputs) : null;
+    this.batchY = minibatch ? alloc(batchRows * outputs) : null;
+    this.perm = minibatch ? new Int32Array(this.shape.trainRows) : null;
+    this.evalX = alloc(EVAL_ROWS * inputs);
+    this.evalY = alloc(EVAL_ROWS * outputs);
+
+    this.losses = options.recordLosses === false ? null : new Float64Array(experiment.steps);
+    this.testEvery = experiment.testEvery ?? Math.max(1, Math.ceil(experiment.steps / 100));
+    this.testRecord = new Float64Array(2 * (Math.floor(experiment.steps / this.testEvery) + 2));
+  }
+
+  /** Draws the initial parameters from the stream, right after the data (the seeds' order). */
+  private initParams(): void {
+    const init = this.experiment.init;
+    if (Array.isArray(init.weights)) {
+      const explicit = init as { weights: number[][][]; biases: (number[] | null)[] };
+      this.layers.forEach((layer, l) => {
+        explicit.weights[l]!.forEach((row, r) => layer.W.set(row, r * layer.units));
+        const b = explicit.biases[l];
+        if (layer.b && b) layer.b.set(b);
+      });
+      return;
+    }
+    const scheme = init as { weights: 'standard-normal' | 'xavier' | 'he'; biases: 'standard-normal' | 'zeros' };
+    for (const layer of this.layers) {
+      const scale =
+        scheme.weights === 'xavier'
+          ? Math.sqrt(2 / (layer.fanIn + layer.units))
+          : scheme.weights === 'he'
+            ? Math.sqrt(2 / layer.fanIn)
+            : 1;
+      this.rng.randnInto(layer.W, scale);
+      if (layer.b) {
+        if (scheme.biases === 'standard-normal') this.rng.randnInto(layer.b);
+        else layer.b.fill(0);
+      }
+    }
+  }
+
+  /** Back to step 0 with the same data and initial parameters (the stream is replayed from the seed). */
+  reset(): void {
+    this.rng.seed(this.experiment.seed);
+    const fresh = makeDataset(this.experiment.data, this.rng);
+    this.data.x.set(fresh.x);
+    this.data.y.set(fresh.y);
+    this.initParams();
+    for (const layer of this.layers) {
+      layer.dW.fill(0);
+      layer.db?.fill(0);
+      layer.A.fill(0);
+      layer.Z.fill(0);
+    }
+    this.step = 0;
+    this.cursor = 0;
+    this.lastRows = 0;
+    this.testCount = 0;
+    this.status = 'ready';
+    this.divergedAtStep = null;
+    this.lastLoss = NaN;
+    this.learningRate = this.experiment.learningRate;
+  }
+
+  get finished(): boolean {
+    return this.status === 'completed' || this.status === 'diverged';
+  }
+
+  /**
+   * Runs up to `n` steps, stopping early at the experiment's step count or on divergence.
+   * Each step's loss (before its update) is written to `out[offset + i]` when `out` is given.
+   * Returns the number of losses produced (a diverging step produces none).
+   */
+  run(n: number, out?: Float64Array, offset = 0): number {
+    let done = 0;
+    const steps = this.experiment.steps;
+    while (done < n && !this.finished) {
+      if (this.step >= steps) {
+        this.complete();
+        break;
+      }
+      this.status = 'running';
+      const t = this.step;
+      const rows = this.loadBatch();
+      const input = this.batchX ?? this.data.x;
+      const target = this.batchY ?? this.data.y;
+      const output = this.forward(input, rows);
+      const last = this.layers[this.layers.length - 1]!;
+      const loss = this.lossAndGradient(output, target, rows, last.dZ);
+      if (!Number.isFinite(loss)) {
+        this.status = 'diverged';
+        this.divergedAtStep = t;
+        this.lastLoss = loss;
+        break;
+      }
+      if (this.shape.testRows > 0 && t % this.testEvery === 0) this.recordTestLoss(t);
+      this.backward(input, rows);
+      this.update(this.learningRate);
+      this.lastLoss = loss;
+      this.lastRows = rows;
+      if (this.losses) this.losses[t] = loss;
+      if (out) out[offset + done] = loss;
+      done++;
+      this.step = t + 1;
+      if (this.step >= steps) this.complete();
+    }
+    return done;
+  }
+
+  private complete(): void {
+    if (this.shape.testRows > 0) this.recordTestLoss(this.step);
+    this.status = 'completed';
+  }
+
+  /** Rows of this step's batch; with a batch size, copies them into the batch buffers in permutation order. */
+  private loadBatch(): number {
+    const { trainRows, batchRows, inputs, outputs } = this.shape;
+    if (!this.perm) return trainRows;
+    if (this.cursor === 0) this.rng.permutationInto(this.perm);
+    const rows = Math.min(batchRows, trainRows - this.cursor);
+    const x = this.data.x;
+    const y = this.data.y;
+    const bx = this.batchX!;
+    const by = this.batchY!;
+    for (let r = 0; r < rows; r++) {
+      const src = this.perm[this.cursor + r]!;
+      for (let j = 0; j < inputs; j++) bx[r * inputs + j] = x[src * inputs + j]!;
+      for (let j = 0; j < outputs; j++) by[r * outputs + j] = y[src * outputs + j]!;
+    }
+    this.cursor += rows;
+    if (this.cursor >= trainRows) this.cursor = 0;
+    return rows;
+  }
+
+  private forward(input: Float64Array, rows: number, evaluation = false): Float64Array {
+    let a = input;
+    for (const layer of this.layers) {
+      const Z = evaluation ? layer.evalZ : layer.Z;
+      const A = evaluation ? layer.evalA : layer.A;
+      this.backend.gemm(rows, layer.units, layer.fanIn, a, layer.W, Z, layer.b);
+      activate(layer.activation, Z, A, rows * layer.units);
+      a = A;
+    }
+    return a;
+  }
+
+  /**
+   * The loss of `rows` outputs against targets starting at row `targetRow`, and, when `grad` is
+   * given, ∂loss/∂output into it. Returns the normalised loss (sum, mean, or mean over rows).
+   */
+  private lossAndGradient(output: Float64Array, target: Float64Array, rows: number, grad: Float64Array | null, targetRow = 0): number {
+    const n = this.shape.outputs;
+    const count = rows * n;
+    const t0 = targetRow * n;
+    switch (this.experiment.loss) {
+      case 'sse':
+      case 'mse': {
+        const mean = this.experiment.loss === 'mse';
+        let sum = 0;
+        for (let i = 0; i < count; i++) {
+          const d = output[i]! - target[t0 + i]!;
+          sum += d * d;
+          if (grad) grad[i] = mean ? (2 * d) / count : 2 * d;
+        }
+        return mean ? sum / count : sum;
+      }
+      case 'softmax-cross-entropy': {
+        let sum = 0;
+        for (let r = 0; r < rows; r++) {
+          const o = r * n;
+          let max = -Infinity;
+          for (let j = 0; j < n; j++) max = Math.max(max, output[o + j]!);
+          let s = 0;
+          for (let j = 0; j < n; j++) s += Math.exp(output[o + j]! - max);
+          const logS = Math.log(s);
+          for (let j = 0; j < n; j++) {
+            const z = output[o + j]! - max;
+            const y = target[t0 + o + j]!;
+            sum -= y * (z - logS);
+            if (grad) grad[o + j] = (Math.exp(z) / s - y) / rows;
+          }
+        }
+        return sum / rows;
+      }
+    }
+  }
+
+  private backward(input: Float64Array, rows: number): void {
+    const layers = this.layers;
+    for (let l = layers.length - 1; l >= 0; l--) {
+      const layer = layers[l]!;
+      derive(layer.activation, layer.Z, layer.A, layer.dZ, rows * layer.units);
+      const prevA = l > 0 ? layers[l - 1]!.A : input;
+      this.backend.gemmTN(rows, layer.units, layer.fanIn, prevA, layer.dZ, layer.dW);
+      if (layer.db) columnSums(layer.dZ, rows, layer.units, layer.db);
+      // The input layer's gradient is never used: skip the largest product of the step.
+      if (l > 0) this.backend.gemmNT(rows, layer.units, layer.fanIn, layer.dZ, layer.W, layers[l - 1]!.dZ);
+    }
+  }
+
+  private update(lr: number): void {
+    for (const layer of this.layers) {
+      const { W, dW, b, db } = layer;
+      for (let i = 0; i < W.length; i++) W[i] = W[i]! - lr * dW[i]!;
+      if (b && db) for (let i = 0; i < b.length; i++) b[i] = b[i]! - lr * db[i]!;
+    }
+  }
+
+  /** Passes rows [start, start + count) of `x` through the network in chunks; `visit` sees each chunk's outputs. */
+  private evaluate(x: Float64Array, start: number, count: number, visit: (out: Float64Array, rows: number, firstRow: number) => void): void {
+    const inputs = this.shape.inputs;
+    for (let r = 0; r < count; r += EVAL_ROWS) {
+      const rows = Math.min(EVAL_ROWS, count - r);
+      this.evalX.set(x.subarray((start + r) * inputs, (start + r + rows) * inputs));
+      visit(this.forward(this.evalX, rows, true), rows, start + r);
+    }
+  }
+
+  /** Loss over rows [start, start + count) with the current parameters, normalised like the training loss. */
+  private lossOver(start: number, count: number): number {
+    const loss = this.experiment.loss;
+    let total = 0;
+    this.evaluate(this.data.x, start, count, (out, rows, first) => {
+      const l = this.lossAndGradient(out, this.data.y, rows, null, first);
+      // Undo each chunk's normalisation, then normalise once over all rows.
+      total += loss === 'sse' ? l : loss === 'mse' ? l * rows * this.shape.outputs : l * rows;
+    });
+    if (loss === 'mse') return total / (count * this.shape.outputs);
+    if (loss === 'softmax-cross-entropy') return total / count;
+    return total;
+  }
+
+  private recordTestLoss(step: number): void {
+    if (2 * this.testCount + 1 >= this.testRecord.length) return;
+    this.testRecord[2 * this.testCount] = step;
+    this.testRecord[2 * this.testCount + 1] = this.lossOver(this.shape.trainRows, this.shape.testRows);
+    this.testCount++;
+  }
+
+  /** Hold-out loss record: [step, loss] scored before that step's update (and once after the last). */
+  testLosses(): [number, number][] {
+    const out: [number, number][] = [];
+    for (let i = 0; i < this.testCount; i++) out.push([this.testRecord[2 * i]!, this.testRecord[2 * i + 1]!]);
+    return out;
+  }
+
+  /** Argmax accuracy over rows [start, start + count), for one-hot targets. */
+  private accuracyOver(start: number, count: number): number | null {
+    const labels = this.data.labels;
+    if (!labels || count === 0) return null;
+    const n = this.shape.outputs;
+    let correct = 0;
+    this.evaluate(this.data.x, start, count, (out, rows, first) => {
+      for (let r = 0; r < rows; r++) if (argmax(out, r * n, n) === labels[first + r]) correct++;
+    });
+    return correct / count;
+  }
+
+  /** What the UI charts: cheap, computed only when asked for (allocates; not on the hot path). */
+  metrics(bins = 30): MetricsSnapshot {
+    const rows = this.lastRows;
+    const layers: LayerMetrics[] = this.layers.map((layer) => {
+      let dead: number | null = null;
+      let act = 0;
+      if (rows > 0) {
+        const A = layer.A;
+        for (let i = 0; i < rows * layer.units; i++) act += Math.abs(A[i]!);
+        act /= rows * layer.units;
+        if (layer.activation === 'relu') {
+          let deadUnits = 0;
+          for (let j = 0; j < layer.units; j++) {
+            let alive = false;
+            for (let r = 0; r < rows && !alive; r++) alive = A[r * layer.units + j]! > 0;
+            if (!alive) deadUnits++;
+          }
+          dead = deadUnits / layer.units;
+        }
+      } else if (layer.activation === 'relu') dead = 0;
+      return {
+        weights: histogram(layer.W, bins),
+        biases: layer.b ? histogram(layer.b, bins) : null,
+        weightGradNorm: norm(layer.dW),
+        biasGradNorm: layer.db ? norm(layer.db) : null,
+        weightNorm: norm(layer.W),
+        deadFraction: dead,
+        meanAbsActivation: act,
+      };
+    });
+    const { trainRows, testRows } = this.shape;
+    return {
+      step: this.step,
+      loss: this.lastLoss,
+      layers,
+      accuracy: this.accuracyOver(0, trainRows),
+      testAccuracy: testRows > 0 ? this.accuracyOver(trainRows, testRows) : null,
+      testLoss: testRows > 0 ? this.lossOver(trainRows, testRows) : null,
+    };
+  }
+
+  /** Network outputs for arbitrary points (softmax probabilities under softmax cross-entropy). */
+  predict(points: readonly (readonly number[])[]): number[][] {
+    const { inputs, outputs } = this.shape;
+    const x = new Float64Array(points.length * inputs);
+    points.forEach((p, i) => x.set(p, i * inputs));
+    const result: number[][] = [];
+    this.evaluate(x, 0, points.length, (out, rows) => {
+      for (let r = 0; r < rows; r++) {
+        const row = Array.from(out.subarray(r * outputs, (r + 1) * outputs));
+        result.push(this.experiment.loss === 'softmax-cross-entropy' ? softmax(row) : row);
+      }
+    });
+    return result;
+  }
+
+  /** The training data's extent, padded by 10 %: where a decision map is worth drawing. */
+  dataBounds(): { xMin: number; xMax: number; yMin: number; yMax: number } {
+    const x = this.data.x;
+    let xMin = Infinity;
+    let xMax = -Infinity;
+    let yMin = Infinity;
+    let yMax = -Infinity;
+    for (let i = 0; i < this.data.samples; i++) {
+      xMin = Math.min(xMin, x[2 * i]!);
+      xMax = Math.max(xMax, x[2 * i]!);
+      yMin = Math.min(yMin, x[2 * i + 1]!);
+      yMax = Math.max(yMax, x[2 * i + 1]!);
+    }
+    const px = (xMax - xMin) * 0.1 || 1;
+    const py = (yMax - yMin) * 0.1 || 1;
+    return { xMin: xMin - px, xMax: xMax + px, yMin: yMin - py, yMax: yMax + py };
+  }
+
+  /** The decision map for 2-D inputs: outputs at the centre of each of resolution² cells; null otherwise. */
+  predictGrid(resolution = 64, bounds = this.shape.inputs === 2 ? this.dataBounds() : undefined): PredictionGrid | null {
+    if (this.shape.inputs !== 2 || !bounds) return null;
+    const { xMin, xMax, yMin, yMax } = bounds;
+    const n = this.shape.outputs;
+    const cells = resolution * resolution;
+    const x = new Float64Array(cells * 2);
+    for (let i = 0; i < resolution; i++) {
+      for (let j = 0; j < resolution; j++) {
+        x[2 * (i * resolution + j)] = xMin + ((j + 0.5) * (xMax - xMin)) / resolution;
+        x[2 * (i * resolution + j) + 1] = yMax - ((i + 0.5) * (yMax - yMin)) / resolution;
+      }
+    }
+    const values = new Float32Array(cells * n);
+    const classes = new Uint8Array(cells);
+    const ce = this.experiment.loss === 'softmax-cross-entropy';
+    this.evaluate(x, 0, cells, (out, rows, first) => {
+      for (let r = 0; r < rows; r++) {
+        const o = r * n;
+        let max = -Infinity;
+        for (let j = 0; j < n; j++) max = Math.max(max, out[o + j]!);
+        let s = 0;
+        if (ce) for (let j = 0; j < n; j++) s += Math.exp(out[o + j]! - max);
+        for (let j = 0; j < n; j++) values[(first + r) * n + j] = ce ? Math.exp(out[o + j]! - max) / s : out[o + j]!;
+        classes[first + r] = argmax(out, o, n);
+      }
+    });
+    return { xMin, xMax, yMin, yMax, resolution, outputs: n, values, argmax: classes };
+  }
+
+  params(): LayerParams[] {
+    return this.layers.map((layer) => {
+      const weights: number[][] = [];
+      for (let r = 0; r < layer.fanIn; r++) weights.push(Array.from(layer.W.subarray(r * layer.units, (r + 1) * layer.units)));
+      return { weights, biases: layer.b ? Array.from(layer.b) : null };
+    });
+  }
+
+  /** The v1 result file; `seconds` is the caller's measure of the training loop alone. */
+  result(seconds: number): RunResult {
+    const losses = this.losses ? Array.from(this.losses.subarray(0, this.step)) : [];
+    return {
+      version: 1,
+      status: this.status === 'diverged' ? 'diverged' : this.status === 'completed' ? 'completed' : 'stopped',
+      steps: this.step,
+      losses,
+      divergedAtStep: this.divergedAtStep,
+      params: this.params(),
+      testLoss: this.testLosses(),
+      timing: { seconds, stepsPerSecond: seconds > 0 ? this.step / seconds : 0 },
+    };
+  }
+}
+
+function activate(kind: Activation, Z: Float64Array, A: Float64Array, count: number): void {
+  switch (kind) {
+    case 'linear':
+      return;
+    case 'relu':
+      for (let i = 0; i < count; i++) A[i] = Z[i]! < 0 ? 0 : Z[i]!;
+      return;
+    case 'tanh':
+      for (let i = 0; i < count; i++) A[i] = Math.tanh(Z[i]!);
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < count; i++) A[i] = 1 / (1 + Math.exp(-Z[i]!));
+      return;
+  }
+}
+
+/** dZ = dA ⊙ f′(Z), in place. ReLU passes the gradient at exactly 0, as the seeds' `grad[h < 0] = 0` does. */
+function derive(kind: Activation, Z: Float64Array, A: Float64Array, dZ: Float64Array, count: number): void {
+  switch (kind) {
+    case 'linear':
+      return;
+    case 'relu':
+      for (let i = 0; i < count; i++) if (Z[i]! < 0) dZ[i] = 0;
+      return;
+    case 'tanh':
+      for (let i = 0; i < count; i++) dZ[i] = dZ[i]! * (1 - A[i]! * A[i]!);
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < count; i++) dZ[i] = dZ[i]! * (A[i]! * (1 - A[i]!));
+      return;
+  }
+}
+
+function columnSums(m: Float64Array, rows: number, cols: number, out: Float64Array): void {
+  out.fill(0);
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let j = 0; j < cols; j++) out[j] = out[j]! + m[o + j]!;
+  }
+}
+
+function argmax(v: Float64Array, offset: number, n: number): number {
+  let best = 0;
+  for (let j = 1; j < n; j++) if (v[offset + j]! > v[offset + best]!) best = j;
+  return best;
+}
+
+function softmax(row: number[]): number[] {
+  const max = Math.max(...row);
+  const e = row.map((v) => Math.exp(v - max));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+}
+
+function norm(v: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
+  return Math.sqrt(s);
+}
+
+/** Equal-width histogram of the finite values (a diverged layer's NaNs would otherwise poison every bin). */
+export function histogram(v: Float64Array, bins: number): Histogram {
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (!Number.isFinite(x)) continue;
+    if (x < min) min = x;
+    if (x > max) max = x;
+    sum += x;
+    n++;
+  }
+  const counts = new Array<number>(bins).fill(0);
+  if (n === 0) return { min: 0, max: 0, counts, mean: 0, std: 0 };
+  const mean = sum / n;
+  let sq = 0;
+  const width = max - min;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (!Number.isFinite(x)) continue;
+    sq += (x - mean) ** 2;
+    counts[width > 0 ? Math.min(bins - 1, Math.floor(((x - min) / width) * bins)) : 0]!++;
+  }
+  return { min, max, counts, mean, std: Math.sqrt(sq / n) };
+}

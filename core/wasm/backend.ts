@@ -1,0 +1,223 @@
+/**
+ * The WebAssembly SIMD backend: the same three products as the TypeScript reference, computed by
+ * register-blocked SIMD128 kernels (core/wasm/kernels.wat.mjs) in one linear memory. `alloc`
+ * hands out views of that memory so the trainer's buffers are the kernels' operands with no
+ * copying; an array from elsewhere still works, through a copy into scratch.
+ *
+ * Pure core code: no Node or DOM imports, synchronous instantiation (the module is a few KB),
+ * so it runs the same in Node, a browser worker and Electron's utility process.
+ */
+import type { Backend } from '../kernels';
+import * as modules from './generated/kernels';
+
+export type KernelPrecision = 'float64' | 'float32';
+
+export interface WasmBackendOptions {
+  /** Use relaxed-SIMD FMA when the runtime validates it (default true); false forces the plain path. */
+  relaxed?: boolean;
+  /**
+   * Bytes to reserve for a private (non-shared) memory, which cannot grow without invalidating the
+   * views already handed out. Ignored where a shared memory is available (Node, Electron, isolated pages).
+   */
+  reserveBytes?: number;
+}
+
+/** The raw exports; pointers are byte addresses in `memory`, strides in elements. */
+export interface KernelExports {
+  tn_f64(P: number, N: number, L: number, a: number, sa: number, panel: number, b: number, sb: number, c: number, sc: number, bias: number): void;
+  tn_f32(P: number, N: number, L: number, a: number, sa: number, panel: number, b: number, sb: number, c: number, sc: number, bias: number): void;
+  transpose_f64(rows: number, cols: number, src: number, dst: number): void;
+  transpose_f32(rows: number, cols: number, src: number, dst: number): void;
+  pack_f64(m: number, k: number, src: number, dst: number): void;
+  pack_f32(m: number, k: number, src: number, dst: number): void;
+}
+
+/** Rows per packed panel; must match ROWS in kernels.wat.mjs. */
+const PANEL_ROWS = 2;
+const PAGE = 65536;
+const MAX_PAGES = 65536;
+const ALIGN = 64;
+
+function decodeBase64(s: string): Uint8Array {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const lookup = new Uint8Array(128);
+  for (let i = 0; i < alphabet.length; i++) lookup[alphabet.charCodeAt(i)] = i;
+  const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
+  const out = new Uint8Array((s.length / 4) * 3 - pad);
+  let o = 0;
+  for (let i = 0; i < s.length; i += 4) {
+    const n = (lookup[s.charCodeAt(i)]! << 18) | (lookup[s.charCodeAt(i + 1)]! << 12) | (lookup[s.charCodeAt(i + 2)]! << 6) | lookup[s.charCodeAt(i + 3)]!;
+    if (o < out.length) out[o++] = (n >> 16) & 255;
+    if (o < out.length) out[o++] = (n >> 8) & 255;
+    if (o < out.length) out[o++] = n & 255;
+  }
+  return out;
+}
+
+let relaxedCache: boolean | null = null;
+/** Whether this runtime runs relaxed SIMD (Chromium/Electron yes; Node 20 only with a flag). */
+export function relaxedSimdSupported(): boolean {
+  relaxedCache ??= WebAssembly.validate(decodeBase64(modules.relaxed));
+  return relaxedCache;
+}
+
+/** Whether this runtime runs the kernels at all (SIMD128: every Node ≥ 16.4 and Chromium ≥ 91). */
+export function wasmSimdSupported(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(decodeBase64(modules.plain));
+}
+
+function sharedMemoryAvailable(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  try {
+    return new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A bump allocator over one wasm memory. A shared memory grows in place (old views stay valid);
+ * a private one is reserved up front (the OS commits pages only when touched), because growing it
+ * would detach every view already handed to the trainer.
+ */
+export class KernelMemory {
+  readonly memory: WebAssembly.Memory;
+  readonly shared: boolean;
+  private top = ALIGN; // address 0 stays unused so 0 can mean "no bias"
+  private readonly owned = new WeakSet<ArrayBufferLike>();
+
+  constructor(reserveBytes: number, forceShared?: boolean) {
+    this.shared = forceShared ?? sharedMemoryAvailable();
+    this.memory = this.shared
+      ? new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true })
+      : new WebAssembly.Memory({ initial: Math.ceil(reserveBytes / PAGE), maximum: MAX_PAGES });
+    this.owned.add(this.memory.buffer);
+  }
+
+  /** Byte address of `bytes` fresh bytes, 64-byte aligned. */
+  reserve(bytes: number): number {
+    const addr = this.top;
+    const end = addr + Math.ceil(bytes / ALIGN) * ALIGN;
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      if (!this.shared) {
+        throw new Error(`WASM kernel memory exhausted: ${end} bytes needed, ${have} reserved (raise reserveBytes)`);
+      }
+      this.memory.grow(Math.ceil((end - have) / PAGE));
+      this.owned.add(this.memory.buffer);
+    }
+    this.top = end;
+    return addr;
+  }
+
+  f64(length: number): Float64Array {
+    const addr = this.reserve(length * 8);
+    return new Float64Array(this.memory.buffer, addr, length);
+  }
+
+  f32(length: number): Float32Array {
+    const addr = this.reserve(length * 4);
+    return new Float32Array(this.memory.buffer, addr, length);
+  }
+
+  /** Whether `view` lives in this memory (so its byteOffset is a wasm address). */
+  owns(view: ArrayBufferView): boolean {
+    return this.owned.has(view.buffer);
+  }
+}
+
+export function instantiateKernels(memory: KernelMemory, relaxed = true): { exports: KernelExports; relaxed: boolean } {
+  const useRelaxed = relaxed && relaxedSimdSupported();
+  const source = memory.shared ? (useRelaxed ? modules.relaxedShared : modules.plainShared) : useRelaxed ? modules.relaxed : modules.plain;
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(source)), { env: { memory: memory.memory } });
+  return { exports: instance.exports as unknown as KernelExports, relaxed: useRelaxed };
+}
+
+/** Grow-only scratch regions in kernel memory, one per role, so steady-state calls allocate nothing. */
+class Scratch {
+  private addr = 0;
+  private bytes = 0;
+  constructor(private readonly mem: KernelMemory) {}
+  get(bytes: number): number {
+    if (bytes > this.bytes) {
+      this.addr = this.mem.reserve(bytes);
+      this.bytes = bytes;
+    }
+    return this.addr;
+  }
+}
+
+export interface WasmBackend extends Backend {
+  readonly relaxed: boolean;
+  readonly kernelMemory: KernelMemory;
+  readonly kernels: KernelExports;
+}
+
+/** The float64 WASM SIMD backend (exact-parity mode). */
+export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
+  const mem = new KernelMemory(options.reserveBytes ?? 256 * 1024 * 1024);
+  const { exports: k, relaxed } = instantiateKernels(mem, options.relaxed ?? true);
+  const packA = new Scratch(mem);
+  const packB = new Scratch(mem);
+  const copies = [new Scratch(mem), new Scratch(mem), new Scratch(mem), new Scratch(mem)];
+
+  // Operand address: the view's own when it lives in kernel memory, else a copy of its first `n`
+  // values into scratch (through a cached whole-memory view, so even this path allocates nothing).
+  let heap = new Float64Array(mem.memory.buffer);
+  const heapView = (): Float64Array => {
+    if (heap.buffer !== mem.memory.buffer) heap = new Float64Array(mem.memory.buffer);
+    return heap;
+  };
+  const addrIn = (v: Float64Array, n: number, slot: number): number => {
+    if (mem.owns(v)) return v.byteOffset;
+    const addr = copies[slot]!.get(n * 8);
+    const h = heapView();
+    if (v.length === n) h.set(v, addr / 8);
+    else for (let i = 0, o = addr / 8; i < n; i++) h[o + i] = v[i]!;
+    return addr;
+  };
+  const outAddr = (v: Float64Array, n: number, slot: number): number => (mem.owns(v) ? v.byteOffset : copies[slot]!.get(n * 8));
+  const copyBack = (v: Float64Array, addr: number, n: number): void => {
+    if (mem.owns(v)) return;
+    const h = heapView();
+    for (let i = 0, o = addr / 8; i < n; i++) v[i] = h[o + i]!;
+  };
+  const panelBytes = (rows: number, k: number) => Math.ceil(rows / PANEL_ROWS) * PANEL_ROWS * k * 8;
+
+  return {
+    name: relaxed ? 'wasm-simd-relaxed' : 'wasm-simd',
+    relaxed,
+    kernelMemory: mem,
+    kernels: k,
+    alloc: (length) => mem.f64(length),
+    gemm(m, n, k_, a, b, c, bias) {
+      const pa = addrIn(a, m * k_, 0);
+      const pb = addrIn(b, k_ * n, 1);
+      const pc = outAddr(c, m * n, 2);
+      const pbias = bias ? addrIn(bias, n, 3) : 0;
+      const packed = packA.get(panelBytes(m, k_));
+      k.pack_f64(m, k_, pa, packed);
+      k.tn_f64(m, n, k_, packed, PANEL_ROWS, PANEL_ROWS * k_ * 8, pb, n, pc, n, pbias);
+      copyBack(c, pc, m * n);
+    },
+    gemmTN(m, n, k_, a, b, c) {
+      const pa = addrIn(a, m * k_, 0);
+      const pb = addrIn(b, m * n, 1);
+      const pc = outAddr(c, k_ * n, 2);
+      k.tn_f64(k_, n, m, pa, k_, 0, pb, n, pc, n, 0);
+      copyBack(c, pc, k_ * n);
+    },
+    gemmNT(m, n, k_, a, b, c) {
+      // C[m×k] = A[m×n]·B[k×n]ᵀ = Σ_j A[i][j]·B[p][j]: A packed by rows, B transposed to n×k.
+      const pa = addrIn(a, m * n, 0);
+      const pb = addrIn(b, k_ * n, 1);
+      const pc = outAddr(c, m * k_, 2);
+      const packed = packA.get(panelBytes(m, n));
+      k.pack_f64(m, n, pa, packed);
+      const bt = packB.get(k_ * n * 8);
+      k.transpose_f64(k_, n, pb, bt);
+      k.tn_f64(m, k_, n, packed, PANEL_ROWS, PANEL_ROWS * n * 8, bt, k_, pc, k_, 0);
+      copyBack(c, pc, m * k_);
+    },
+  };
+}

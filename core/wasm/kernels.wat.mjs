@@ -1,0 +1,237 @@
+// The WebAssembly kernels, as WAT text. The register-blocked tiles are a dozen near-identical
+// functions per precision (rows 1..4 × vectors 1..VB, plus a scalar column for odd widths), so
+// they are written once here as templates instead of by hand; `scripts/build-wasm.mjs` assembles
+// the text with wabt. Nothing here runs at training time.
+//
+// One primitive carries every product the trainer needs ("TN form"):
+//   C[p][j] = bias[j] + Σ_{i<L} A[i][p] · B[i][j]     for p < P, j < N
+// with A, B and C addressed through row strides. gemmTN is this directly; gemm and gemmNT first
+// transpose an operand into scratch (O(m·k) copies against O(m·n·k) multiply-adds).
+//
+// Variants: f64 / f32 lanes; `relaxed` uses relaxed-SIMD fused multiply-add (one rounding per
+// step, which only makes each dot product more accurate), `plain` uses mul + add for runtimes
+// without relaxed SIMD (Node 20 without --experimental-wasm-relaxed-simd). The memory is
+// imported so one module serves a shared memory (worker threads) or a private one.
+
+/** Rows of a register tile; each loaded B vector is used this many times. */
+export const ROWS = Number(process.env.NNLAB_ROWS ?? 4);
+/** Vectors per tile row; with ROWS = 4 that is 8 accumulators, well inside 16 xmm registers. */
+export const VECS = Number(process.env.NNLAB_VECS ?? 2);
+
+const TYPES = {
+  f64: { lanes: 2, bytes: 8, splat: 'v128.load64_splat', scalarLoad: 'f64.load', scalarStore: 'f64.store' },
+  f32: { lanes: 4, bytes: 4, splat: 'v128.load32_splat', scalarLoad: 'f32.load', scalarStore: 'f32.store' },
+};
+
+function madd(t, relaxed, a, b, c) {
+  return relaxed ? `(${t}x${TYPES[t].lanes}.relaxed_madd ${a} ${b} ${c})` : `(${t}x${TYPES[t].lanes}.add (${t}x${TYPES[t].lanes}.mul ${a} ${b}) ${c})`;
+}
+
+/**
+ * One R × V-vector tile over the whole reduction length L. Pointers are byte addresses; strides
+ * are in bytes. A tile reads A[i][p..p+R) as R splat loads at immediate offsets and B[i][j..] as V
+ * vector loads, so the inner loop has two pointer bumps and a counter besides the R·V FMAs.
+ */
+function tile(t, relaxed, R, V) {
+  const { bytes, splat } = TYPES[t];
+  const name = `$tile_${t}_${R}_${V}`;
+  const acc = (r, v) => `$c${r}_${v}`;
+  const lines = [];
+  lines.push(`(func ${name} (param $L i32) (param $pa i32) (param $sa i32) (param $pb i32) (param $sb i32) (param $pc i32) (param $sc i32) (param $bias i32)`);
+  for (let r = 0; r < R; r++) for (let v = 0; v < V; v++) lines.push(`  (local ${acc(r, v)} v128)`);
+  for (let v = 0; v < V; v++) lines.push(`  (local $b${v} v128)`);
+  lines.push('  (local $s v128)');
+  // Bias as the accumulators' starting value: numpy adds it after the product, and
+  // (x + y) + b and b + x + y differ in the last bit, so it is added in the epilogue instead.
+  lines.push('  (if (i32.gt_s (local.get $L) (i32.const 0)) (then');
+  lines.push('  (loop $k');
+  for (let v = 0; v < V; v++) lines.push(`    (local.set $b${v} (v128.load offset=${v * 16} (local.get $pb)))`);
+  for (let r = 0; r < R; r++) {
+    lines.push(`    (local.set $s (${splat} offset=${r * bytes} (local.get $pa)))`);
+    for (let v = 0; v < V; v++) lines.push(`    (local.set ${acc(r, v)} ${madd(t, relaxed, '(local.get $s)', `(local.get $b${v})`, `(local.get ${acc(r, v)})`)})`);
+  }
+  lines.push('    (local.set $pa (i32.add (local.get $pa) (local.get $sa)))');
+  lines.push('    (local.set $pb (i32.add (local.get $pb) (local.get $sb)))');
+  lines.push('    (br_if $k (local.tee $L (i32.sub (local.get $L) (i32.const 1)))))))');
+  const lanesName = `${t}x${TYPES[t].lanes}`;
+  for (let r = 0; r < R; r++) {
+    for (let v = 0; v < V; v++) {
+      const value = `(if (result v128) (local.get $bias) (then (${lanesName}.add (local.get ${acc(r, v)}) (v128.load offset=${v * 16} (local.get $bias)))) (else (local.get ${acc(r, v)})))`;
+      lines.push(`  (v128.store offset=${v * 16} (local.get $pc) ${value})`);
+    }
+    if (r + 1 < R) lines.push('  (local.set $pc (i32.add (local.get $pc) (local.get $sc)))');
+  }
+  lines.push(')');
+  return lines.join('\n');
+}
+
+/** R rows × one column, scalar: the leftover column(s) when N is not a multiple of the lanes. */
+function scalarTile(t, relaxed, R) {
+  const { bytes, scalarLoad, scalarStore } = TYPES[t];
+  const lines = [];
+  lines.push(`(func $tile_${t}_${R}_s (param $L i32) (param $pa i32) (param $sa i32) (param $pb i32) (param $sb i32) (param $pc i32) (param $sc i32) (param $bias i32)`);
+  for (let r = 0; r < R; r++) lines.push(`  (local $c${r} ${t})`);
+  lines.push(`  (local $b ${t})`);
+  lines.push('  (if (i32.gt_s (local.get $L) (i32.const 0)) (then');
+  lines.push('  (loop $k');
+  lines.push(`    (local.set $b (${scalarLoad} (local.get $pb)))`);
+  // Scalar FMA does not exist in wasm; relaxed or not, the scalar column is mul + add.
+  void relaxed;
+  for (let r = 0; r < R; r++) lines.push(`    (local.set $c${r} (${t}.add (${t}.mul (${scalarLoad} offset=${r * bytes} (local.get $pa)) (local.get $b)) (local.get $c${r})))`);
+  lines.push('    (local.set $pa (i32.add (local.get $pa) (local.get $sa)))');
+  lines.push('    (local.set $pb (i32.add (local.get $pb) (local.get $sb)))');
+  lines.push('    (br_if $k (local.tee $L (i32.sub (local.get $L) (i32.const 1)))))))');
+  for (let r = 0; r < R; r++) {
+    lines.push(`  (${scalarStore} (local.get $pc) (if (result ${t}) (local.get $bias) (then (${t}.add (local.get $c${r}) (${scalarLoad} (local.get $bias)))) (else (local.get $c${r}))))`);
+    if (r + 1 < R) lines.push('  (local.set $pc (i32.add (local.get $pc) (local.get $sc)))');
+  }
+  lines.push(')');
+  return lines.join('\n');
+}
+
+/**
+ * tn_T(P, N, L, a, sa, panel, b, sb, c, sc, bias): the primitive above over output rows [0, P).
+ * Strides sa, sb, sc are in elements; bias is a byte address or 0 for none; panel is 0 for a plain
+ * row-major A, else the byte distance between packed panels (see pack_T). Row blocks of ROWS
+ * outer, column blocks inner: the A panel (ROWS columns × L) stays in L1 while B streams.
+ */
+function driver(t) {
+  const { bytes, lanes } = TYPES[t];
+  const colBlock = VECS * lanes;
+  const callTile = (R, V) =>
+    `(call $tile_${t}_${R}_${V} (local.get $L) (local.get $pa) (local.get $sa) (local.get $pb) (local.get $sb) (local.get $pc) (local.get $sc) (local.get $pbias))`;
+  // Dispatch on the rows left (1..ROWS) for a given vector count.
+  const byRows = (V) => {
+    let s = callTile(1, V);
+    for (let R = 2; R <= ROWS; R++) s = `(if (i32.eq (local.get $R) (i32.const ${R})) (then ${callTile(R, V)}) (else ${s}))`;
+    return s;
+  };
+  const lines = [];
+  lines.push(`(func (export "tn_${t}") (param $P i32) (param $N i32) (param $L i32) (param $a i32) (param $sa i32) (param $panel i32) (param $b i32) (param $sb i32) (param $c i32) (param $sc i32) (param $bias i32)`);
+  lines.push('  (local $p i32) (local $j i32) (local $R i32) (local $V i32) (local $pa i32) (local $pb i32) (local $pc i32) (local $pbias i32)');
+  lines.push(`  (local.set $sa (i32.mul (local.get $sa) (i32.const ${bytes})))`);
+  lines.push(`  (local.set $sb (i32.mul (local.get $sb) (i32.const ${bytes})))`);
+  lines.push(`  (local.set $sc (i32.mul (local.get $sc) (i32.const ${bytes})))`);
+  lines.push('  (block $rows_done (loop $rows');
+  lines.push('    (br_if $rows_done (i32.ge_s (local.get $p) (local.get $P)))');
+  lines.push(`    (local.set $R (select (i32.const ${ROWS}) (i32.sub (local.get $P) (local.get $p)) (i32.ge_s (i32.sub (local.get $P) (local.get $p)) (i32.const ${ROWS}))))`);
+  lines.push('    (local.set $j (i32.const 0))');
+  lines.push('    (block $cols_done (loop $cols');
+  lines.push('      (br_if $cols_done (i32.ge_s (local.get $j) (local.get $N)))');
+  // Packed A: each block of ROWS columns is its own contiguous panel, \`panel\` bytes apart.
+  lines.push(`      (local.set $pa (i32.add (local.get $a) (if (result i32) (local.get $panel) (then (i32.mul (i32.div_u (local.get $p) (i32.const ${ROWS})) (local.get $panel))) (else (i32.mul (local.get $p) (i32.const ${bytes}))))))`);
+  lines.push(`      (local.set $pb (i32.add (local.get $b) (i32.mul (local.get $j) (i32.const ${bytes}))))`);
+  lines.push(`      (local.set $pc (i32.add (local.get $c) (i32.add (i32.mul (local.get $p) (local.get $sc)) (i32.mul (local.get $j) (i32.const ${bytes})))))`);
+  lines.push(`      (local.set $pbias (select (i32.add (local.get $bias) (i32.mul (local.get $j) (i32.const ${bytes}))) (i32.const 0) (local.get $bias)))`);
+  // Full column block, then fewer vectors, then a scalar column.
+  lines.push(`      (local.set $V (i32.div_s (i32.sub (local.get $N) (local.get $j)) (i32.const ${lanes})))`);
+  lines.push(`      (if (i32.ge_s (local.get $V) (i32.const ${VECS})) (then`);
+  lines.push(`        ${byRows(VECS)}`);
+  lines.push(`        (local.set $j (i32.add (local.get $j) (i32.const ${colBlock}))))`);
+  lines.push('      (else (if (i32.gt_s (local.get $V) (i32.const 0)) (then');
+  let partial = `(local.set $j (i32.add (local.get $j) (i32.const ${lanes})))`;
+  partial = `${byRows(1)} ${partial}`;
+  for (let V = 2; V < VECS; V++) {
+    partial = `(if (i32.eq (local.get $V) (i32.const ${V})) (then ${byRows(V)} (local.set $j (i32.add (local.get $j) (i32.const ${V * lanes})))) (else ${partial}))`;
+  }
+  lines.push(`        ${partial})`);
+  lines.push('      (else');
+  lines.push(`        ${byRows('s')}`);
+  lines.push('        (local.set $j (i32.add (local.get $j) (i32.const 1)))))))');
+  lines.push('      (br $cols)))');
+  lines.push(`    (local.set $p (i32.add (local.get $p) (i32.const ${ROWS})))`);
+  lines.push('    (br $rows)))');
+  lines.push(')');
+  return lines.join('\n');
+}
+
+/**
+ * transpose_T(rows, cols, src, dst): dst[c][r] = src[r][c], in 8×8 blocks so both sides stay in
+ * cache lines they already touched.
+ */
+function transpose(t) {
+  const { bytes, scalarLoad, scalarStore } = TYPES[t];
+  return `(func (export "transpose_${t}") (param $rows i32) (param $cols i32) (param $src i32) (param $dst i32)
+  (local $r0 i32) (local $c0 i32) (local $r i32) (local $c i32) (local $rEnd i32) (local $cEnd i32)
+  (block $done (loop $rb
+    (br_if $done (i32.ge_s (local.get $r0) (local.get $rows)))
+    (local.set $rEnd (select (i32.add (local.get $r0) (i32.const 8)) (local.get $rows) (i32.lt_s (i32.add (local.get $r0) (i32.const 8)) (local.get $rows))))
+    (local.set $c0 (i32.const 0))
+    (block $cdone (loop $cb
+      (br_if $cdone (i32.ge_s (local.get $c0) (local.get $cols)))
+      (local.set $cEnd (select (i32.add (local.get $c0) (i32.const 8)) (local.get $cols) (i32.lt_s (i32.add (local.get $c0) (i32.const 8)) (local.get $cols))))
+      (local.set $r (local.get $r0))
+      (block $rdone (loop $ri
+        (br_if $rdone (i32.ge_s (local.get $r) (local.get $rEnd)))
+        (local.set $c (local.get $c0))
+        (block $cidone (loop $ci
+          (br_if $cidone (i32.ge_s (local.get $c) (local.get $cEnd)))
+          (${scalarStore}
+            (i32.add (local.get $dst) (i32.mul (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const ${bytes})))
+            (${scalarLoad} (i32.add (local.get $src) (i32.mul (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const ${bytes})))))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (br $ci)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $ri)))
+      (local.set $c0 (i32.add (local.get $c0) (i32.const 8)))
+      (br $cb)))
+    (local.set $r0 (i32.add (local.get $r0) (i32.const 8)))
+    (br $rb)))
+)`;
+}
+
+/**
+ * pack_T(m, k, src, dst): the transpose of src[m×k] cut into panels of ROWS columns, each panel
+ * contiguous with stride ROWS: dst[q][i][r] = src[(ROWS·q + r)·k + i]. A tile then walks one
+ * panel linearly (ROWS·bytes per step) instead of touching a new cache line per step.
+ */
+function pack(t) {
+  const { bytes, scalarLoad, scalarStore } = TYPES[t];
+  return `(func (export "pack_${t}") (param $m i32) (param $k i32) (param $src i32) (param $dst i32)
+  (local $q i32) (local $i i32) (local $r i32) (local $R i32) (local $s i32) (local $d i32) (local $rowBytes i32)
+  (local.set $rowBytes (i32.mul (local.get $k) (i32.const ${bytes})))
+  (block $done (loop $panels
+    (br_if $done (i32.ge_s (local.get $q) (local.get $m)))
+    (local.set $R (select (i32.const ${ROWS}) (i32.sub (local.get $m) (local.get $q)) (i32.ge_s (i32.sub (local.get $m) (local.get $q)) (i32.const ${ROWS}))))
+    (local.set $r (i32.const 0))
+    (block $rdone (loop $rows
+      (br_if $rdone (i32.ge_s (local.get $r) (local.get $R)))
+      (local.set $s (i32.add (local.get $src) (i32.mul (i32.add (local.get $q) (local.get $r)) (local.get $rowBytes))))
+      (local.set $d (i32.add (i32.add (local.get $dst) (i32.mul (local.get $q) (local.get $rowBytes))) (i32.mul (local.get $r) (i32.const ${bytes}))))
+      (local.set $i (local.get $k))
+      (if (i32.gt_s (local.get $i) (i32.const 0)) (then
+      (loop $cols
+        (${scalarStore} (local.get $d) (${scalarLoad} (local.get $s)))
+        (local.set $s (i32.add (local.get $s) (i32.const ${bytes})))
+        (local.set $d (i32.add (local.get $d) (i32.const ${ROWS * bytes})))
+        (br_if $cols (local.tee $i (i32.sub (local.get $i) (i32.const 1)))))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rows)))
+    (local.set $q (i32.add (local.get $q) (i32.const ${ROWS})))
+    (br $panels)))
+)`;
+}
+
+/** The whole module text. `shared` declares the imported memory shared (worker threads). */
+export function kernelsWat({ relaxed, shared }) {
+  const parts = ['(module'];
+  parts.push(`(import "env" "memory" (memory 1 65536${shared ? ' shared' : ''}))`);
+  for (const t of ['f64', 'f32']) {
+    for (let R = 1; R <= ROWS; R++) {
+      for (let V = 1; V <= VECS; V++) parts.push(tile(t, relaxed, R, V));
+      parts.push(scalarTile(t, relaxed, R));
+    }
+    parts.push(driver(t));
+    parts.push(transpose(t));
+    parts.push(pack(t));
+  }
+  parts.push(')');
+  return parts.join('\n');
+}
+
+export const VARIANTS = [
+  { name: 'relaxed', relaxed: true, shared: false },
+  { name: 'plain', relaxed: false, shared: false },
+  { name: 'relaxedShared', relaxed: true, shared: true },
+  { name: 'plainShared', relaxed: false, shared: true },
+];

@@ -1,0 +1,92 @@
+/**
+ * nnlab against numpy, step for step. Fixtures come from test/fixtures/make_fixtures.py (plain
+ * numpy in the seeds' style); every loss and every final parameter must agree to 1e-8 relative.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { experiment, Trainer, type LayerParams } from '../core';
+import { maxRelError, worstMismatch } from './helpers/close';
+
+interface Fixture {
+  experiment: unknown;
+  status: 'completed' | 'diverged';
+  divergedAtStep: number | null;
+  losses: number[];
+  testLoss: [number, number][];
+  params: LayerParams[];
+  predictions?: number[][];
+}
+
+const dir = new URL('./fixtures/parity/', import.meta.url);
+const names = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+const load = (name: string) => JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8')) as Fixture;
+const flat = (m: number[][]) => m.flat();
+
+describe('parity with numpy', () => {
+  it('covers the cases the issue names', () => {
+    expect(names).toEqual(['diverging', 'minibatch', 'quadrants', 'seed-000', 'seed-004', 'spiral-minibatch', 'tanh-sigmoid-mse', 'xavier-softmax']);
+  });
+
+  for (const name of names) {
+    it(`${name}: every loss, the hold-out record and the final parameters within 1e-8`, () => {
+      const f = load(name);
+      const exp = experiment(f.experiment);
+      const t = new Trainer(exp);
+      t.run(exp.steps + 1);
+      const r = t.result(1);
+
+      expect(r.status).toBe(f.status);
+      expect(r.divergedAtStep).toBe(f.divergedAtStep);
+      expect(r.losses.length).toBe(f.losses.length);
+      expect(worstMismatch(r.losses, f.losses)).toBeNull();
+      expect(r.testLoss.map((p) => p[0])).toEqual(f.testLoss.map((p) => p[0]));
+      expect(worstMismatch(r.testLoss.map((p) => p[1]), f.testLoss.map((p) => p[1]))).toBeNull();
+      r.params.forEach((layer, l) => {
+        const ref = f.params[l]!;
+        expect(worstMismatch(flat(layer.weights), flat(ref.weights)), `layer ${l} weights`).toBeNull();
+        if (ref.biases) expect(worstMismatch(layer.biases!, ref.biases), `layer ${l} biases`).toBeNull();
+        else expect(layer.biases).toBeNull();
+      });
+      if (f.predictions) {
+        const p = t.predict(exp.testPoints!);
+        expect(worstMismatch(flat(p), flat(f.predictions))).toBeNull();
+      }
+      // Not an assertion: what was measured, printed so the closing note can quote it.
+      console.log(`${name}: max relative loss error ${maxRelError(r.losses, f.losses).toExponential(2)}`);
+    });
+  }
+
+  it('a diverging run stops at the non-finite loss and keeps only finite losses', () => {
+    const f = load('diverging');
+    expect(f.divergedAtStep).toBe(9);
+    const exp = experiment(f.experiment);
+    const t = new Trainer(exp);
+    expect(t.run(1000)).toBe(9);
+    expect(t.status).toBe('diverged');
+    expect(t.step).toBe(9);
+    expect(t.run(10)).toBe(0);
+    expect(t.result(1).losses.every(Number.isFinite)).toBe(true);
+  });
+
+  it('running in slices gives the same numbers as one call, and reset replays the run', () => {
+    const f = load('minibatch');
+    const exp = experiment(f.experiment);
+    const t = new Trainer(exp, { recordLosses: false });
+    const out = new Float64Array(exp.steps);
+    let done = 0;
+    for (const slice of [1, 2, 7, 50, 1000]) done += t.run(slice, out, done);
+    expect(done).toBe(exp.steps);
+    expect(worstMismatch(out, f.losses)).toBeNull();
+    t.reset();
+    expect(t.step).toBe(0);
+    const again = new Float64Array(exp.steps);
+    t.run(exp.steps, again);
+    expect(Array.from(again)).toEqual(Array.from(out));
+  });
+
+  it('the quadrant preset predicts the seed’s test points as numpy does', () => {
+    const f = load('quadrants');
+    expect((f.experiment as { testPoints: number[][] }).testPoints).toEqual([[111, -111], [1, 9], [8, 1], [1, 8]]);
+    expect(f.predictions).toHaveLength(4);
+  });
+});
