@@ -30,10 +30,14 @@ export interface KernelExports {
   transpose_f32(rows: number, cols: number, src: number, dst: number): void;
   pack_f64(m: number, k: number, src: number, dst: number): void;
   pack_f32(m: number, k: number, src: number, dst: number): void;
+  pack_f64_f32(m: number, k: number, src: number, dst: number): void;
+  transpose_f64_f32(rows: number, cols: number, src: number, dst: number): void;
+  demote(n: number, src: number, dst: number): void;
+  promote(n: number, src: number, dst: number): void;
 }
 
 /** Rows per packed panel; must match ROWS in kernels.wat.mjs. */
-const PANEL_ROWS = 2;
+const PANEL_ROWS = 4;
 const PAGE = 65536;
 const MAX_PAGES = 65536;
 const ALIGN = 64;
@@ -148,17 +152,24 @@ class Scratch {
 }
 
 export interface WasmBackend extends Backend {
+  readonly precision: KernelPrecision;
   readonly relaxed: boolean;
   readonly kernelMemory: KernelMemory;
   readonly kernels: KernelExports;
 }
 
-/** The float64 WASM SIMD backend (exact-parity mode). */
-export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
+/**
+ * The WASM SIMD backend. float64 is the exact-parity mode. float32 rounds each product's operands
+ * to float32 and accumulates in float32 (twice the lanes per instruction), then widens the result;
+ * the buffers, parameters and updates stay float64, so only the products lose precision.
+ */
+export function createWasmBackend(options: WasmBackendOptions & { precision?: KernelPrecision } = {}): WasmBackend {
+  const precision = options.precision ?? 'float64';
   const mem = new KernelMemory(options.reserveBytes ?? 256 * 1024 * 1024);
   const { exports: k, relaxed } = instantiateKernels(mem, options.relaxed ?? true);
   const packA = new Scratch(mem);
   const packB = new Scratch(mem);
+  const out32 = new Scratch(mem);
   const copies = [new Scratch(mem), new Scratch(mem), new Scratch(mem), new Scratch(mem)];
 
   // Operand address: the view's own when it lives in kernel memory, else a copy of its first `n`
@@ -182,41 +193,87 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     const h = heapView();
     for (let i = 0, o = addr / 8; i < n; i++) v[i] = h[o + i]!;
   };
-  const panelBytes = (rows: number, k: number) => Math.ceil(rows / PANEL_ROWS) * PANEL_ROWS * k * 8;
+  const PANEL_F64 = PANEL_ROWS * 8;
+  const PANEL_F32 = PANEL_ROWS * 4;
+  const panelCount = (rows: number) => Math.ceil(rows / PANEL_ROWS) * PANEL_ROWS;
+
+  const f64 = {
+    gemm(m: number, n: number, k_: number, pa: number, pb: number, pc: number, pbias: number) {
+      const packed = packA.get(panelCount(m) * k_ * 8);
+      k.pack_f64(m, k_, pa, packed);
+      k.tn_f64(m, n, k_, packed, PANEL_ROWS, PANEL_F64 * k_, pb, n, pc, n, pbias);
+    },
+    gemmTN(m: number, n: number, k_: number, pa: number, pb: number, pc: number) {
+      k.tn_f64(k_, n, m, pa, k_, 0, pb, n, pc, n, 0);
+    },
+    gemmNT(m: number, n: number, k_: number, pa: number, pb: number, pc: number) {
+      // C[m×k] = Σ_j A[i][j]·B[p][j]: A packed by rows, B transposed to n×k.
+      const packed = packA.get(panelCount(m) * n * 8);
+      k.pack_f64(m, n, pa, packed);
+      const bt = packB.get(k_ * n * 8);
+      k.transpose_f64(k_, n, pb, bt);
+      k.tn_f64(m, k_, n, packed, PANEL_ROWS, PANEL_F64 * n, bt, k_, pc, k_, 0);
+    },
+  };
+
+  // float32: operands rounded while packing, product in float32, widened into C (bias added in float64).
+  const f32 = {
+    gemm(m: number, n: number, k_: number, pa: number, pb: number, pc: number, pbias: number) {
+      const packed = packA.get(panelCount(m) * k_ * 4);
+      k.pack_f64_f32(m, k_, pa, packed);
+      const b32 = packB.get(k_ * n * 4);
+      k.demote(k_ * n, pb, b32);
+      const c32 = out32.get(m * n * 4);
+      k.tn_f32(m, n, k_, packed, PANEL_ROWS, PANEL_F32 * k_, b32, n, c32, n, 0);
+      k.promote(m * n, c32, pc);
+      if (pbias) {
+        const h = heapView();
+        const c0 = pc / 8;
+        const b0 = pbias / 8;
+        for (let r = 0; r < m; r++) for (let j = 0; j < n; j++) h[c0 + r * n + j] = h[c0 + r * n + j]! + h[b0 + j]!;
+      }
+    },
+    gemmTN(m: number, n: number, k_: number, pa: number, pb: number, pc: number) {
+      const a32 = packA.get(m * k_ * 4);
+      k.demote(m * k_, pa, a32);
+      const b32 = packB.get(m * n * 4);
+      k.demote(m * n, pb, b32);
+      const c32 = out32.get(k_ * n * 4);
+      k.tn_f32(k_, n, m, a32, k_, 0, b32, n, c32, n, 0);
+      k.promote(k_ * n, c32, pc);
+    },
+    gemmNT(m: number, n: number, k_: number, pa: number, pb: number, pc: number) {
+      const packed = packA.get(panelCount(m) * n * 4);
+      k.pack_f64_f32(m, n, pa, packed);
+      const bt = packB.get(k_ * n * 4);
+      k.transpose_f64_f32(k_, n, pb, bt);
+      const c32 = out32.get(m * k_ * 4);
+      k.tn_f32(m, k_, n, packed, PANEL_ROWS, PANEL_F32 * n, bt, k_, c32, k_, 0);
+      k.promote(m * k_, c32, pc);
+    },
+  };
+  const impl = precision === 'float32' ? f32 : f64;
 
   return {
-    name: relaxed ? 'wasm-simd-relaxed' : 'wasm-simd',
+    name: `wasm-simd${relaxed ? '-relaxed' : ''}${precision === 'float32' ? '-f32' : ''}`,
+    precision,
     relaxed,
     kernelMemory: mem,
     kernels: k,
     alloc: (length) => mem.f64(length),
     gemm(m, n, k_, a, b, c, bias) {
-      const pa = addrIn(a, m * k_, 0);
-      const pb = addrIn(b, k_ * n, 1);
       const pc = outAddr(c, m * n, 2);
-      const pbias = bias ? addrIn(bias, n, 3) : 0;
-      const packed = packA.get(panelBytes(m, k_));
-      k.pack_f64(m, k_, pa, packed);
-      k.tn_f64(m, n, k_, packed, PANEL_ROWS, PANEL_ROWS * k_ * 8, pb, n, pc, n, pbias);
+      impl.gemm(m, n, k_, addrIn(a, m * k_, 0), addrIn(b, k_ * n, 1), pc, bias ? addrIn(bias, n, 3) : 0);
       copyBack(c, pc, m * n);
     },
     gemmTN(m, n, k_, a, b, c) {
-      const pa = addrIn(a, m * k_, 0);
-      const pb = addrIn(b, m * n, 1);
       const pc = outAddr(c, k_ * n, 2);
-      k.tn_f64(k_, n, m, pa, k_, 0, pb, n, pc, n, 0);
+      impl.gemmTN(m, n, k_, addrIn(a, m * k_, 0), addrIn(b, m * n, 1), pc);
       copyBack(c, pc, k_ * n);
     },
     gemmNT(m, n, k_, a, b, c) {
-      // C[m×k] = A[m×n]·B[k×n]ᵀ = Σ_j A[i][j]·B[p][j]: A packed by rows, B transposed to n×k.
-      const pa = addrIn(a, m * n, 0);
-      const pb = addrIn(b, k_ * n, 1);
       const pc = outAddr(c, m * k_, 2);
-      const packed = packA.get(panelBytes(m, n));
-      k.pack_f64(m, n, pa, packed);
-      const bt = packB.get(k_ * n * 8);
-      k.transpose_f64(k_, n, pb, bt);
-      k.tn_f64(m, k_, n, packed, PANEL_ROWS, PANEL_ROWS * n * 8, bt, k_, pc, k_, 0);
+      impl.gemmNT(m, n, k_, addrIn(a, m * n, 0), addrIn(b, k_ * n, 1), pc);
       copyBack(c, pc, m * k_);
     },
   };

@@ -14,9 +14,9 @@
 // imported so one module serves a shared memory (worker threads) or a private one.
 
 /** Rows of a register tile; each loaded B vector is used this many times. */
-export const ROWS = Number(process.env.NNLAB_ROWS ?? 4);
+export const ROWS = 4;
 /** Vectors per tile row; with ROWS = 4 that is 8 accumulators, well inside 16 xmm registers. */
-export const VECS = Number(process.env.NNLAB_VECS ?? 2);
+export const VECS = 2;
 
 const TYPES = {
   f64: { lanes: 2, bytes: 8, splat: 'v128.load64_splat', scalarLoad: 'f64.load', scalarStore: 'f64.store' },
@@ -149,9 +149,10 @@ function driver(t) {
  * transpose_T(rows, cols, src, dst): dst[c][r] = src[r][c], in 8×8 blocks so both sides stay in
  * cache lines they already touched.
  */
-function transpose(t) {
-  const { bytes, scalarLoad, scalarStore } = TYPES[t];
-  return `(func (export "transpose_${t}") (param $rows i32) (param $cols i32) (param $src i32) (param $dst i32)
+function transpose(t, to = t) {
+  const { bytes, scalarLoad } = TYPES[t];
+  const { bytes: outBytes, scalarStore } = TYPES[to];
+  return `(func (export "transpose_${t === to ? t : `${t}_${to}`}") (param $rows i32) (param $cols i32) (param $src i32) (param $dst i32)
   (local $r0 i32) (local $c0 i32) (local $r i32) (local $c i32) (local $rEnd i32) (local $cEnd i32)
   (block $done (loop $rb
     (br_if $done (i32.ge_s (local.get $r0) (local.get $rows)))
@@ -167,8 +168,8 @@ function transpose(t) {
         (block $cidone (loop $ci
           (br_if $cidone (i32.ge_s (local.get $c) (local.get $cEnd)))
           (${scalarStore}
-            (i32.add (local.get $dst) (i32.mul (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const ${bytes})))
-            (${scalarLoad} (i32.add (local.get $src) (i32.mul (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const ${bytes})))))
+            (i32.add (local.get $dst) (i32.mul (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const ${outBytes})))
+            ${convert(t, to, `(${scalarLoad} (i32.add (local.get $src) (i32.mul (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const ${bytes}))))`)})
           (local.set $c (i32.add (local.get $c) (i32.const 1)))
           (br $ci)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
@@ -185,9 +186,10 @@ function transpose(t) {
  * contiguous with stride ROWS: dst[q][i][r] = src[(ROWS·q + r)·k + i]. A tile then walks one
  * panel linearly (ROWS·bytes per step) instead of touching a new cache line per step.
  */
-function pack(t) {
-  const { bytes, scalarLoad, scalarStore } = TYPES[t];
-  return `(func (export "pack_${t}") (param $m i32) (param $k i32) (param $src i32) (param $dst i32)
+function pack(t, to = t) {
+  const { bytes, scalarLoad } = TYPES[t];
+  const { bytes: outBytes, scalarStore } = TYPES[to];
+  return `(func (export "pack_${t === to ? t : `${t}_${to}`}") (param $m i32) (param $k i32) (param $src i32) (param $dst i32)
   (local $q i32) (local $i i32) (local $r i32) (local $R i32) (local $s i32) (local $d i32) (local $rowBytes i32)
   (local.set $rowBytes (i32.mul (local.get $k) (i32.const ${bytes})))
   (block $done (loop $panels
@@ -197,18 +199,46 @@ function pack(t) {
     (block $rdone (loop $rows
       (br_if $rdone (i32.ge_s (local.get $r) (local.get $R)))
       (local.set $s (i32.add (local.get $src) (i32.mul (i32.add (local.get $q) (local.get $r)) (local.get $rowBytes))))
-      (local.set $d (i32.add (i32.add (local.get $dst) (i32.mul (local.get $q) (local.get $rowBytes))) (i32.mul (local.get $r) (i32.const ${bytes}))))
+      (local.set $d (i32.add (i32.add (local.get $dst) (i32.mul (i32.mul (local.get $q) (local.get $k)) (i32.const ${outBytes}))) (i32.mul (local.get $r) (i32.const ${outBytes}))))
       (local.set $i (local.get $k))
       (if (i32.gt_s (local.get $i) (i32.const 0)) (then
       (loop $cols
-        (${scalarStore} (local.get $d) (${scalarLoad} (local.get $s)))
+        (${scalarStore} (local.get $d) ${convert(t, to, `(${scalarLoad} (local.get $s))`)})
         (local.set $s (i32.add (local.get $s) (i32.const ${bytes})))
-        (local.set $d (i32.add (local.get $d) (i32.const ${ROWS * bytes})))
+        (local.set $d (i32.add (local.get $d) (i32.const ${ROWS * outBytes})))
         (br_if $cols (local.tee $i (i32.sub (local.get $i) (i32.const 1)))))))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rows)))
     (local.set $q (i32.add (local.get $q) (i32.const ${ROWS})))
     (br $panels)))
+)`;
+}
+
+function convert(from, to, expr) {
+  if (from === to) return expr;
+  return from === 'f64' ? `(f32.demote_f64 ${expr})` : `(f64.promote_f32 ${expr})`;
+}
+
+/**
+ * demote(n, src, dst) / promote(n, src, dst): float64 ↔ float32 arrays, two lanes at a time. The
+ * float32 mode keeps parameters in float64 and rounds operands to float32 for the products.
+ */
+function convertArray(name) {
+  const demote = name === 'demote';
+  const [inBytes, outBytes] = demote ? [8, 4] : [4, 8];
+  const pair = demote
+    ? '(v128.store64_lane 0 (local.get $d) (f32x4.demote_f64x2_zero (v128.load (local.get $s))))'
+    : '(v128.store (local.get $d) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $s))))';
+  const single = demote ? '(f32.store (local.get $d) (f32.demote_f64 (f64.load (local.get $s))))' : '(f64.store (local.get $d) (f64.promote_f32 (f32.load (local.get $s))))';
+  return `(func (export "${name}") (param $n i32) (param $s i32) (param $d i32)
+  (block $done (loop $pairs
+    (br_if $done (i32.lt_s (local.get $n) (i32.const 2)))
+    ${pair}
+    (local.set $s (i32.add (local.get $s) (i32.const ${2 * inBytes})))
+    (local.set $d (i32.add (local.get $d) (i32.const ${2 * outBytes})))
+    (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+    (br $pairs)))
+  (if (local.get $n) (then ${single}))
 )`;
 }
 
@@ -225,6 +255,10 @@ export function kernelsWat({ relaxed, shared }) {
     parts.push(transpose(t));
     parts.push(pack(t));
   }
+  parts.push(pack('f64', 'f32'));
+  parts.push(transpose('f64', 'f32'));
+  parts.push(convertArray('demote'));
+  parts.push(convertArray('promote'));
   parts.push(')');
   return parts.join('\n');
 }
