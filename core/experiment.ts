@@ -331,33 +331,48 @@ function crossCheck(exp: Experiment): FieldIssue[] {
   }
   if (issues.length) return issues;
 
-  // Memory: data, parameters ×3 (value, gradient, scratch), activations ×3 per layer, loss record.
-  const dataNumbers = shape.samples * (shape.inputs + shape.outputs);
+  // Memory: data (plus the batch copy), parameters ×2 (value, gradient), activations ×3 per layer
+  // (pre-activation, activation, delta) for the larger of batch and evaluation rows, the loss record.
+  const dataNumbers = shape.samples * (shape.inputs + shape.outputs) + (shape.batchRows < shape.trainRows ? shape.batchRows * (shape.inputs + shape.outputs) : 0);
   let paramNumbers = 0;
   let actNumbers = 0;
   for (let l = 1; l < shape.widths.length; l++) {
-    paramNumbers += 3 * (shape.widths[l - 1]! * shape.widths[l]! + shape.widths[l]!);
-    actNumbers += 3 * Math.max(shape.batchRows, shape.testRows) * shape.widths[l]!;
+    paramNumbers += 2 * (shape.widths[l - 1]! * shape.widths[l]! + shape.widths[l]!);
+    actNumbers += 3 * Math.max(shape.batchRows, 256) * shape.widths[l]!;
   }
-  actNumbers += shape.batchRows * shape.inputs;
-  const parts: [string, number][] = [
-    ['data', dataNumbers],
-    ['layers', paramNumbers + actNumbers],
-    ['steps', exp.steps],
+  const full = shape.batchRows === shape.trainRows;
+  const parts: [field: string, what: string, numbers: number, advice: string][] = [
+    ['data.samples', 'data', dataNumbers, 'fewer samples or inputs'],
+    ['layers', 'parameters', paramNumbers, 'fewer or narrower layers'],
+    [full ? 'data.samples' : 'batchSize', 'activations', actNumbers, full ? 'fewer samples, or a batchSize' : 'a smaller batchSize'],
+    ['steps', 'loss record', exp.steps, 'fewer steps'],
   ];
-  const total = parts.reduce((s, [, n]) => s + n, 0);
+  const total = parts.reduce((s, p) => s + p[2], 0);
   if (total > LIMITS.totalNumbers) {
-    const [field] = parts.reduce((a, b) => (b[1] > a[1] ? b : a));
+    const [field, , , advice] = parts.reduce((a, b) => (b[2] > a[2] ? b : a));
     const mb = (n: number) => `${Math.round((n * 8) / 1e6).toLocaleString('en-US')} MB`;
-    add(field, `the run would need ${mb(total)} (${total.toLocaleString('en-US')} numbers), above nnlab's limit of ${mb(LIMITS.totalNumbers)}; make it smaller`);
+    const breakdown = parts.filter((p) => p[2] * 8 >= 1e6).map((p) => `${p[1]} ${mb(p[2])}`).join(', ');
+    add(field, `the run would need ${mb(total)} (${breakdown}), above nnlab's limit of ${mb(LIMITS.totalNumbers)}; try ${advice}`);
   }
   return issues;
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v = raw;
+  for (const p of path) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
 }
 
 export function parseExperiment(raw: unknown): ParseResult {
   const r = ExperimentSchema.safeParse(raw);
   if (!r.success) {
-    const issues = r.error.issues.map((iss) => ({ path: formatPath(iss.path), message: zodMessage(iss) }));
+    const issues = r.error.issues.map((iss) => ({
+      path: formatPath(iss.path),
+      message: iss.path.length && valueAt(raw, iss.path) === undefined && iss.code !== 'unrecognized_keys' ? 'is required' : zodMessage(iss),
+    }));
     return { ok: false, issues, message: issuesMessage(issues) };
   }
   const issues = crossCheck(r.data);

@@ -308,6 +308,25 @@ export class Trainer {
     }
   }
 
+  /**
+   * The training loss over every training row at the current parameters, leaving its gradients in
+   * place for `gradients()`; nothing moves and the step count stays. For gradient checks and inspection.
+   */
+  lossAndGradients(): number {
+    if (this.batchX) throw new Error('lossAndGradients needs full-batch training (no batchSize)');
+    const rows = this.shape.trainRows;
+    const out = this.forward(this.data.x, rows);
+    const loss = this.lossAndGradient(out, this.data.y, rows, this.layers[this.layers.length - 1]!.dZ);
+    this.backward(this.data.x, rows);
+    this.lastRows = rows;
+    return loss;
+  }
+
+  /** Copies of the last computed gradients, per layer. */
+  gradients(): { weights: Float64Array; biases: Float64Array | null }[] {
+    return this.layers.map((l) => ({ weights: l.dW.slice(), biases: l.db ? l.db.slice() : null }));
+  }
+
   /** Passes rows [start, start + count) of `x` through the network in chunks; `visit` sees each chunk's outputs. */
   private evaluate(x: Float64Array, start: number, count: number, visit: (out: Float64Array, rows: number, firstRow: number) => void): void {
     const inputs = this.shape.inputs;
