@@ -1,0 +1,139 @@
+/**
+ * The WASM SIMD kernels against the TypeScript reference (the oracle), on shapes chosen to hit
+ * every tile edge: full 4×4 tiles, leftover rows (1–3), a leftover vector, a scalar last column
+ * (odd widths) and empty reductions. The relaxed-SIMD (FMA) build is checked in a child Node with
+ * the flag Node 20 needs, so both code paths are tested on every run.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { referenceBackend, type Backend } from '../core/kernels';
+import { createWasmBackend, relaxedSimdSupported, wasmSimdSupported, KernelMemory } from '../core/wasm/backend';
+import { productMismatch, randomArray } from './helpers/kernel-check';
+
+const shapes: [number, number, number][] = [
+  [1, 1, 1], [4, 4, 4], [5, 9, 13], [3, 2, 1], [8, 8, 0], [7, 3, 5], [13, 1, 6], [2, 17, 9],
+  [64, 100, 1000], [64, 10, 100], [128, 100, 100], [9, 10, 2],
+];
+
+function compare(backend: Backend, m: number, n: number, k: number, tol: number, seed: number, owned = true) {
+  const mk = (len: number, s: number) => {
+    const v = randomArray(len, s);
+    if (!owned) return v;
+    const w = backend.alloc(len);
+    w.set(v);
+    return w;
+  };
+  const a = mk(m * k, seed);
+  const b = mk(k * n, seed + 1);
+  const d = mk(m * n, seed + 2);
+  const bias = mk(n, seed + 3);
+  const out = (len: number) => (owned ? backend.alloc(len) : new Float64Array(len));
+  const errs: (string | null)[] = [];
+  for (const withBias of [false, true]) {
+    const want = new Float64Array(m * n);
+    const got = out(m * n);
+    referenceBackend.gemm(m, n, k, a, b, want, withBias ? bias : null);
+    backend.gemm(m, n, k, a, b, got, withBias ? bias : null);
+    errs.push(productMismatch('gemm', got, want, a, b, k, tol));
+  }
+  {
+    const want = new Float64Array(k * n);
+    const got = out(k * n);
+    referenceBackend.gemmTN(m, n, k, a, d, want);
+    backend.gemmTN(m, n, k, a, d, got);
+    errs.push(productMismatch('gemmTN', got, want, a, d, m, tol));
+  }
+  {
+    const want = new Float64Array(m * k);
+    const got = out(m * k);
+    referenceBackend.gemmNT(m, n, k, d, b, want);
+    backend.gemmNT(m, n, k, d, b, got);
+    errs.push(productMismatch('gemmNT', got, want, d, b, n, tol));
+  }
+  return errs.filter((e) => e !== null);
+}
+
+describe('wasm kernels', () => {
+  it('run on this Node (SIMD128); relaxed SIMD only behind the flag on Node 20', () => {
+    expect(wasmSimdSupported()).toBe(true);
+    const major = Number(process.versions.node.split('.')[0]);
+    if (major === 20) expect(relaxedSimdSupported()).toBe(process.execArgv.includes('--experimental-wasm-relaxed-simd'));
+  });
+
+  it('float64 matches the reference on every tile edge (1e-13 of Σ|a·b|)', () => {
+    const be = createWasmBackend({ relaxed: false });
+    shapes.forEach(([m, n, k], i) => expect(compare(be, m, n, k, 1e-13, 10 * i), `${m}×${n}×${k}`).toEqual([]));
+  });
+
+  it('float64 matches the reference on random shapes', () => {
+    const be = createWasmBackend({ relaxed: false });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 23 }), fc.integer({ min: 1, max: 23 }), fc.integer({ min: 0, max: 40 }), fc.integer(), (m, n, k, s) => {
+        expect(compare(be, m, n, k, 1e-13, s)).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('arrays from outside kernel memory give the same products (copied through scratch)', () => {
+    const be = createWasmBackend({ relaxed: false });
+    for (const [m, n, k] of shapes.slice(0, 8)) expect(compare(be, m, n, k, 1e-13, m + n + k, false)).toEqual([]);
+    // And the copies are exact: same bits as the in-memory path.
+    const a = randomArray(7 * 5, 1);
+    const b = randomArray(5 * 3, 2);
+    const c1 = new Float64Array(21);
+    const c2 = be.alloc(21);
+    const a2 = be.alloc(35);
+    const b2 = be.alloc(15);
+    a2.set(a);
+    b2.set(b);
+    be.gemm(7, 3, 5, a, b, c1, null);
+    be.gemm(7, 3, 5, a2, b2, c2, null);
+    expect(Array.from(c1)).toEqual(Array.from(c2));
+  });
+
+  it('float32 mode is within float32 rounding of the reference (1e-6 of Σ|a·b|)', () => {
+    const be = createWasmBackend({ relaxed: false, precision: 'float32' });
+    shapes.forEach(([m, n, k], i) => expect(compare(be, m, n, k, 1e-6, 100 + i), `${m}×${n}×${k}`).toEqual([]));
+    // ... and genuinely float32: not accidentally float64.
+    const a = be.alloc(1);
+    const b = be.alloc(1);
+    const c = be.alloc(1);
+    a[0] = 1 + 2 ** -40;
+    b[0] = 1;
+    be.gemm(1, 1, 1, a, b, c, null);
+    expect(c[0]).toBe(1);
+  });
+
+  it('views handed out stay valid when the memory grows', () => {
+    const be = createWasmBackend({ relaxed: false });
+    expect(be.kernelMemory.shared).toBe(true);
+    const a = be.alloc(6);
+    a.set([1, 2, 3, 4, 5, 6]);
+    const big = be.alloc(4_000_000); // 32 MB: forces growth past the initial 1 MB
+    big[big.length - 1] = 7;
+    const b = be.alloc(3);
+    b.set([1, 1, 1]);
+    const c = be.alloc(2);
+    be.gemm(2, 1, 3, a, b, c, null);
+    expect(Array.from(c)).toEqual([6, 15]);
+  });
+
+  it('a private (non-shared) memory refuses to outgrow its reservation with a clear error', () => {
+    const mem = new KernelMemory(65536, false);
+    expect(mem.shared).toBe(false);
+    const v = mem.f64(100);
+    v[0] = 3;
+    expect(() => mem.f64(10_000)).toThrow(/memory exhausted/);
+    expect(v[0]).toBe(3);
+  });
+
+  it('the relaxed-SIMD (FMA) build matches the reference too', () => {
+    const script = fileURLToPath(new URL('./helpers/relaxed-check.ts', import.meta.url));
+    const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', script], { encoding: 'utf8' });
+    expect(r.stderr.split('\n').filter((l) => /Error/.test(l))).toEqual([]);
+    expect(r.stdout.trim().split('\n').pop()).toBe('relaxed ok: 36 products within 1e-13');
+  });
+});
