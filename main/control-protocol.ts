@@ -17,6 +17,8 @@ export type ControlToTrainer = z.output<typeof ControlToTrainerSchema>;
 
 export const ControlFromTrainerSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('status'), runId: RunIdSchema, phase: z.enum(TRAINER_PHASES), step: z.number().int().min(0) }),
+  /** At most once a second while training, so main can say how far a run got if its process dies. */
+  z.strictObject({ type: z.literal('progress'), runId: RunIdSchema, step: z.number().int().min(0) }),
   z.strictObject({ type: z.literal('error'), message: z.string() }),
 ]);
 export type ControlFromTrainer = z.output<typeof ControlFromTrainerSchema>;

@@ -16,6 +16,8 @@ export interface UiPort {
 }
 
 /** The trainer's link to main. */
+const PROGRESS_MIRROR_MS = 1000;
+
 export interface ControlPort {
   post(message: ControlFromTrainer): void;
   onMessage(listener: (data: unknown, ports: UiPort[]) => void): void;
@@ -45,8 +47,15 @@ export function runTrainerRuntime(control: ControlPort): void {
     }
     const ui = ports[0]!;
     const runId = msg.runId;
+    let mirrored = -Infinity;
     const svc = new TrainerService({
-      post: (m) => ui.post(m),
+      post: (m) => {
+        ui.post(m);
+        if (m.type === 'progress' && performance.now() - mirrored >= PROGRESS_MIRROR_MS) {
+          mirrored = performance.now();
+          control.post({ type: 'progress', runId, step: m.step });
+        }
+      },
       onStatus: (s) => control.post({ type: 'status', runId, phase: s.phase, step: s.step }),
     });
     port = ui;

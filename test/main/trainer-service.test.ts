@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { experiment, Trainer, type ExperimentInput } from '../../core';
+import { MAX_PROGRESS_PER_SECOND, type FromTrainer, type StatusMsg } from '../../main/protocol';
+import { RunRecorder } from '../../main/run-recorder';
+import { TrainerService } from '../../main/trainer-service';
+import { diverging, xor } from './harness';
+
+/** A service with a recorder as its UI; `until` waits on what it has received. */
+function serve(exp: ExperimentInput) {
+  const out: (FromTrainer & { at: number })[] = [];
+  const rec = new RunRecorder('r', exp);
+  let wake: (() => void) | null = null;
+  const service = new TrainerService({
+    post: (m) => {
+      out.push({ ...m, at: performance.now() });
+      rec.apply(m);
+      wake?.();
+    },
+  });
+  const until = (cond: () => boolean, ms = 20_000) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timed out')), ms);
+      const check = () => {
+        if (cond()) {
+          clearTimeout(timer);
+          wake = null;
+          resolve();
+        } else wake = check;
+      };
+      check();
+    });
+  const statuses = () => out.filter((m): m is StatusMsg & { at: number } => m.type === 'status');
+  const last = () => statuses().at(-1);
+  return { service, out, rec, until, statuses, last };
+}
+
+/** What the core computes for the same experiment, run directly. */
+function reference(exp: ExperimentInput, steps: number): Float64Array {
+  const t = new Trainer(experiment(exp), { recordLosses: false });
+  const losses = new Float64Array(steps);
+  t.run(steps, losses, 0);
+  return losses;
+}
+
+describe('TrainerService', () => {
+  it('runs a full experiment and reports every loss, identical to the core run directly', async () => {
+    const exp = xor(1500);
+    const s = serve(exp);
+    s.service.handle({ type: 'start', experiment: exp });
+    await s.until(() => s.last()?.phase === 'completed');
+    expect(s.rec.losses.length).toBe(1500);
+    expect(Array.from(s.rec.losses)).toEqual(Array.from(reference(exp, 1500)));
+    expect(s.last()).toMatchObject({ phase: 'completed', step: 1500, totalSteps: 1500, message: 'completed 1500 steps' });
+    // Progress messages are contiguous and in order.
+    let next = 0;
+    for (const m of s.out) {
+      if (m.type !== 'progress') continue;
+      expect(m.fromStep).toBe(next);
+      next += m.losses.length;
+      expect(m.step).toBe(next);
+    }
+    // The final snapshot comes with the 2-D prediction grid and the losses before it.
+    const snap = s.rec.lastSnapshot!;
+    expect(snap.step).toBe(1500);
+    expect(snap.grid!.resolution).toBe(48);
+    expect(snap.grid!.values.length).toBe(48 * 48 * 2);
+    expect(snap.metrics.accuracy).toBeGreaterThan(0.9);
+  });
+
+  it('sends at most ~30 progress messages a second however fast it trains', async () => {
+    const exp = xor(1_000_000, 0.01);
+    const s = serve(exp);
+    s.service.handle({ type: 'start', experiment: exp });
+    await new Promise((r) => setTimeout(r, 1500));
+    s.service.handle({ type: 'stop' });
+    await s.until(() => s.last()?.phase === 'stopped');
+    const progress = s.out.filter((m) => m.type === 'progress');
+    const first = progress[0]!.at;
+    const lastAt = progress.at(-1)!.at;
+    const seconds = (lastAt - first) / 1000;
+    // One extra for the flush that `stop` forces.
+    expect(progress.length).toBeLessThanOrEqual(Math.ceil(seconds * MAX_PROGRESS_PER_SECOND) + 2);
+    expect(progress.length).toBeGreaterThan(10);
+    const steps = s.rec.losses.length;
+    expect(steps).toBe(s.last()!.step);
+    expect(steps).toBeGreaterThan(1000);
+    // Each message carried many steps: batching, not one message per step.
+    expect(steps / progress.length).toBeGreaterThan(50);
+  });
+
+  it('pauses, single-steps and resumes without changing a single loss', async () => {
+    const exp = xor(3000);
+    const s = serve(exp);
+    s.service.handle({ type: 'start', experiment: exp, paused: true });
+    expect(s.last()).toMatchObject({ phase: 'paused', step: 0 });
+    s.service.handle({ type: 'step', count: 5 });
+    await s.until(() => s.last()?.phase === 'paused' && s.last()!.step === 5);
+    expect(s.rec.losses.length).toBe(5);
+    s.service.handle({ type: 'resume' });
+    await s.until(() => s.rec.losses.length > 100);
+    s.service.handle({ type: 'pause' });
+    await s.until(() => s.last()?.phase === 'paused');
+    const pausedAt = s.last()!.step;
+    expect(pausedAt).toBeLessThan(3000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(s.rec.losses.length).toBe(pausedAt);
+    s.service.handle({ type: 'resume' });
+    await s.until(() => s.last()?.phase === 'completed');
+    expect(Array.from(s.rec.losses)).toEqual(Array.from(reference(exp, 3000)));
+  });
+
+  it('changes the learning rate live, from the next step on', async () => {
+    const exp = xor(40, 0.1);
+    const s = serve(exp);
+    s.service.handle({ type: 'start', experiment: exp, paused: true });
+    s.service.handle({ type: 'step', count: 20 });
+    await s.until(() => s.last()?.phase === 'paused' && s.last()!.step === 20);
+    s.service.handle({ type: 'setLearningRate', learningRate: 0.5 });
+    expect(s.last()).toMatchObject({ learningRate: 0.5, step: 20 });
+    s.service.handle({ type: 'resume' });
+    await s.until(() => s.last()?.phase === 'completed');
+
+    const t = new Trainer(experiment(exp), { recordLosses: false });
+    const want = new Float64Array(40);
+    t.run(20, want, 0);
+    t.learningRate = 0.5;
+    t.run(20, want, 20);
+    expect(Array.from(s.rec.losses)).toEqual(Array.from(want));
+    expect(Array.from(s.rec.losses)).not.toEqual(Array.from(reference(exp, 40)));
+  });
+
+  it('ends a diverging run as diverged, saying where', async () => {
+    const s = serve(diverging);
+    s.service.handle({ type: 'start', experiment: diverging });
+    await s.until(() => s.last()?.phase === 'diverged');
+    const st = s.last()!;
+    expect(st.divergedAtStep).toBeGreaterThan(0);
+    expect(st.message).toMatch(/loss became non-finite at step \d+/);
+    // Every loss before the divergence arrived, and all are finite.
+    expect(s.rec.losses.length).toBe(st.divergedAtStep);
+    expect(s.rec.losses.every(Number.isFinite)).toBe(true);
+    s.service.handle({ type: 'resume' });
+    expect(s.out.at(-1)).toMatchObject({ type: 'error', inReplyTo: 'resume', message: expect.stringMatching(/diverged.*reset/) });
+  });
+
+  it('resets to step 0, paused, and the series restarts', async () => {
+    const exp = xor(200);
+    const s = serve(exp);
+    s.service.handle({ type: 'start', experiment: exp });
+    await s.until(() => s.last()?.phase === 'completed');
+    s.service.handle({ type: 'reset' });
+    expect(s.last()).toMatchObject({ phase: 'paused', step: 0 });
+    expect(s.rec.losses.length).toBe(0);
+    s.service.handle({ type: 'step', count: 10 });
+    await s.until(() => s.last()?.phase === 'paused' && s.last()!.step === 10);
+    expect(Array.from(s.rec.losses)).toEqual(Array.from(reference(exp, 10)));
+  });
+
+  it('answers an invalid experiment with field-level issues and keeps serving', () => {
+    const s = serve(xor(10));
+    const bad = { ...xor(10), layers: [{ units: 8, activation: 'tanh' }, { units: 3, activation: 'linear' }] };
+    s.service.handle({ type: 'start', experiment: bad, id: 4 });
+    const err = s.out.at(-1)!;
+    expect(err).toMatchObject({ type: 'error', inReplyTo: 'start', id: 4 });
+    expect(err.type === 'error' && err.issues?.[0]?.path).toBe('layers[1].units');
+    s.service.handle({ type: 'pause' });
+    expect(s.out.at(-1)).toMatchObject({ type: 'error', message: expect.stringContaining('send "start" first') });
+  });
+
+  it('answers requestSnapshot with metrics at the current step', async () => {
+    const exp = xor(50);
+    const s = serve(exp);
+    s.service.handle({ type: 'start', experiment: exp, paused: true, gridResolution: 8 });
+    s.service.handle({ type: 'step', count: 7 });
+    await s.until(() => s.last()?.step === 7 && s.last()?.phase === 'paused');
+    s.service.handle({ type: 'requestSnapshot', grid: false });
+    const snap = s.out.at(-1)!;
+    expect(snap).toMatchObject({ type: 'snapshot', step: 7, grid: null });
+    s.service.handle({ type: 'requestSnapshot' });
+    const withGrid = s.out.at(-1)!;
+    expect(withGrid.type === 'snapshot' && withGrid.grid?.values.length).toBe(8 * 8 * 2);
+  });
+});
