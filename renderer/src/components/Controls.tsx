@@ -1,0 +1,227 @@
+/**
+ * The experiment editor. Every control has the exact accessible name the issue fixes (tests and
+ * screen readers rely on them); a field's message sits next to it and is wired with aria-describedby.
+ */
+import { useId, type ReactNode } from 'react';
+import { PRESETS } from '../../../core';
+import { useLab } from '../context';
+import { fmtRate } from '../format';
+import { ACTIVATION_OPTIONS, DATASETS, LOSS_OPTIONS, INIT_OPTIONS, numberOrText, outputsOf, type FieldKey } from '../state/draft';
+
+function Field({ label, field, children, advanced }: { label: string; field: FieldKey; children: (id: string, describedBy: string | undefined) => ReactNode; advanced?: boolean }) {
+  const id = useId();
+  const message = useLab((s) => s.validation.fields[field]);
+  const msgId = `${id}-msg`;
+  return (
+    <div className={`field${advanced ? ' advanced' : ''}${message ? ' invalid' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {children(id, message ? msgId : undefined)}
+      {message ? (
+        <p className="field-msg" id={msgId}>
+          {message}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function Controls() {
+  const draft = useLab((s) => s.draft);
+  const setField = useLab((s) => s.setField);
+  const choosePreset = useLab((s) => s.choosePreset);
+  const chooseDataset = useLab((s) => s.chooseDataset);
+  const lrParsed = numberOrText(draft.learningRate);
+  const lrNumber = typeof lrParsed === 'number' ? lrParsed : null;
+  const sliderValue = lrNumber !== null && lrNumber > 0 ? Math.min(1, Math.max(-8, Math.log10(lrNumber))) : -3;
+  const generalMsg = useLab((s) => s.validation.fields.general);
+  const preset = PRESETS.find((p) => p.id === draft.presetId);
+
+  return (
+    <section className="controls" aria-label="Experiment">
+      <h2>Experiment</h2>
+      <Field label="Preset" field="preset">
+        {(id) => (
+          <select id={id} value={draft.presetId} onChange={(e) => choosePreset(e.target.value)}>
+            {draft.presetId === '' ? <option value="">Custom</option> : null}
+            {PRESETS.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.title}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      {preset ? <p className="preset-desc">{preset.description}</p> : null}
+
+      <Field label="Dataset" field="dataset">
+        {(id, d) => (
+          <select id={id} value={draft.dataset} aria-invalid={d ? true : undefined} aria-describedby={d} onChange={(e) => chooseDataset(e.target.value as (typeof DATASETS)[number]['value'])}>
+            {DATASETS.filter((o) => o.value !== 'inline' || draft.dataset === 'inline').map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+
+      <Field label="Learning rate" field="learningRate">
+        {(id, d) => (
+          <div className="lr">
+            <input
+              id={id}
+              type="text"
+              inputMode="decimal"
+              spellCheck={false}
+              value={draft.learningRate}
+              aria-invalid={d ? true : undefined}
+              aria-describedby={d}
+              onChange={(e) => setField('learningRate', e.target.value)}
+            />
+            <input
+              type="range"
+              aria-label="Learning rate slider (log scale)"
+              min={-8}
+              max={1}
+              step={0.1}
+              value={sliderValue}
+              aria-valuetext={lrNumber !== null ? fmtRate(10 ** sliderValue) : 'invalid'}
+              onChange={(e) => setField('learningRate', fmtRate(10 ** Number(e.target.value)))}
+            />
+          </div>
+        )}
+      </Field>
+
+      <Field label="Init scheme" field="init">
+        {(id, d) => (
+          <select id={id} value={draft.init} aria-invalid={d ? true : undefined} aria-describedby={d} onChange={(e) => setField('init', e.target.value as typeof draft.init)}>
+            {INIT_OPTIONS.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+            {draft.init === 'explicit' ? <option value="explicit">Preset&apos;s own weights</option> : null}
+          </select>
+        )}
+      </Field>
+
+      <div className="field advanced checkbox">
+        <input id="bias-input" type="checkbox" checked={draft.bias} onChange={(e) => setField('bias', e.target.checked)} />
+        <label htmlFor="bias-input">Bias</label>
+      </div>
+
+      <Field label="Loss function" field="loss" advanced>
+        {(id, d) => (
+          <select id={id} value={draft.loss} aria-invalid={d ? true : undefined} aria-describedby={d} onChange={(e) => setField('loss', e.target.value as typeof draft.loss)}>
+            {LOSS_OPTIONS.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+
+      <div className="row advanced">
+        {(
+          [
+            ['Seed', 'seed'],
+            ['Steps', 'steps'],
+            ['Batch size', 'batchSize'],
+          ] as const
+        ).map(([label, key]) => (
+          <Field key={key} label={label} field={key}>
+            {(id, d) => (
+              <input
+                id={id}
+                type="text"
+                inputMode="numeric"
+                spellCheck={false}
+                value={draft[key]}
+                placeholder={key === 'batchSize' ? 'all rows' : undefined}
+                aria-invalid={d ? true : undefined}
+                aria-describedby={d}
+                onChange={(e) => setField(key, e.target.value)}
+              />
+            )}
+          </Field>
+        ))}
+      </div>
+
+      <LayerEditor outputs={outputsOf(draft.base.data)} />
+      {generalMsg ? <p className="field-msg">{generalMsg}</p> : null}
+    </section>
+  );
+}
+
+function LayerEditor({ outputs }: { outputs: number }) {
+  const hidden = useLab((s) => s.draft.hidden);
+  const outputActivation = useLab((s) => s.draft.outputActivation);
+  const setLayer = useLab((s) => s.setLayer);
+  const addLayer = useLab((s) => s.addLayer);
+  const removeLayer = useLab((s) => s.removeLayer);
+  const setField = useLab((s) => s.setField);
+  const fields = useLab((s) => s.validation.fields);
+  return (
+    <fieldset className="layers">
+      <legend>Hidden layers</legend>
+      {hidden.length === 0 ? <p className="hint">No hidden layers: a linear model.</p> : null}
+      <ol>
+        {hidden.map((l, i) => {
+          const n = i + 1;
+          const unitsMsg = fields[`layer-${n}-units`];
+          const actMsg = fields[`layer-${n}-activation`];
+          return (
+            <li key={i} className={unitsMsg || actMsg ? 'invalid' : undefined}>
+              <label htmlFor={`layer-${n}-units`}>Layer {n} units</label>
+              <input
+                id={`layer-${n}-units`}
+                type="text"
+                inputMode="numeric"
+                value={l.units}
+                size={5}
+                aria-invalid={unitsMsg ? true : undefined}
+                aria-describedby={unitsMsg ? `layer-${n}-units-msg` : undefined}
+                onChange={(e) => setLayer(i, { units: e.target.value })}
+              />
+              <label htmlFor={`layer-${n}-activation`}>Layer {n} activation</label>
+              <select id={`layer-${n}-activation`} value={l.activation} onChange={(e) => setLayer(i, { activation: e.target.value as typeof l.activation })}>
+                {ACTIVATION_OPTIONS.map((a) => (
+                  <option key={a} value={a}>
+                    {a}
+                  </option>
+                ))}
+              </select>
+              <button type="button" className="icon" aria-label={`Remove layer ${n}`} title={`Remove layer ${n}`} onClick={() => removeLayer(i)}>
+                ✕
+              </button>
+              {unitsMsg ? (
+                <p className="field-msg" id={`layer-${n}-units-msg`}>
+                  {unitsMsg}
+                </p>
+              ) : null}
+              {actMsg ? <p className="field-msg">{actMsg}</p> : null}
+            </li>
+          );
+        })}
+      </ol>
+      <button type="button" onClick={addLayer} disabled={hidden.length >= 63}>
+        Add layer
+      </button>
+      <div className="output-layer advanced">
+        <span>
+          Output layer: {outputs} unit{outputs === 1 ? '' : 's'} (set by the data)
+        </span>
+        <label htmlFor="output-activation">Output activation</label>
+        <select id="output-activation" value={outputActivation} onChange={(e) => setField('outputActivation', e.target.value as typeof outputActivation)}>
+          {ACTIVATION_OPTIONS.map((a) => (
+            <option key={a} value={a}>
+              {a}
+            </option>
+          ))}
+        </select>
+        {fields.outputActivation ? <p className="field-msg">{fields.outputActivation}</p> : null}
+      </div>
+    </fieldset>
+  );
+}

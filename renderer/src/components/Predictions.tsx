@@ -1,0 +1,318 @@
+/**
+ * What the network predicts. 2-D data: the decision regions on a canvas, training points coloured by
+ * their class, misclassified points crossed out, a probe placed by clicking, the experiment's test points.
+ * Other data: target vs prediction for one chosen sample.
+ */
+import { useEffect, useMemo, useRef } from 'react';
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { PredictionGrid } from '../../../core';
+import { useLab } from '../context';
+import { argmax, fmtLoss, fmtPct, fmtScores } from '../format';
+import { classColor, regionTint } from '../palette';
+import { plotData, type PlotData, type Run } from '../state/store';
+import { useThrottledTick } from './useThrottledTick';
+
+const SIZE = 360;
+
+interface Bounds {
+  xMin: number;
+  xMax: number;
+  yMin: number;
+  yMax: number;
+}
+
+export function boundsOf(data: PlotData, grid: PredictionGrid | null): Bounds {
+  if (grid) return { xMin: grid.xMin, xMax: grid.xMax, yMin: grid.yMin, yMax: grid.yMax };
+  let xMin = Infinity;
+  let xMax = -Infinity;
+  let yMin = Infinity;
+  let yMax = -Infinity;
+  for (let i = 0; i < data.samples; i++) {
+    const x = data.x[2 * i]!;
+    const y = data.x[2 * i + 1]!;
+    xMin = Math.min(xMin, x);
+    xMax = Math.max(xMax, x);
+    yMin = Math.min(yMin, y);
+    yMax = Math.max(yMax, y);
+  }
+  const px = (xMax - xMin) * 0.1 || 1;
+  const py = (yMax - yMin) * 0.1 || 1;
+  return { xMin: xMin - px, xMax: xMax + px, yMin: yMin - py, yMax: yMax + py };
+}
+
+/** Grid cell under a point, or null outside the grid. */
+export function gridCell(grid: PredictionGrid, x: number, y: number): number | null {
+  const r = grid.resolution;
+  const j = Math.floor(((x - grid.xMin) / (grid.xMax - grid.xMin)) * r);
+  const i = Math.floor(((grid.yMax - y) / (grid.yMax - grid.yMin)) * r);
+  if (i < 0 || j < 0 || i >= r || j >= r) return null;
+  return i * r + j;
+}
+
+function gridScores(grid: PredictionGrid, x: number, y: number): number[] | null {
+  const c = gridCell(grid, x, y);
+  if (c === null) return null;
+  return Array.from(grid.values.subarray(c * grid.outputs, (c + 1) * grid.outputs));
+}
+
+function DecisionMap({ run, data, highContrast }: { run: Run | null; data: PlotData; highContrast: boolean }) {
+  const tick = useThrottledTick(250);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const probe = useLab((s) => s.probe);
+  const probeAt = useLab((s) => s.probeAt);
+  const grid = run?.grid ?? null;
+  const bounds = useMemo(() => boundsOf(data, grid), [data, grid]);
+  const classes = data.outputs;
+  const tints = useMemo(() => Array.from({ length: classes }, (_, c) => regionTint(c, highContrast)), [classes, highContrast]);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
+    const W = canvas.width;
+    const H = canvas.height;
+    ctx.fillStyle = highContrast ? '#000' : '#fff';
+    ctx.fillRect(0, 0, W, H);
+    if (grid) {
+      // One pixel per cell, scaled up without smoothing: regions are flat class tints.
+      const r = grid.resolution;
+      const img = new ImageData(r, r);
+      for (let c = 0; c < r * r; c++) {
+        const [cr, cg, cb] = tints[grid.argmax[c]! % tints.length] ?? [200, 200, 200];
+        img.data[4 * c] = cr;
+        img.data[4 * c + 1] = cg;
+        img.data[4 * c + 2] = cb;
+        img.data[4 * c + 3] = 255;
+      }
+      const off = document.createElement('canvas');
+      off.width = r;
+      off.height = r;
+      off.getContext('2d')!.putImageData(img, 0, 0);
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(off, 0, 0, W, H);
+    }
+    const sx = (x: number) => ((x - bounds.xMin) / (bounds.xMax - bounds.xMin)) * W;
+    const sy = (y: number) => ((bounds.yMax - y) / (bounds.yMax - bounds.yMin)) * H;
+    const pointClasses = run?.pointClasses ?? null;
+    const radius = Math.max(3, Math.min(7, 900 / Math.sqrt(data.samples) / 10));
+    for (let i = 0; i < data.samples; i++) {
+      const x = sx(data.x[2 * i]!);
+      const y = sy(data.x[2 * i + 1]!);
+      const label = data.labels ? data.labels[i]! : 0;
+      ctx.beginPath();
+      ctx.arc(x, y, radius, 0, 2 * Math.PI);
+      ctx.fillStyle = classColor(label);
+      ctx.fill();
+      ctx.lineWidth = 1.5;
+      // Hold-out rows (the last testRows) get a hollow look so train and test are told apart.
+      ctx.strokeStyle = i >= data.samples - data.testRows ? '#fff' : highContrast ? '#fff' : '#222';
+      ctx.stroke();
+      let predicted: number | null = pointClasses ? pointClasses[i]! : null;
+      if (predicted === null && grid) {
+        const c = gridCell(grid, data.x[2 * i]!, data.x[2 * i + 1]!);
+        predicted = c === null ? null : grid.argmax[c]!;
+      }
+      if (data.labels && predicted !== null && predicted !== label) {
+        const k = radius + 2;
+        ctx.beginPath();
+        ctx.moveTo(x - k, y - k);
+        ctx.lineTo(x + k, y + k);
+        ctx.moveTo(x + k, y - k);
+        ctx.lineTo(x - k, y + k);
+        ctx.strokeStyle = highContrast ? '#fff' : '#000';
+        ctx.lineWidth = 2.5;
+        ctx.stroke();
+      }
+    }
+    const tps = run?.experiment.testPoints ?? [];
+    tps.forEach((p, k) => {
+      const x = sx(p[0]!);
+      const y = sy(p[1]!);
+      if (x < 0 || y < 0 || x > W || y > H) return;
+      const out = run?.testPointOutputs?.[k] ?? (grid ? gridScores(grid, p[0]!, p[1]!) : null);
+      ctx.beginPath();
+      ctx.moveTo(x, y - 9);
+      ctx.lineTo(x + 9, y);
+      ctx.lineTo(x, y + 9);
+      ctx.lineTo(x - 9, y);
+      ctx.closePath();
+      ctx.fillStyle = out ? classColor(argmax(out)) : '#888';
+      ctx.fill();
+      ctx.strokeStyle = highContrast ? '#fff' : '#000';
+      ctx.lineWidth = 2;
+      ctx.stroke();
+      ctx.fillStyle = highContrast ? '#fff' : '#000';
+      ctx.font = '12px sans-serif';
+      ctx.fillText(`T${k + 1}`, x + 10, y - 6);
+    });
+    if (probe) {
+      const x = sx(probe.x);
+      const y = sy(probe.y);
+      ctx.beginPath();
+      ctx.arc(x, y, 8, 0, 2 * Math.PI);
+      ctx.strokeStyle = highContrast ? '#ff0' : '#000';
+      ctx.lineWidth = 3;
+      ctx.stroke();
+      ctx.beginPath();
+      ctx.moveTo(x - 12, y);
+      ctx.lineTo(x + 12, y);
+      ctx.moveTo(x, y - 12);
+      ctx.lineTo(x, y + 12);
+      ctx.stroke();
+    }
+  }, [grid, bounds, data, tints, run, probe, tick, highContrast]);
+
+  const onClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    const fx = (e.clientX - rect.left) / rect.width;
+    const fy = (e.clientY - rect.top) / rect.height;
+    probeAt(bounds.xMin + fx * (bounds.xMax - bounds.xMin), bounds.yMax - fy * (bounds.yMax - bounds.yMin));
+  };
+
+  const probeScores = probe ? (probe.outputs ?? (grid ? gridScores(grid, probe.x, probe.y) : null)) : null;
+  const regionColors = tints.map(([r, g, b]) => `${r},${g},${b}`).join(';');
+
+  return (
+    <div className="decision">
+      <canvas
+        ref={canvasRef}
+        width={SIZE}
+        height={SIZE}
+        className="decision-map"
+        role="img"
+        aria-label={`Decision regions for ${classes} classes${grid ? '' : ' (train to see them)'}; click to place a probe point`}
+        data-region-colors={regionColors}
+        data-has-grid={grid ? 'true' : 'false'}
+        onClick={onClick}
+      />
+      <div className="decision-side">
+        <ul className="class-legend" aria-label="Classes">
+          {Array.from({ length: classes }, (_, c) => (
+            <li key={c}>
+              <span className="swatch" style={{ background: classColor(c) }} aria-hidden="true" /> class {c}
+            </li>
+          ))}
+          <li>✕ misclassified</li>
+          <li>◆ test point</li>
+        </ul>
+        <p>
+          Accuracy {fmtPct(run?.metrics.latest?.accuracy)}
+          {run?.metrics.latest?.testAccuracy != null ? `, hold-out ${fmtPct(run.metrics.latest.testAccuracy)}` : ''}
+        </p>
+        <p aria-live="polite" data-testid="probe">
+          {probe
+            ? `Probe (${fmtLoss(probe.x)}, ${fmtLoss(probe.y)}): ${probeScores ? `class ${argmax(probeScores)}, scores ${fmtScores(probeScores)}` : run ? 'predicting…' : 'train first'}`
+            : 'Click the map to probe a point.'}
+        </p>
+      </div>
+    </div>
+  );
+}
+
+function TestPointsTable({ run }: { run: Run }) {
+  useThrottledTick(250);
+  const tps = run.experiment.testPoints;
+  if (!tps?.length) return null;
+  return (
+    <table className="test-points">
+      <caption>Test points</caption>
+      <thead>
+        <tr>
+          <th scope="col">Point</th>
+          <th scope="col">Input</th>
+          <th scope="col">Predicted class</th>
+          <th scope="col">Scores</th>
+        </tr>
+      </thead>
+      <tbody>
+        {tps.map((p, k) => {
+          const out = run.testPointOutputs?.[k] ?? null;
+          return (
+            <tr key={k}>
+              <th scope="row">T{k + 1}</th>
+              <td>[{p.join(', ')}]</td>
+              <td data-testid={`test-point-class-${k}`}>{out ? argmax(out) : '—'}</td>
+              <td>{out ? fmtScores(out) : run.grid ? 'needs predict support' : '—'}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function SampleView({ data }: { data: PlotData }) {
+  const sample = useLab((s) => s.sample);
+  const index = useLab((s) => s.view.sampleIndex);
+  const showSample = useLab((s) => s.showSample);
+  const run = useLab((s) => s.runs.find((r) => r.id === s.activeRunId) ?? null);
+  const step = run?.step ?? 0;
+  // Re-ask for the prediction as training moves on (every ~half second of published steps).
+  const tick = useThrottledTick(500);
+  useEffect(() => {
+    showSample(index);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [tick, run, index]);
+  const rows = sample ? sample.target.map((t, o) => ({ output: o, target: t, predicted: sample.predicted?.[o] })) : [];
+  return (
+    <div className="sample-view">
+      <label>
+        Sample{' '}
+        <input type="number" min={0} max={data.samples - 1} value={index} onChange={(e) => showSample(Number(e.target.value))} style={{ width: '6em' }} />
+      </label>{' '}
+      <span className="hint">
+        of {data.samples} (inputs: {data.inputs}, outputs: {data.outputs}); step {step}
+      </span>
+      <div className="chart-box small" aria-hidden="true">
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart data={rows}>
+            <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
+            <XAxis dataKey="output" stroke="var(--fg-muted)" />
+            <YAxis stroke="var(--fg-muted)" tickFormatter={(v: number) => fmtLoss(v)} width={64} />
+            <Tooltip isAnimationActive={false} />
+            <Legend />
+            <Bar dataKey="target" name="target" fill="#999999" isAnimationActive={false} />
+            <Bar dataKey="predicted" name="predicted" fill="#0072B2" isAnimationActive={false} />
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+      <table className="sample-table">
+        <caption>Sample {index}: target vs predicted</caption>
+        <thead>
+          <tr>
+            <th scope="col">Output</th>
+            <th scope="col">Target</th>
+            <th scope="col">Predicted</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.slice(0, 16).map((r) => (
+            <tr key={r.output}>
+              <th scope="row">{r.output}</th>
+              <td>{fmtLoss(r.target)}</td>
+              <td>{r.predicted === undefined ? '—' : fmtLoss(r.predicted)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function Predictions() {
+  const run = useLab((s) => s.runs.find((r) => r.id === s.activeRunId) ?? null);
+  const validation = useLab((s) => s.validation);
+  const highContrast = useLab((s) => s.view.presentation);
+  const exp = run?.experiment ?? (validation.ok ? validation.experiment : null);
+  const data = useMemo(() => (exp ? plotData(exp) : null), [exp]);
+  return (
+    <figure className="view predictions" aria-label="Predictions">
+      <figcaption>
+        <h2>Predictions</h2>
+        {run ? <span className="hint">{run.label}</span> : null}
+      </figcaption>
+      {!data ? <p className="empty">Fix the experiment to see its data.</p> : data.inputs === 2 ? <DecisionMap run={run} data={data} highContrast={highContrast} /> : <SampleView data={data} />}
+      {run ? <TestPointsTable run={run} /> : null}
+    </figure>
+  );
+}

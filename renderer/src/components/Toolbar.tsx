@@ -1,0 +1,173 @@
+/** Run buttons, speed, presentation mode, lab files; the status line and the diverged banner. */
+import { useRef } from 'react';
+import { exportNumpy } from '../../../core';
+import { useLab } from '../context';
+import { fmtInt, fmtLoss } from '../format';
+import { SPEEDS, type Run, type Speed } from '../state/store';
+
+export type LabState = 'idle' | 'training' | 'paused' | 'completed' | 'diverged' | 'stopped' | 'failed';
+
+export function labStateOf(run: Run | null, pacing: boolean): LabState {
+  if (!run) return 'idle';
+  switch (run.phase) {
+    case 'running':
+      return 'training';
+    case 'starting':
+      return pacing ? 'training' : 'idle';
+    case 'paused':
+      return pacing ? 'training' : run.step === 0 ? 'idle' : 'paused';
+    case 'idle':
+      return 'idle';
+    default:
+      return run.phase;
+  }
+}
+
+const SPEED_LABEL: Record<Speed, string> = { 0: 'Flat out', 1000: '1000 steps/s', 100: '100 steps/s', 10: '10 steps/s', 1: '1 step/s' };
+
+function download(name: string, text: string, type: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function Toolbar() {
+  useLab((s) => s.tick);
+  const valid = useLab((s) => s.validation.ok);
+  const run = useLab((s) => s.runs.find((r) => r.id === s.activeRunId) ?? null);
+  const pacing = useLab((s) => s.pacing);
+  const speed = useLab((s) => s.view.speed);
+  const presentation = useLab((s) => s.view.presentation);
+  const a = useLab((s) => s);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const state = labStateOf(run, pacing);
+  const training = state === 'training';
+
+  return (
+    <div className="toolbar" role="toolbar" aria-label="Run">
+      <div className="buttons">
+        <button type="button" className="primary" onClick={a.train} disabled={!valid || training} aria-keyshortcuts="Space">
+          Train
+        </button>
+        <button type="button" onClick={a.pause} disabled={!training} aria-keyshortcuts="Space">
+          Pause
+        </button>
+        <button type="button" onClick={a.step} disabled={!valid} aria-keyshortcuts="ArrowRight">
+          Step
+        </button>
+        <button type="button" onClick={a.reset} disabled={!run} aria-keyshortcuts="R">
+          Reset
+        </button>
+        <button type="button" onClick={a.compareInitSchemes} disabled={!valid}>
+          Compare init schemes
+        </button>
+      </div>
+      <div className="toolbar-right">
+        <label htmlFor="speed">Speed</label>
+        <select id="speed" value={speed} onChange={(e) => a.setView({ speed: Number(e.target.value) as Speed })}>
+          {SPEEDS.map((s) => (
+            <option key={s} value={s}>
+              {SPEED_LABEL[s]}
+            </option>
+          ))}
+        </select>
+        <button type="button" aria-pressed={presentation} onClick={() => a.setView({ presentation: !presentation })}>
+          Presentation mode
+        </button>
+        <span className="advanced file-buttons">
+          <button type="button" onClick={() => download('nnlab-lab.json', a.saveLab(), 'application/json')}>
+            Save lab
+          </button>
+          <button type="button" onClick={() => fileRef.current?.click()}>
+            Open lab
+          </button>
+          <input
+            ref={fileRef}
+            type="file"
+            accept=".json,application/json"
+            hidden
+            aria-label="Open lab file"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (f) void f.text().then((t) => a.openLab(t));
+              e.target.value = '';
+            }}
+          />
+          <button
+            type="button"
+            disabled={!valid}
+            onClick={() => {
+              if (a.validation.ok) download(`${a.validation.experiment.name}.py`, exportNumpy(a.validation.experiment), 'text/x-python');
+            }}
+          >
+            Export numpy
+          </button>
+        </span>
+      </div>
+    </div>
+  );
+}
+
+export function StatusLine() {
+  useLab((s) => s.tick);
+  const run = useLab((s) => s.runs.find((r) => r.id === s.activeRunId) ?? null);
+  const pacing = useLab((s) => s.pacing);
+  const notice = useLab((s) => s.notice);
+  const state = labStateOf(run, pacing);
+  return (
+    <div className="status" role="status" aria-label="Training status">
+      <span>
+        <span className="k">Step count</span>{' '}
+        <span className="v" data-testid="step-count">
+          {fmtInt(run?.step ?? 0)}
+        </span>
+        {run ? <span className="of"> / {fmtInt(run.totalSteps)}</span> : null}
+      </span>
+      <span>
+        <span className="k">Loss</span>{' '}
+        <span className="v" data-testid="loss" data-value={run ? String(run.lastLoss) : ''}>
+          {fmtLoss(run?.lastLoss)}
+        </span>
+      </span>
+      <span>
+        <span className="k">Steps/s</span>{' '}
+        <span className="v" data-testid="steps-per-second">
+          {fmtInt(run?.stepsPerSecond ?? 0)}
+        </span>
+      </span>
+      <span>
+        <span className="k">State</span>{' '}
+        <span className={`v state state-${state}`} data-testid="state">
+          {state}
+        </span>
+      </span>
+      {run && run.group === null ? <span className="run-name">{run.label}</span> : null}
+      {run?.error ? <span className="error-text">Error: {run.error}</span> : null}
+      {notice ? <span className="notice">{notice}</span> : null}
+    </div>
+  );
+}
+
+export function DivergedBanner() {
+  useLab((s) => s.tick);
+  const runs = useLab((s) => s.runs);
+  const visible = useLab((s) => s.visibleRunIds);
+  const diverged = runs.filter((r) => r.phase === 'diverged' && visible.includes(r.id));
+  if (!diverged.length) return null;
+  return (
+    <div className="banner diverged" role="alert">
+      <strong>Training diverged.</strong>{' '}
+      {diverged.map((r) => (
+        <span key={r.id}>
+          {r.label}: the loss became infinite or NaN at step {fmtInt(r.divergedAtStep ?? r.step)} (learning rate {r.learningRate}).{' '}
+        </span>
+      ))}
+      <span>
+        Try a smaller learning rate (divide it by 10), Xavier or He init instead of standard normal, or fewer units; then press Reset or Train.
+      </span>
+    </div>
+  );
+}

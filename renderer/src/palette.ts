@@ -1,0 +1,24 @@
+/**
+ * Colours. Okabe–Ito for classes and runs: distinguishable with the common colour-vision deficiencies.
+ * Decision regions use fixed light tints of the class colours (flat, so a region reads as one class
+ * and tests can count the classes on the canvas).
+ */
+export const CLASS_COLORS = ['#E69F00', '#56B4E9', '#009E73', '#CC79A7', '#0072B2', '#D55E00', '#F0E442', '#000000', '#999999', '#882255'];
+
+export const RUN_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#882255'];
+
+export function hexRgb(hex: string): [number, number, number] {
+  const n = parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+/** Region tint: the class colour mixed with white (or with black in high contrast). */
+export function regionTint(cls: number, highContrast = false): [number, number, number] {
+  const [r, g, b] = hexRgb(CLASS_COLORS[cls % CLASS_COLORS.length]!);
+  const mix = highContrast ? 0.45 : 0.6;
+  const to = highContrast ? 0 : 255;
+  return [Math.round(r + (to - r) * mix), Math.round(g + (to - g) * mix), Math.round(b + (to - b) * mix)];
+}
+
+export const runColor = (index: number) => RUN_COLORS[index % RUN_COLORS.length]!;
+export const classColor = (cls: number) => CLASS_COLORS[cls % CLASS_COLORS.length]!;
