@@ -191,25 +191,25 @@ export const PRESETS: Preset[] = [
   ...(['standard-normal', 'xavier'] as const).map(
     (weights): Preset => ({
       id: `init-${weights}`,
-      title: `Deep tanh net, ${weights === 'xavier' ? 'Xavier' : 'standard normal'} init`,
+      title: `Deep relu net, ${weights === 'xavier' ? 'Xavier' : 'standard normal'} init`,
       description:
         weights === 'xavier'
-          ? 'Six tanh layers with Xavier weights: activations and gradients keep their scale, the loss falls. Compare with init-standard-normal.'
-          : 'Six tanh layers with standard-normal weights: units saturate, gradients vanish, the loss stalls. Compare with init-xavier.',
+          ? 'Six relu layers of 64 with Xavier weights: activations keep their scale and the loss falls. Compare with init-standard-normal.'
+          : 'Six relu layers of 64 with standard-normal weights: activations grow ~6× per layer, the first loss is in the thousands and the run diverges. Compare with init-xavier.',
       experiment: {
         version: 1,
         name: `init-${weights}`,
         seed: 7,
-        data: { kind: 'circles', samples: 300, noise: 0.08, classes: 2 },
+        data: { kind: 'circles', samples: 200, noise: 0.08, classes: 2 },
         layers: [
-          ...Array.from({ length: 6 }, () => ({ units: 32, activation: 'tanh' as const })),
+          ...Array.from({ length: 6 }, () => ({ units: 64, activation: 'relu' as const })),
           { units: 2, activation: 'linear' as const },
         ],
         bias: true,
         init: { weights, biases: 'zeros' },
         loss: 'softmax-cross-entropy',
         learningRate: 0.05,
-        steps: 1000,
+        steps: 300,
       },
     }),
   ),
