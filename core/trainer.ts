@@ -9,13 +9,18 @@
 import { ExperimentError, shapeOf, type Activation, type Experiment, type Shape } from './experiment';
 import { makeDataset, type Dataset } from './data';
 import { referenceBackend, type Backend } from './kernels';
+import { InputGram } from './input-gram';
+import { defaultBackend, wasmSimdSupported } from './wasm/backend';
 import { NumpyRandom } from './rng';
 import type { Histogram, LayerMetrics, LayerParams, MetricsSnapshot, PredictionGrid, RunResult, RunStatus } from './types';
 
 export interface TrainerOptions {
   /** Keep every step's loss for `result()` (the CLI does; the UI keeps its own decimated series). */
   recordLosses?: boolean;
+  /** Default: the WASM SIMD kernels where the runtime has them (float32 needs them), else the TS reference. */
   backend?: Backend;
+  /** Full-batch first-layer shortcut (core/input-gram.ts) where it pays; false forces the direct products. */
+  inputGram?: boolean;
 }
 
 interface Layer {
@@ -50,6 +55,9 @@ export class Trainer {
   learningRate: number;
 
   private readonly backend: Backend;
+  /** Set when the full-batch shortcut runs the first layer; its W is then brought up to date on read. */
+  private readonly gram: InputGram | null;
+  private gramGradient = false;
   private readonly layers: Layer[];
   private readonly rng: NumpyRandom;
   private readonly batchX: Float64Array | null;
@@ -68,16 +76,20 @@ export class Trainer {
     readonly experiment: Experiment,
     options: TrainerOptions = {},
   ) {
-    if (experiment.precision === 'float32') {
-      throw new ExperimentError([{ path: 'precision', message: '"float32" needs the WASM kernels, which this build does not have; use "float64"' }]);
+    if (experiment.precision === 'float32' && !options.backend && !wasmSimdSupported()) {
+      throw new ExperimentError([{ path: 'precision', message: '"float32" needs the WASM kernels, which this runtime does not run; use "float64"' }]);
     }
-    this.backend = options.backend ?? referenceBackend;
+    this.backend = options.backend ?? defaultBackend(experiment.precision ?? 'float64') ?? referenceBackend;
     this.shape = shapeOf(experiment);
     this.learningRate = experiment.learningRate;
     this.rng = new NumpyRandom(experiment.seed);
     this.data = makeDataset(experiment.data, this.rng);
     const { widths, batchRows, inputs, outputs } = this.shape;
     const alloc = (n: number) => this.backend.alloc(n);
+    // The inputs live where the kernels read them (a WASM backend would otherwise copy them every step).
+    const x = alloc(this.data.x.length);
+    x.set(this.data.x);
+    this.data.x = x;
 
     this.layers = experiment.layers.map((spec, l) => {
       const fanIn = widths[l]!;
@@ -111,6 +123,11 @@ export class Trainer {
     this.losses = options.recordLosses === false ? null : new Float64Array(experiment.steps);
     this.testEvery = experiment.testEvery ?? Math.max(1, Math.ceil(experiment.steps / 100));
     this.testRecord = new Float64Array(2 * (Math.floor(experiment.steps / this.testEvery) + 2));
+
+    const { trainRows, testRows } = this.shape;
+    const useGram = options.inputGram !== false && !minibatch && InputGram.worthwhile(trainRows, inputs, testRows > 0 ? this.testEvery : 0);
+    this.gram = useGram ? new InputGram(this.backend, this.data.x, trainRows, inputs, this.layers[0]!.units) : null;
+    this.gram?.restart(this.layers[0]!.W);
   }
 
   /** Draws the initial parameters from the stream, right after the data (the seeds' order). */
@@ -154,6 +171,8 @@ export class Trainer {
       layer.A.fill(0);
       layer.Z.fill(0);
     }
+    this.gram?.restart(this.layers[0]!.W);
+    this.gramGradient = false;
     this.step = 0;
     this.cursor = 0;
     this.lastRows = 0;
@@ -239,7 +258,8 @@ export class Trainer {
     for (const layer of this.layers) {
       const Z = evaluation ? layer.evalZ : layer.Z;
       const A = evaluation ? layer.evalA : layer.A;
-      this.backend.gemm(rows, layer.units, layer.fanIn, a, layer.W, Z, layer.b);
+      if (this.gram && !evaluation && layer === this.layers[0]) this.gram.forward(Z, layer.b);
+      else this.backend.gemm(rows, layer.units, layer.fanIn, a, layer.W, Z, layer.b);
       activate(layer.activation, Z, A, rows * layer.units);
       a = A;
     }
@@ -293,7 +313,8 @@ export class Trainer {
       const layer = layers[l]!;
       derive(layer.activation, layer.Z, layer.A, layer.dZ, rows * layer.units);
       const prevA = l > 0 ? layers[l - 1]!.A : input;
-      this.backend.gemmTN(rows, layer.units, layer.fanIn, prevA, layer.dZ, layer.dW);
+      if (l === 0 && this.gram) this.gramGradient = true; // formed only if read: syncGram()
+      else this.backend.gemmTN(rows, layer.units, layer.fanIn, prevA, layer.dZ, layer.dW);
       if (layer.db) columnSums(layer.dZ, rows, layer.units, layer.db);
       // The input layer's gradient is never used: skip the largest product of the step.
       if (l > 0) this.backend.gemmNT(rows, layer.units, layer.fanIn, layer.dZ, layer.W, layers[l - 1]!.dZ);
@@ -303,7 +324,8 @@ export class Trainer {
   private update(lr: number): void {
     for (const layer of this.layers) {
       const { W, dW, b, db } = layer;
-      for (let i = 0; i < W.length; i++) W[i] = W[i]! - lr * dW[i]!;
+      if (this.gram && layer === this.layers[0]) this.gram.update(layer.dZ, lr);
+      else for (let i = 0; i < W.length; i++) W[i] = W[i]! - lr * dW[i]!;
       if (b && db) for (let i = 0; i < b.length; i++) b[i] = b[i]! - lr * db[i]!;
     }
   }
@@ -322,14 +344,28 @@ export class Trainer {
     return loss;
   }
 
+  /**
+   * Under the full-batch shortcut, brings the first layer's W (and the last weight gradient, which
+   * the shortcut does not form) up to date. Every reader of W or dW calls this first.
+   */
+  private syncGram(): void {
+    if (!this.gram) return;
+    const first = this.layers[0]!;
+    this.gram.syncWeights(first.W, first.dW); // uses dW as scratch
+    if (this.gramGradient) this.gram.gradient(first.dZ, first.dW);
+    else first.dW.fill(0);
+  }
+
   /** Copies of the last computed gradients, per layer. */
   gradients(): { weights: Float64Array; biases: Float64Array | null }[] {
+    this.syncGram();
     return this.layers.map((l) => ({ weights: l.dW.slice(), biases: l.db ? l.db.slice() : null }));
   }
 
   /** Passes rows [start, start + count) of `x` through the network in chunks; `visit` sees each chunk's outputs. */
   private evaluate(x: Float64Array, start: number, count: number, visit: (out: Float64Array, rows: number, firstRow: number) => void): void {
     const inputs = this.shape.inputs;
+    this.syncGram();
     for (let r = 0; r < count; r += EVAL_ROWS) {
       const rows = Math.min(EVAL_ROWS, count - r);
       this.evalX.set(x.subarray((start + r) * inputs, (start + r + rows) * inputs));
@@ -379,6 +415,7 @@ export class Trainer {
 
   /** What the UI charts: cheap, computed only when asked for (allocates; not on the hot path). */
   metrics(bins = 30): MetricsSnapshot {
+    this.syncGram();
     const rows = this.lastRows;
     const layers: LayerMetrics[] = this.layers.map((layer) => {
       let dead: number | null = null;
@@ -482,6 +519,7 @@ export class Trainer {
   }
 
   params(): LayerParams[] {
+    this.syncGram();
     return this.layers.map((layer) => {
       const weights: number[][] = [];
       for (let r = 0; r < layer.fanIn; r++) weights.push(Array.from(layer.W.subarray(r * layer.units, (r + 1) * layer.units)));

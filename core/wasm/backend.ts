@@ -66,8 +66,10 @@ export function relaxedSimdSupported(): boolean {
 }
 
 /** Whether this runtime runs the kernels at all (SIMD128: every Node ≥ 16.4 and Chromium ≥ 91). */
+let simdCache: boolean | null = null;
 export function wasmSimdSupported(): boolean {
-  return typeof WebAssembly === 'object' && WebAssembly.validate(decodeBase64(modules.plain));
+  simdCache ??= typeof WebAssembly === 'object' && WebAssembly.validate(decodeBase64(modules.plain));
+  return simdCache;
 }
 
 function sharedMemoryAvailable(): boolean {
@@ -130,10 +132,18 @@ export class KernelMemory {
   }
 }
 
+const compiledModules = new Map<string, WebAssembly.Module>();
+
 export function instantiateKernels(memory: KernelMemory, relaxed = true): { exports: KernelExports; relaxed: boolean } {
   const useRelaxed = relaxed && relaxedSimdSupported();
   const source = memory.shared ? (useRelaxed ? modules.relaxedShared : modules.plainShared) : useRelaxed ? modules.relaxed : modules.plain;
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(source)), { env: { memory: memory.memory } });
+  // Compiled once per process; each backend gets its own instance over its own memory.
+  let compiled = compiledModules.get(source);
+  if (!compiled) {
+    compiled = new WebAssembly.Module(decodeBase64(source));
+    compiledModules.set(source, compiled);
+  }
+  const instance = new WebAssembly.Instance(compiled, { env: { memory: memory.memory } });
   return { exports: instance.exports as unknown as KernelExports, relaxed: useRelaxed };
 }
 
@@ -277,4 +287,13 @@ export function createWasmBackend(options: WasmBackendOptions & { precision?: Ke
       copyBack(c, pc, m * k_);
     },
   };
+}
+
+/**
+ * The backend a Trainer uses unless told otherwise: the WASM kernels where this runtime runs them
+ * (relaxed FMA when available), else null (the caller falls back to the TS reference; float32
+ * then has no implementation).
+ */
+export function defaultBackend(precision: KernelPrecision): WasmBackend | null {
+  return wasmSimdSupported() ? createWasmBackend({ precision }) : null;
 }
