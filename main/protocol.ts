@@ -64,11 +64,32 @@ export const RequestSnapshotMessage = z.strictObject({
   grid: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
-export const TO_TRAINER_TYPES = ['start', 'pause', 'resume', 'step', 'reset', 'stop', 'setLearningRate', 'requestSnapshot'] as const;
+/** Caps the training speed (presentation mode: 1, 10, 100 steps a second); null runs flat out. */
+export const SetSpeedMessage = z.strictObject({
+  type: z.literal('setSpeed'),
+  id,
+  stepsPerSecond: z
+    .number({ error: 'must be a positive number or null' })
+    .positive({ error: 'must be a positive number or null' })
+    .max(1e9, { error: 'must be at most 1e9' })
+    .nullable(),
+});
+export const MAX_PREDICT_POINTS = 10_000;
+/** Network outputs at arbitrary points (a probe on the decision map, test points); answered by `prediction` with the same id. */
+export const PredictMessage = z.strictObject({
+  type: z.literal('predict'),
+  id: int(0, Number.MAX_SAFE_INTEGER),
+  points: z
+    .array(z.array(z.number({ error: 'must be a finite number' }), { error: 'must be an array of numbers' }), { error: 'must be an array of points' })
+    .min(1, { error: 'must have at least one point' })
+    .max(MAX_PREDICT_POINTS, { error: `must have at most ${MAX_PREDICT_POINTS} points` }),
+});
+
+export const TO_TRAINER_TYPES = ['start', 'pause', 'resume', 'step', 'reset', 'stop', 'setLearningRate', 'requestSnapshot', 'setSpeed', 'predict'] as const;
 
 export const ToTrainerSchema = z.discriminatedUnion(
   'type',
-  [StartMessage, PauseMessage, ResumeMessage, StepMessage, ResetMessage, StopMessage, SetLearningRateMessage, RequestSnapshotMessage],
+  [StartMessage, PauseMessage, ResumeMessage, StepMessage, ResetMessage, StopMessage, SetLearningRateMessage, RequestSnapshotMessage, SetSpeedMessage, PredictMessage],
   { error: `must be a message object with "type" one of ${TO_TRAINER_TYPES.map((t) => `"${t}"`).join(', ')}` },
 );
 export type ToTrainer = z.output<typeof ToTrainerSchema>;
@@ -157,6 +178,15 @@ export const StatusMessage = z.strictObject({
   divergedAtStep: count.nullable(),
   /** Human-readable line for the status bar ("loss became non-finite at step 812"). */
   message: z.string().optional(),
+  /** The speed cap from `setSpeed`; null or absent when running flat out. */
+  speedLimit: anyNumber.nullable().optional(),
+});
+
+export const PredictionMessage = z.strictObject({
+  type: z.literal('prediction'),
+  id: z.number(),
+  /** One row of outputs per point (softmax probabilities under softmax cross-entropy). */
+  outputs: z.array(z.array(anyNumber)),
 });
 
 export const ErrorMessage = z.strictObject({
@@ -169,14 +199,15 @@ export const ErrorMessage = z.strictObject({
   id: z.number().optional(),
 });
 
-export const FromTrainerSchema = z.discriminatedUnion('type', [ProgressMessage, SnapshotMessage, StatusMessage, ErrorMessage], {
-  error: 'must be a trainer message with "type" one of "progress", "snapshot", "status", "error"',
+export const FromTrainerSchema = z.discriminatedUnion('type', [ProgressMessage, SnapshotMessage, StatusMessage, ErrorMessage, PredictionMessage], {
+  error: 'must be a trainer message with "type" one of "progress", "snapshot", "status", "error", "prediction"',
 });
 export type FromTrainer = z.output<typeof FromTrainerSchema>;
 export type ProgressMsg = z.output<typeof ProgressMessage>;
 export type SnapshotMsg = z.output<typeof SnapshotMessage>;
 export type StatusMsg = z.output<typeof StatusMessage>;
 export type ErrorMsg = z.output<typeof ErrorMessage>;
+export type PredictionMsg = z.output<typeof PredictionMessage>;
 
 // ---------------------------------------------------------------------------------------------
 // parsing helpers shared by every receiver

@@ -30,6 +30,8 @@ export interface TrainerServiceOptions {
   now?(): number;
   /** Runs `fn` after pending messages have been handled. */
   yieldThen?(fn: () => void): void;
+  /** Runs `fn` after `ms` milliseconds (only used under a speed cap). */
+  delay?(fn: () => void, ms: number): void;
   /** Training time per slice before yielding. */
   sliceMs?: number;
   /** Minimum time between progress messages. */
@@ -68,6 +70,7 @@ export class TrainerService {
   private readonly onStatus: ((s: StatusMsg) => void) | undefined;
   private readonly now: () => number;
   private readonly yieldThen: Timer;
+  private readonly delay: (fn: () => void, ms: number) => void;
   private readonly sliceMs: number;
   private readonly progressIntervalMs: number;
   private readonly snapshotIntervalMs: number;
@@ -94,11 +97,17 @@ export class TrainerService {
   private lastSnapshot = -Infinity;
   private gridResolution = DEFAULT_GRID;
 
+  /** Speed cap: steps a second, counted from speedT0 (reset whenever training (re)starts). */
+  private speed: number | null = null;
+  private speedT0 = 0;
+  private speedDone = 0;
+
   constructor(options: TrainerServiceOptions) {
     this.post = options.post;
     this.onStatus = options.onStatus;
     this.now = options.now ?? (() => performance.now());
     this.yieldThen = options.yieldThen ?? defaultYield();
+    this.delay = options.delay ?? ((fn, ms) => void setTimeout(fn, ms));
     this.sliceMs = options.sliceMs ?? 12;
     this.progressIntervalMs = options.progressIntervalMs ?? Math.ceil(1000 / MAX_PROGRESS_PER_SECOND);
     this.snapshotIntervalMs = options.snapshotIntervalMs ?? 100;
@@ -172,6 +181,19 @@ export class TrainerService {
         this.flush();
         this.snapshot(msg.grid ?? true);
         return;
+      case 'setSpeed':
+        this.speed = msg.stepsPerSecond;
+        this.restartSpeedClock();
+        this.status();
+        if (this.phase === 'running') this.schedule();
+        return;
+      case 'predict': {
+        const inputs = t.shape.inputs;
+        const bad = msg.points.findIndex((p) => p.length !== inputs);
+        if (bad >= 0) return this.reject(msg, `points[${bad}] must have ${inputs} numbers, one per input`);
+        this.post({ type: 'prediction', id: msg.id, outputs: t.predict(msg.points) });
+        return;
+      }
     }
   }
 
@@ -198,7 +220,13 @@ export class TrainerService {
     if (!msg.paused) this.go();
   }
 
+  private restartSpeedClock(): void {
+    this.speedT0 = this.now();
+    this.speedDone = 0;
+  }
+
   private go(): void {
+    this.restartSpeedClock();
     this.phase = 'running';
     this.rateStep = this.trainer!.step;
     this.rateTime = this.now();
@@ -225,8 +253,19 @@ export class TrainerService {
 
   private runSlice(t: Trainer): void {
     const deadline = this.now() + this.sliceMs;
+    // Under a speed cap, only the steps due by now; if none are, wait for the next one.
+    let allowed = Infinity;
+    if (this.speed !== null) {
+      const elapsed = this.now() - this.speedT0;
+      allowed = Math.floor((elapsed * this.speed) / 1000) - this.speedDone;
+      if (allowed <= 0) {
+        this.scheduled = true;
+        this.delay(this.slice, Math.max(1, ((this.speedDone + 1) * 1000) / this.speed - elapsed));
+        return;
+      }
+    }
     for (;;) {
-      let n = Math.min(this.chunk, this.nextSnapshotStep - t.step);
+      let n = Math.min(this.chunk, this.nextSnapshotStep - t.step, allowed);
       if (this.budget !== null) n = Math.min(n, this.budget);
       n = Math.max(1, n);
       this.reserve(n);
@@ -234,11 +273,13 @@ export class TrainerService {
       const done = t.run(n, this.losses, this.lossCount);
       const dt = this.now() - t0;
       this.lossCount += done;
+      allowed -= done;
+      this.speedDone += done;
       if (this.budget !== null) this.budget -= done;
       if (done === n && dt < 0.5 && this.chunk < MAX_CHUNK) this.chunk *= 2;
       else if (dt > 2 && this.chunk > 1) this.chunk >>= 1;
 
-      if (t.finished || this.budget === 0) break;
+      if (t.finished || this.budget === 0 || allowed <= 0) break;
       if (t.step >= this.nextSnapshotStep) this.periodicSnapshot(t.step);
       if (this.now() >= deadline) break;
     }
@@ -332,6 +373,7 @@ export class TrainerService {
       totalSteps: t?.experiment.steps ?? 0,
       learningRate: t?.learningRate ?? 0,
       divergedAtStep: t?.divergedAtStep ?? null,
+      speedLimit: this.speed,
     };
     if (this.phase === 'diverged' && t) msg.message = `loss became non-finite at step ${t.divergedAtStep} (learning rate ${t.learningRate})`;
     if (this.phase === 'completed' && t) msg.message = `completed ${t.step} steps`;

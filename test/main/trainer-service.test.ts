@@ -81,7 +81,6 @@ describe('TrainerService', () => {
     // One extra for the flush that `stop` forces.
     expect(progress.length).toBeLessThanOrEqual(Math.ceil(seconds * MAX_PROGRESS_PER_SECOND) + 2);
     expect(progress.length).toBeGreaterThan(10);
-    const steps = s.rec.losses.length;
     expect(steps).toBe(s.last()!.step);
     expect(steps).toBeGreaterThan(1000);
     // Each message carried many steps: batching, not one message per step.
@@ -180,4 +179,46 @@ describe('TrainerService', () => {
     const withGrid = s.out.at(-1)!;
     expect(withGrid.type === 'snapshot' && withGrid.grid?.values.length).toBe(8 * 8 * 2);
   });
+
+  it('caps the speed for presentation mode, and lifts the cap', async () => {
+    const exp = xor(100_000);
+    const s = serve(exp);
+    s.service.handle({ type: 'start', experiment: exp, paused: true });
+    s.service.handle({ type: 'setSpeed', stepsPerSecond: 20 });
+    expect(s.last()).toMatchObject({ phase: 'paused', speedLimit: 20 });
+    s.service.handle({ type: 'resume' });
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, 1000));
+    s.service.handle({ type: 'pause' });
+    await s.until(() => s.last()?.phase === 'paused');
+    const seconds = (performance.now() - t0) / 1000;
+    // 20 steps a second: ~20 in one second, never a burst.
+    expect(s.rec.losses.length).toBeGreaterThanOrEqual(Math.floor(0.8 * 20 * 1));
+    expect(s.rec.losses.length).toBeLessThanOrEqual(Math.ceil(20 * seconds) + 1);
+    s.service.handle({ type: 'setSpeed', stepsPerSecond: null });
+    expect(s.last()).toMatchObject({ speedLimit: null });
+    s.service.handle({ type: 'resume' });
+    await s.until(() => s.rec.losses.length > 5000);
+    s.service.handle({ type: 'stop' });
+    await s.until(() => s.last()?.phase === 'stopped');
+    expect(Array.from(s.rec.losses)).toEqual(Array.from(reference(exp, s.rec.losses.length)));
+  });
+
+  it('predicts at arbitrary points, answering with the request id', async () => {
+    const exp = xor(300);
+    const s = serve(exp);
+    s.service.handle({ type: 'start', experiment: exp });
+    await s.until(() => s.last()?.phase === 'completed');
+    const points = [
+      [0.9, 0.9],
+      [-0.9, 0.9],
+    ];
+    s.service.handle({ type: 'predict', id: 11, points });
+    const t = new Trainer(experiment(exp), { recordLosses: false });
+    t.run(300);
+    expect(s.out.at(-1)).toMatchObject({ type: 'prediction', id: 11, outputs: t.predict(points) });
+    s.service.handle({ type: 'predict', id: 12, points: [[1, 2, 3]] });
+    expect(s.out.at(-1)).toMatchObject({ type: 'error', id: 12, inReplyTo: 'predict', message: 'predict: points[0] must have 2 numbers, one per input' });
+  });
 });
+
