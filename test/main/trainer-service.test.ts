@@ -81,6 +81,7 @@ describe('TrainerService', () => {
     // One extra for the flush that `stop` forces.
     expect(progress.length).toBeLessThanOrEqual(Math.ceil(seconds * MAX_PROGRESS_PER_SECOND) + 2);
     expect(progress.length).toBeGreaterThan(10);
+    const steps = s.rec.losses.length;
     expect(steps).toBe(s.last()!.step);
     expect(steps).toBeGreaterThan(1000);
     // Each message carried many steps: batching, not one message per step.
