@@ -236,6 +236,12 @@ export class Store {
     return paths;
   }
 
+  async clearRecent(): Promise<string[]> {
+    await this.fs.mkdir(this.root);
+    await this.fs.writeFileAtomic(join(this.root, 'recent.json'), JSON.stringify({ format: 'nnlab-recent', version: 1, paths: [] }));
+    return [];
+  }
+
   /** An experiment file the user chose: read and checked, never moved. */
   async readExperimentFile(path: string): Promise<Checked<ExperimentInput>> {
     let text: string;

@@ -1,0 +1,45 @@
+// electron-vite: the main process (with the trainer utility-process entry), the sandboxed preload
+// (CommonJS: a sandboxed preload cannot be an ES module) and the renderer from renderer/.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+import { CSP } from './main/security';
+
+const path = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+/** The production CSP as a <meta> tag (the app:// protocol also sends it as a header). */
+function electronCsp(): Plugin {
+  return {
+    name: 'nnlab-electron-csp',
+    apply: 'build',
+    transformIndexHtml: (html) => html.replace('<head>', `<head>\n    <meta http-equiv="Content-Security-Policy" content="${CSP}" />`),
+  };
+}
+
+export default defineConfig({
+  main: {
+    build: {
+      rolldownOptions: {
+        input: { index: path('./main/index.ts'), 'trainer-process': path('./main/trainer-process.ts') },
+      },
+    },
+  },
+  preload: {
+    build: {
+      rolldownOptions: {
+        input: { index: path('./main/preload.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: path('./renderer'),
+    plugins: [react(), electronCsp()],
+    worker: { format: 'es' },
+    build: {
+      rolldownOptions: { input: path('./renderer/index.html') },
+      chunkSizeWarningLimit: 2000,
+    },
+  },
+});

@@ -1,0 +1,178 @@
+/**
+ * The Electron main process: one hardened window, the app:// protocol, the menu, the IPC handlers,
+ * and the trainer host that forks one utility process per run. Everything with logic lives in the
+ * modules it wires together (tested under Node); this file only connects them to Electron.
+ */
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  MessageChannelMain,
+  protocol,
+  session,
+  utilityProcess,
+  type MessagePortMain,
+  type WebContents,
+} from 'electron';
+import { EVENTS } from './ipc-channels';
+import { registerIpc, type Dialogs, type FileActions } from './ipc';
+import { menuTemplate } from './menu';
+import type { MenuCommand } from './preload-api';
+import { serveAppFile } from './app-protocol';
+import { APP_ORIGIN, APP_SCHEME, hardenContents, hardenSession, secureWebPreferences } from './security';
+import { Store } from './store';
+import { TrainerHost, type TrainerChild } from './trainer-host';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const rendererRoot = join(here, '../renderer');
+const preloadPath = join(here, '../preload/index.cjs');
+const trainerEntry = join(here, 'trainer-process.js');
+/** Set by electron-vite in development only; a packaged app always loads app://. */
+const devServer = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null;
+const SERVICE_PREFIX = 'nnlab-trainer-';
+
+// Must precede `ready`: app:// behaves like https (secure, standard URL parsing, fetch).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+app.enableSandbox();
+
+if (!app.requestSingleInstanceLock()) app.quit();
+
+function forkTrainer(runId: string): TrainerChild<MessagePortMain> {
+  const child = utilityProcess.fork(trainerEntry, [], { serviceName: `${SERVICE_PREFIX}${runId}`, stdio: 'inherit' });
+  return {
+    send: (message, port) => child.postMessage(message, port ? [port] : []),
+    onMessage: (listener) => void child.on('message', listener),
+    onExit: (listener) => void child.on('exit', (code) => listener(code)),
+    kill: () => void child.kill(),
+  };
+}
+
+const host = new TrainerHost<MessagePortMain, WebContents>({
+  spawn: forkTrainer,
+  createChannel: () => {
+    const { port1, port2 } = new MessageChannelMain();
+    return { ui: port1, trainer: port2 };
+  },
+  deliverPort: (owner, runId, port) => {
+    if (!owner.isDestroyed()) owner.postMessage(EVENTS.runPort, { runId }, [port]);
+  },
+  notify: (owner, event) => {
+    if (!owner.isDestroyed()) owner.send(EVENTS.runEvent, event);
+  },
+  maxProcesses: Math.max(1, availableParallelism()),
+  exitGraceMs: 100,
+  log: (line) => console.warn(line),
+});
+
+const dialogs: Dialogs<WebContents> = {
+  async openJson(owner, title) {
+    const win = BrowserWindow.fromWebContents(owner);
+    const options = { title, properties: ['openFile' as const], filters: [{ name: 'nnlab experiment', extensions: ['json'] }] };
+    const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+    return r.canceled ? null : (r.filePaths[0] ?? null);
+  },
+  async save(owner, title, defaultName, extension, label) {
+    const win = BrowserWindow.fromWebContents(owner);
+    const options = { title, defaultPath: join(app.getPath('documents'), defaultName), filters: [{ name: label, extensions: [extension] }] };
+    const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+    return r.canceled ? null : (r.filePath ?? null);
+  },
+};
+
+let mainWindow: BrowserWindow | null = null;
+let files: FileActions<WebContents> | null = null;
+
+function sendMenu(command: MenuCommand): void {
+  const wc = mainWindow?.webContents;
+  if (wc && !wc.isDestroyed()) wc.send(EVENTS.menu, command);
+}
+
+function buildMenu(recent: string[]): void {
+  const template = menuTemplate(
+    { platform: process.platform, recent, dev: devServer !== null },
+    {
+      newExperiment: () => sendMenu({ command: 'new' }),
+      openExperiment: () => {
+        const wc = mainWindow?.webContents;
+        if (wc && files) void files.open(wc).then((result) => sendMenu({ command: 'opened', result }));
+      },
+      openRecent: (path) => void files?.openPath(path).then((result) => sendMenu({ command: 'opened', result })),
+      clearRecent: () => void store.clearRecent().then(recentChanged),
+      saveExperimentAs: () => sendMenu({ command: 'save-as' }),
+      exportRun: (format) => sendMenu({ command: 'export', format }),
+    },
+  );
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+function recentChanged(paths: string[]): void {
+  buildMenu(paths);
+  app.clearRecentDocuments();
+  for (const p of [...paths].reverse()) app.addRecentDocument(p);
+}
+
+let store: Store;
+
+function createWindow(): void {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'nnlab',
+    show: false,
+    webPreferences: secureWebPreferences(preloadPath),
+  });
+  mainWindow = win;
+  const contents = win.webContents;
+  win.once('ready-to-show', () => win.show());
+  // The window's runs end with it (also on reload: the page that owned the ports is gone).
+  contents.on('destroyed', () => host.closeOwner(contents));
+  contents.on('did-start-navigation', (details) => {
+    if (details.isMainFrame && !details.isSameDocument) host.closeOwner(contents);
+  });
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+  });
+  void win.loadURL(devServer ?? `${APP_ORIGIN}/index.html`);
+}
+
+app.on('web-contents-created', (_event, contents) => hardenContents(contents, devServer));
+
+app.on('child-process-gone', (_event, details) => {
+  const name = details.name ?? details.serviceName ?? '';
+  if (details.type === 'Utility' && name.startsWith(SERVICE_PREFIX)) {
+    host.processGone(name.slice(SERVICE_PREFIX.length), `${details.reason === 'oom' ? 'ran out of memory' : details.reason} (exit code ${details.exitCode})`);
+  }
+});
+
+app.on('second-instance', () => {
+  if (mainWindow) {
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  }
+});
+
+void app.whenReady().then(async () => {
+  store = new Store(app.getPath('userData'));
+  protocol.handle(APP_SCHEME, (request) => serveAppFile(request.url, rendererRoot));
+  hardenSession(session.defaultSession);
+  files = registerIpc({ ipcMain, store, host, dialogs, devServer, recentChanged: (paths) => recentChanged(paths) });
+  recentChanged(await store.recentFiles());
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  host.shutdown();
+  if (process.platform !== 'darwin') app.quit();
+});
+
+app.on('before-quit', () => host.shutdown());

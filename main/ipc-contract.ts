@@ -1,0 +1,34 @@
+/**
+ * The IPC between the preload and main: channel names and, for every call, a zod schema of its
+ * arguments. Main checks the sender and validates the arguments of every call before acting
+ * (ipc.ts); the preload only forwards, importing the channel names from ipc-channels.ts alone so its
+ * bundle holds neither zod nor the core.
+ */
+import { z } from 'zod';
+import { RunIdSchema } from './control-protocol';
+import type { Call } from './ipc-channels';
+import { ExperimentFieldSchema, LibraryIdSchema, SavedRunSchema } from './run-file';
+
+export { EVENTS, CALL_CHANNELS, type Call } from './ipc-channels';
+
+const ExportFormatSchema = z.enum(['csv', 'json', 'numpy'], { error: 'must be "csv", "json" or "numpy"' });
+const none = z.tuple([], { error: 'takes no arguments' });
+
+/** renderer → main (ipcRenderer.invoke), one schema of the argument list per channel. */
+export const CALLS = {
+  'nnlab:open-run': none,
+  'nnlab:close-run': z.tuple([RunIdSchema]),
+  'nnlab:open-experiment': none,
+  'nnlab:open-recent': z.tuple([z.string().min(1).max(4096)]),
+  'nnlab:recent-files': none,
+  'nnlab:save-experiment-as': z.tuple([ExperimentFieldSchema]),
+  'nnlab:export-run': z.tuple([ExportFormatSchema, SavedRunSchema]),
+  'nnlab:list-experiments': none,
+  'nnlab:load-experiment': z.tuple([LibraryIdSchema]),
+  'nnlab:save-experiment': z.tuple([ExperimentFieldSchema]),
+  'nnlab:list-runs': none,
+  'nnlab:load-run': z.tuple([LibraryIdSchema]),
+  'nnlab:save-run': z.tuple([SavedRunSchema]),
+} satisfies Record<Call, z.ZodType>;
+
+export type CallArgs<C extends Call> = z.output<(typeof CALLS)[C]>;

@@ -1,0 +1,120 @@
+/**
+ * Main's side of every preload call: check the sender, validate the arguments against the IPC
+ * contract, act. A bad call is rejected with an Error naming the argument (the renderer's invoke
+ * rejects); it never reaches the store or the host. Electron objects come in through `IpcDeps`
+ * so the checks can be tested under Node.
+ */
+import { basename } from 'node:path';
+import type { ExperimentInput } from '../core';
+import { exportRun, EXPORT_EXTENSIONS } from './export';
+import { CALLS, type Call, type CallArgs } from './ipc-contract';
+import type { ExportFormat, OpenResult, SaveResult } from './preload-api';
+import { issuesOf } from './protocol';
+import { slug, type Store } from './store';
+import { isTrustedSender } from './security';
+import type { TrainerHost } from './trainer-host';
+
+export interface InvokeEvent<O> {
+  sender: O;
+  senderFrame: { url: string; parent: unknown } | null;
+}
+
+export interface IpcMainLike<O> {
+  handle(channel: string, listener: (event: InvokeEvent<O>, ...args: unknown[]) => unknown): void;
+}
+
+export interface Dialogs<O> {
+  /** The path chosen, or null when cancelled. */
+  openJson(owner: O, title: string): Promise<string | null>;
+  save(owner: O, title: string, defaultName: string, extension: string, label: string): Promise<string | null>;
+}
+
+export interface IpcDeps<P, O> {
+  ipcMain: IpcMainLike<O>;
+  store: Store;
+  host: TrainerHost<P, O>;
+  dialogs: Dialogs<O>;
+  devServer: string | null;
+  /** Called when the recent-files list changes (rebuild the menu, tell the OS). */
+  recentChanged(paths: string[]): void;
+}
+
+/** Validates a call's arguments; the thrown message names the argument and field. */
+export function parseCall<C extends Call>(channel: C, args: unknown[]): CallArgs<C> {
+  const r = CALLS[channel].safeParse(args);
+  if (r.success) return r.data as CallArgs<C>;
+  const lines = issuesOf(r.error).map((i) => (i.path ? `argument ${i.path}: ${i.message}` : i.message));
+  throw new Error(`${channel}: ${lines.join('; ')}`);
+}
+
+/** File operations shared by the IPC calls and the menu. */
+export class FileActions<O> {
+  constructor(private readonly deps: Pick<IpcDeps<unknown, O>, 'store' | 'dialogs' | 'recentChanged'>) {}
+
+  async open(owner: O): Promise<OpenResult> {
+    const path = await this.deps.dialogs.openJson(owner, 'Open experiment');
+    return path ? this.openPath(path) : { ok: false, canceled: true };
+  }
+
+  async openPath(path: string): Promise<OpenResult> {
+    const r = await this.deps.store.readExperimentFile(path);
+    if (!r.ok) return { ok: false, message: `${basename(path)}: ${r.reason}` };
+    this.deps.recentChanged(await this.deps.store.addRecent(path));
+    return { ok: true, path, experiment: r.value };
+  }
+
+  async saveAs(owner: O, experiment: ExperimentInput): Promise<SaveResult> {
+    const path = await this.deps.dialogs.save(owner, 'Save experiment as', `${slug(experiment.name ?? 'untitled')}.json`, 'json', 'nnlab experiment');
+    if (!path) return { ok: false, canceled: true };
+    try {
+      await this.deps.store.writeFile(path, `${JSON.stringify(experiment, null, 2)}\n`);
+    } catch (e) {
+      return { ok: false, message: `could not save ${basename(path)}: ${(e as Error).message}` };
+    }
+    this.deps.recentChanged(await this.deps.store.addRecent(path));
+    return { ok: true, path };
+  }
+
+  async exportRun(owner: O, format: ExportFormat, run: CallArgs<'nnlab:export-run'>[1]): Promise<SaveResult> {
+    const { extension, label } = EXPORT_EXTENSIONS[format];
+    const path = await this.deps.dialogs.save(owner, `Export run as ${label}`, `${slug(run.name)}.${extension}`, extension, label);
+    if (!path) return { ok: false, canceled: true };
+    try {
+      await this.deps.store.writeFile(path, exportRun(format, run));
+    } catch (e) {
+      return { ok: false, message: `could not export to ${basename(path)}: ${(e as Error).message}` };
+    }
+    return { ok: true, path };
+  }
+}
+
+export function registerIpc<P, O>(deps: IpcDeps<P, O>): FileActions<O> {
+  const files = new FileActions<O>(deps);
+  const { store, host } = deps;
+
+  function on<C extends Call>(channel: C, act: (owner: O, args: CallArgs<C>) => unknown): void {
+    deps.ipcMain.handle(channel, (event, ...args) => {
+      if (!isTrustedSender(event.senderFrame, deps.devServer)) throw new Error(`${channel}: refused a call from outside the app`);
+      return act(event.sender, parseCall(channel, args));
+    });
+  }
+
+  on('nnlab:open-run', (owner) => ({ runId: host.open(owner) }));
+  on('nnlab:close-run', (_owner, [runId]) => host.close(runId));
+  on('nnlab:open-experiment', (owner) => files.open(owner));
+  on('nnlab:open-recent', async (_owner, [path]) => {
+    // Only files the user opened or saved before: the renderer cannot name arbitrary paths.
+    if (!(await store.recentFiles()).includes(path)) return { ok: false, message: `${basename(path)} is not a recent file` } satisfies OpenResult;
+    return files.openPath(path);
+  });
+  on('nnlab:recent-files', () => store.recentFiles());
+  on('nnlab:save-experiment-as', (owner, [experiment]) => files.saveAs(owner, experiment));
+  on('nnlab:export-run', (owner, [format, run]) => files.exportRun(owner, format, run));
+  on('nnlab:list-experiments', () => store.listExperiments());
+  on('nnlab:load-experiment', (_owner, [id]) => store.loadExperiment(id));
+  on('nnlab:save-experiment', (_owner, [experiment]) => store.saveExperiment(experiment));
+  on('nnlab:list-runs', () => store.listRuns());
+  on('nnlab:load-run', (_owner, [id]) => store.loadRun(id));
+  on('nnlab:save-run', (_owner, [run]) => store.saveRun(run));
+  return files;
+}

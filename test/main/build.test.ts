@@ -1,0 +1,155 @@
+/**
+ * `npm run build` (electron-vite) into a temporary folder, then checks of what it produced: a
+ * CommonJS preload that exposes exactly the typed API, a renderer page with the CSP, and a built
+ * utility-process entry that really trains (run under Node with Electron's parentPort imitated).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { runInNewContext } from 'node:vm';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { experiment, Trainer } from '../../core';
+import { CALL_CHANNELS, EVENTS } from '../../main/ipc-channels';
+import { RunRecorder } from '../../main/run-recorder';
+import { API_GLOBAL, TRAINER_PORT_MESSAGE } from '../../main/preload-api';
+import { CSP } from '../../main/security';
+import { xor } from './harness';
+
+const root = new URL('../..', import.meta.url).pathname;
+let out: string;
+
+beforeAll(() => {
+  // Inside the project (out/ is ignored) so the built main resolves its dependencies from node_modules,
+  // as it will inside the package; a folder of its own so a concurrent `npm run build` is left alone.
+  mkdirSync(join(root, 'out'), { recursive: true });
+  out = mkdtempSync(join(root, 'out', 'build-test-'));
+  execFileSync(join(root, 'node_modules/.bin/electron-vite'), ['build', '-c', 'electron.config.ts', '--outDir', out, '--logLevel', 'error'], {
+    cwd: root,
+    stdio: 'pipe',
+    env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+  });
+}, 180_000);
+
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe('npm run build output', () => {
+  it('emits main, the utility-process entry, a CommonJS preload and the renderer', () => {
+    for (const f of ['main/index.js', 'main/trainer-process.js', 'preload/index.cjs', 'renderer/index.html']) expect(existsSync(join(out, f)), f).toBe(true);
+    // main/index.ts resolves these paths relative to itself.
+    const main = readFileSync(join(out, 'main/index.js'), 'utf8');
+    expect(main).toContain('"../preload/index.cjs"');
+    expect(main).toContain('"trainer-process.js"');
+    expect(main).toContain('"../renderer"');
+  });
+
+  it('main imports only Node built-ins, electron and declared dependencies (what the package will hold)', () => {
+    const deps = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies as Record<string, string>);
+    for (const f of ['main/index.js', 'main/trainer-process.js']) {
+      const code = readFileSync(join(out, f), 'utf8');
+      const specifiers = [...code.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]!);
+      for (const s of specifiers) {
+        const ok = s.startsWith('node:') || s.startsWith('./') || s === 'electron' || deps.includes(s);
+        expect(ok, `${f} imports ${s}`).toBe(true);
+      }
+    }
+    // The trainer process needs no Electron module: only process.parentPort.
+    expect(readFileSync(join(out, 'main/trainer-process.js'), 'utf8')).not.toMatch(/from "electron"/);
+  });
+
+  it('the preload is CommonJS that runs in a sandbox-like context and exposes exactly the API', () => {
+    const code = readFileSync(join(out, 'preload/index.cjs'), 'utf8');
+    expect(code).not.toMatch(/^\s*(import|export)\s/m);
+    const exposed: Record<string, unknown> = {};
+    const invoked: unknown[][] = [];
+    const listeners = new Map<string, (...a: unknown[]) => void>();
+    const posted: unknown[][] = [];
+    const required: string[] = [];
+    const electron = {
+      contextBridge: { exposeInMainWorld: (key: string, value: unknown) => (exposed[key] = value) },
+      ipcRenderer: {
+        invoke: (...args: unknown[]) => (invoked.push(args), Promise.resolve()),
+        on: (channel: string, l: (...a: unknown[]) => void) => listeners.set(channel, l),
+        removeListener: (channel: string) => listeners.delete(channel),
+      },
+    };
+    const module = { exports: {} };
+    runInNewContext(code, {
+      module,
+      exports: module.exports,
+      // A sandboxed preload may require only a few modules; this one needs electron alone.
+      require: (id: string) => {
+        required.push(id);
+        if (id !== 'electron') throw new Error(`sandboxed preload cannot require ${id}`);
+        return electron;
+      },
+      process: { platform: 'linux' },
+      window: { postMessage: (...a: unknown[]) => posted.push(a), location: { origin: 'app://nnlab' } },
+    });
+    expect(required).toEqual(['electron']);
+    expect(Object.keys(exposed)).toEqual([API_GLOBAL]);
+    const api = exposed[API_GLOBAL] as Record<string, unknown>;
+    expect(Object.keys(api).sort()).toEqual(
+      ['platform', 'openRun', 'closeRun', 'onRunEvent', 'onMenu', 'openExperiment', 'openRecent', 'recentFiles', 'saveExperimentAs', 'exportRun', 'listExperiments', 'loadExperiment', 'saveExperiment', 'listRuns', 'loadRun', 'saveRun'].sort(),
+    );
+    // Each function forwards to its one channel, and only channels of the contract are used.
+    (api.loadRun as (id: string) => void)('run-1');
+    (api.openRun as () => void)();
+    expect(invoked).toEqual([['nnlab:load-run', 'run-1'], ['nnlab:open-run']]);
+    for (const [channel] of invoked) expect(CALL_CHANNELS).toContain(channel);
+    // Subscriptions hand over the value only, never the Electron event, and can be undone.
+    const got: unknown[] = [];
+    const off = (api.onRunEvent as (l: (e: unknown) => void) => () => void)((e) => got.push(e));
+    listeners.get(EVENTS.runEvent)!({ sender: 'secret' }, { runId: 'r', kind: 'started' });
+    expect(got).toEqual([{ runId: 'r', kind: 'started' }]);
+    off();
+    expect(listeners.has(EVENTS.runEvent)).toBe(false);
+    // A trainer port from main is passed to the page by window.postMessage, to its own origin.
+    const port = { fake: 'port' };
+    listeners.get(EVENTS.runPort)!({ ports: [port] }, { runId: 'run-7' });
+    expect(posted).toEqual([[{ type: TRAINER_PORT_MESSAGE, runId: 'run-7' }, 'app://nnlab', [port]]]);
+  });
+
+  it('the renderer page carries the strict CSP and no inline script', () => {
+    const html = readFileSync(join(out, 'renderer/index.html'), 'utf8');
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${CSP}" />`);
+    expect(CSP).toContain("script-src 'self'");
+    expect(CSP).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(html.match(/<meta http-equiv="Content-Security-Policy"/g)).toHaveLength(1);
+    for (const m of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)) {
+      expect(m[1]).toMatch(/\ssrc="/);
+      expect(m[2]!.trim()).toBe('');
+    }
+    // Relative asset paths: the page loads from app://nnlab/ as well as from any folder.
+    expect(html).toMatch(/src="\.\/assets\//);
+  });
+
+  it('the built utility-process entry trains a run over a transferred port', async () => {
+    const worker = new Worker(new URL('./fixtures/utility-process-shim.mjs', import.meta.url), {
+      workerData: { entry: pathToFileURL(join(out, 'main/trainer-process.js')).href },
+    });
+    const control: unknown[] = [];
+    worker.on('message', (m) => control.push(m));
+    const { port1, port2 } = new MessageChannel();
+    worker.postMessage({ message: { type: 'attach', runId: 'built-1' }, port: port2 }, [port2]);
+    const exp = xor(500);
+    const rec = new RunRecorder('built-1', exp);
+    const done = new Promise<void>((resolve, reject) => {
+      worker.on('error', reject);
+      port1.on('message', (m) => {
+        rec.receive(m);
+        if (rec.phase === 'completed') resolve();
+      });
+    });
+    port1.postMessage({ type: 'start', experiment: exp });
+    await done;
+    const t = new Trainer(experiment(exp), { recordLosses: false });
+    const want = new Float64Array(500);
+    t.run(500, want, 0);
+    expect(Array.from(rec.losses)).toEqual(Array.from(want));
+    expect(control).toContainEqual({ type: 'status', runId: 'built-1', phase: 'completed', step: 500 });
+    port1.close();
+    await worker.terminate();
+  });
+});
