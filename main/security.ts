@@ -1,9 +1,10 @@
 /**
- * The Electron security checklist, in one place: window preferences, the content security policy,
- * navigation, new windows, permissions, and who may call IPC. Electron objects are typed
+ * The Electron security checklist, apart from the window's webPreferences (spelled out in index.ts
+ * where electronegativity can read them): the content security policy, navigation, new windows,
+ * permissions, and who may call IPC. Electron objects are typed
  * structurally so the policy decisions can be tested under plain Node.
  */
-import type { Session, WebContents, WebPreferences } from 'electron';
+import type { Session, WebContents } from 'electron';
 
 /** The app's own origin: the renderer is served from this custom scheme (app-protocol.ts), never file://. */
 export const APP_SCHEME = 'app';
@@ -31,24 +32,6 @@ export const CSP_DIRECTIVES = [
 export const CSP = CSP_DIRECTIVES.join('; ');
 /** For the response header app-protocol.ts sends with every file. */
 export const CSP_HEADER = `${CSP}; frame-ancestors 'none'`;
-
-export function secureWebPreferences(preload: string): WebPreferences {
-  return {
-    preload,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    safeDialogs: true,
-    spellcheck: false,
-  };
-}
 
 /**
  * Whether `url` belongs to the app: the app scheme, or in development exactly the dev server's

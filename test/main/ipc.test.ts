@@ -1,0 +1,130 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CALL_CHANNELS } from '../../main/ipc-channels';
+import { registerIpc, type InvokeEvent } from '../../main/ipc';
+import type { RunEvent } from '../../main/preload-api';
+import { Store } from '../../main/store';
+import { TrainerHost, type TrainerChild } from '../../main/trainer-host';
+import { RunRecorder } from '../../main/run-recorder';
+import { xor } from './harness';
+
+type Handler = (event: InvokeEvent<string>, ...args: unknown[]) => unknown;
+
+function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'nnlab-ipc-'));
+  const handlers = new Map<string, Handler>();
+  const events: RunEvent[] = [];
+  const spawned: string[] = [];
+  const host = new TrainerHost<object, string>({
+    spawn: (runId): TrainerChild<object> => {
+      spawned.push(runId);
+      return { send: () => {}, onMessage: () => {}, onExit: () => {}, kill: () => {} };
+    },
+    createChannel: () => ({ ui: {}, trainer: {} }),
+    deliverPort: () => {},
+    notify: (_owner, e) => events.push(e),
+    maxProcesses: 1,
+  });
+  const dialogAnswers: (string | null)[] = [];
+  const recentLists: string[][] = [];
+  const store = new Store(join(dir, 'userData'));
+  registerIpc({
+    ipcMain: { handle: (channel, listener) => handlers.set(channel, listener) },
+    store,
+    host,
+    dialogs: { openJson: async () => dialogAnswers.shift() ?? null, save: async () => dialogAnswers.shift() ?? null },
+    devServer: null,
+    recentChanged: (paths) => recentLists.push(paths),
+  });
+  const app: InvokeEvent<string> = { sender: 'window-1', senderFrame: { url: 'app://nnlab/index.html', parent: null } };
+  const call = async (channel: string, ...args: unknown[]) => handlers.get(channel)!(app, ...args);
+  return { dir, handlers, events, spawned, dialogAnswers, recentLists, call, store };
+}
+
+describe('IPC handlers', () => {
+  it('registers exactly the contract’s channels', () => {
+    const { handlers } = setup();
+    expect([...handlers.keys()].sort()).toEqual([...CALL_CHANNELS].sort());
+  });
+
+  it('refuses calls from anything but the app’s own top-level page', async () => {
+    const { handlers } = setup();
+    const frames = [null, { url: 'https://evil.example/', parent: null }, { url: 'app://nnlab/index.html', parent: {} }];
+    for (const channel of CALL_CHANNELS) {
+      for (const senderFrame of frames) {
+        expect(() => handlers.get(channel)!({ sender: 'x', senderFrame }), channel).toThrow(`${channel}: refused a call from outside the app`);
+      }
+    }
+  });
+
+  it('rejects invalid arguments with a message naming the argument and field', async () => {
+    const { call, spawned } = setup();
+    await expect(call('nnlab:load-run', '../../etc/passwd')).rejects.toThrow('nnlab:load-run: argument [0]: must be 1–80 letters, digits, "-" or "_"');
+    await expect(call('nnlab:save-experiment', { ...xor(10), learningRate: 0 })).rejects.toThrow('nnlab:save-experiment: argument [0]: learningRate: must be a positive number');
+    await expect(call('nnlab:export-run', 'pdf', {})).rejects.toThrow(/^nnlab:export-run: argument \[0\]: must be "csv", "json" or "numpy"/);
+    await expect(call('nnlab:open-run', 'extra')).rejects.toThrow(/^nnlab:open-run: /);
+    expect(spawned).toEqual([]);
+  });
+
+  it('never throws anything but a clear Error on fuzzed arguments', async () => {
+    const { handlers } = setup();
+    const app: InvokeEvent<string> = { sender: 'w', senderFrame: { url: 'app://nnlab/', parent: null } };
+    const channels = CALL_CHANNELS.filter((c) => c !== 'nnlab:open-run' && c !== 'nnlab:open-experiment' && c !== 'nnlab:save-experiment-as' && c !== 'nnlab:export-run');
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...channels), fc.array(fc.anything(), { maxLength: 3 }), async (channel, args) => {
+        try {
+          await handlers.get(channel)!(app, ...args);
+        } catch (e) {
+          expect(e).toBeInstanceOf(Error);
+          expect((e as Error).message.startsWith(`${channel}: `)).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('opens runs through the host and closes them', async () => {
+    const { call, events, spawned } = setup();
+    const a = (await call('nnlab:open-run')) as { runId: string };
+    const b = (await call('nnlab:open-run')) as { runId: string };
+    expect(spawned).toEqual([a.runId]);
+    expect(events).toContainEqual({ runId: b.runId, kind: 'queued', position: 1 });
+    await call('nnlab:close-run', a.runId);
+    expect(spawned).toEqual([a.runId, b.runId]);
+  });
+
+  it('opens a file through the dialog, remembers it, and reopens only remembered files', async () => {
+    const { call, dir, dialogAnswers, recentLists } = setup();
+    const file = join(dir, 'mine.json');
+    writeFileSync(file, JSON.stringify(xor(20)));
+    await expect(call('nnlab:open-recent', file)).resolves.toEqual({ ok: false, message: 'mine.json is not a recent file' });
+    dialogAnswers.push(file);
+    await expect(call('nnlab:open-experiment')).resolves.toEqual({ ok: true, path: file, experiment: xor(20) });
+    expect(recentLists.at(-1)).toEqual([file]);
+    await expect(call('nnlab:open-recent', file)).resolves.toEqual({ ok: true, path: file, experiment: xor(20) });
+    await expect(call('nnlab:open-experiment')).resolves.toEqual({ ok: false, canceled: true });
+    writeFileSync(file, '{"version": 2}');
+    await expect(call('nnlab:open-recent', file)).resolves.toMatchObject({ ok: false, message: expect.stringContaining('newer nnlab') });
+  });
+
+  it('saves an experiment where the user chose, and exports a run as CSV', async () => {
+    const { call, dir, dialogAnswers } = setup();
+    const target = join(dir, 'saved.json');
+    dialogAnswers.push(target);
+    await expect(call('nnlab:save-experiment-as', xor(30))).resolves.toEqual({ ok: true, path: target });
+    expect(JSON.parse(readFileSync(target, 'utf8'))).toEqual(xor(30));
+
+    const rec = new RunRecorder('run-x', xor(2));
+    rec.apply({ type: 'progress', fromStep: 0, losses: Float64Array.of(0.5, 0.25), testLosses: [], step: 2, learningRate: 0.1, stepsPerSecond: 1 });
+    rec.apply({ type: 'status', phase: 'completed', step: 2, totalSteps: 2, learningRate: 0.1, divergedAtStep: null });
+    const csv = join(dir, 'run.csv');
+    dialogAnswers.push(csv);
+    await expect(call('nnlab:export-run', 'csv', { ...rec.toSavedRun(), losses: Float64Array.from(rec.losses) })).resolves.toEqual({ ok: true, path: csv });
+    expect(readFileSync(csv, 'utf8')).toBe('step,loss,test_loss\n0,0.5,\n1,0.25,\n');
+    await expect(call('nnlab:save-run', rec.toSavedRun())).resolves.toMatchObject({ ok: true, value: { id: 'run-x' } });
+    await expect(call('nnlab:list-runs')).resolves.toMatchObject({ entries: [{ id: 'run-x', status: 'completed' }], notices: [] });
+  });
+});
