@@ -87,10 +87,15 @@ export const PredictMessage = z.strictObject({
 
 export const TO_TRAINER_TYPES = ['start', 'pause', 'resume', 'step', 'reset', 'stop', 'setLearningRate', 'requestSnapshot', 'setSpeed', 'predict'] as const;
 
+const typeList = (types: readonly string[]) => types.map((t) => `"${t}"`).join(', ');
+/** A bad discriminator is reported on `type`; a non-object as the message itself. */
+const unionError = (types: readonly string[]) => (iss: { path?: PropertyKey[] }) =>
+  iss.path?.length ? `must be one of ${typeList(types)}` : `must be a message object {"type": …} with type one of ${typeList(types)}`;
+
 export const ToTrainerSchema = z.discriminatedUnion(
   'type',
   [StartMessage, PauseMessage, ResumeMessage, StepMessage, ResetMessage, StopMessage, SetLearningRateMessage, RequestSnapshotMessage, SetSpeedMessage, PredictMessage],
-  { error: `must be a message object with "type" one of ${TO_TRAINER_TYPES.map((t) => `"${t}"`).join(', ')}` },
+  { error: unionError(TO_TRAINER_TYPES) },
 );
 export type ToTrainer = z.output<typeof ToTrainerSchema>;
 
@@ -199,8 +204,9 @@ export const ErrorMessage = z.strictObject({
   id: z.number().optional(),
 });
 
+export const FROM_TRAINER_TYPES = ['progress', 'snapshot', 'status', 'error', 'prediction'] as const;
 export const FromTrainerSchema = z.discriminatedUnion('type', [ProgressMessage, SnapshotMessage, StatusMessage, ErrorMessage, PredictionMessage], {
-  error: 'must be a trainer message with "type" one of "progress", "snapshot", "status", "error", "prediction"',
+  error: unionError(FROM_TRAINER_TYPES),
 });
 export type FromTrainer = z.output<typeof FromTrainerSchema>;
 export type ProgressMsg = z.output<typeof ProgressMessage>;
@@ -214,8 +220,14 @@ export type PredictionMsg = z.output<typeof PredictionMessage>;
 
 export type Parsed<T> = { ok: true; message: T } | { ok: false; error: ErrorMsg };
 
+/** zod issues as field issues, worded like the core's experiment messages. */
 export function issuesOf(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((iss) => ({ path: formatPath(iss.path), message: iss.message }));
+  return error.issues.map((iss) => {
+    let message = iss.message;
+    if (iss.code === 'unrecognized_keys') message = `unknown field${iss.keys.length > 1 ? 's' : ''} ${typeList(iss.keys)}`;
+    else if (iss.code === 'invalid_type' && message.startsWith('Invalid input')) message = 'is required';
+    return { path: formatPath(iss.path), message };
+  });
 }
 
 function describe(raw: unknown): { inReplyTo?: string; id?: number } {

@@ -148,6 +148,9 @@ describe('npm run build output', () => {
     const want = new Float64Array(500);
     t.run(500, want, 0);
     expect(Array.from(rec.losses)).toEqual(Array.from(want));
+    // The control channel to main is separate from the UI port: its copy of the status may come a little later.
+    const ended = () => control.some((m) => (m as { phase?: string }).phase === 'completed');
+    for (let i = 0; i < 500 && !ended(); i++) await new Promise((r) => setTimeout(r, 10));
     expect(control).toContainEqual({ type: 'status', runId: 'built-1', phase: 'completed', step: 500 });
     port1.close();
     await worker.terminate();
