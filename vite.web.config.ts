@@ -1,15 +1,30 @@
 // The browser build of the lab: a static site in out/web that works from any directory (relative
 // asset paths), with the trainer in a module Web Worker. `npm run build:web`, then `npm run web`.
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+
+/**
+ * The web build's CSP. The Electron build injects its own (electron.config.ts), so renderer/index.html
+ * carries none: two policies would be ANDed. The worker is a same-origin module script.
+ */
+const WEB_CSP =
+  "default-src 'none'; script-src 'self'; worker-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'";
+
+function webCsp(): Plugin {
+  return {
+    name: 'nnlab-web-csp',
+    apply: 'build',
+    transformIndexHtml: (html) => html.replace('<head>', `<head>\n    <meta http-equiv="Content-Security-Policy" content="${WEB_CSP}" />`),
+  };
+}
 
 const root = fileURLToPath(new URL('./renderer', import.meta.url));
 
 export default defineConfig({
   root,
   base: './',
-  plugins: [react()],
+  plugins: [react(), webCsp()],
   worker: { format: 'es' },
   build: {
     outDir: fileURLToPath(new URL('./out/web', import.meta.url)),

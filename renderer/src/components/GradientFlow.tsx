@@ -45,7 +45,8 @@ export function GradientFlow() {
       <figcaption>
         <h2>Gradient flow</h2>
         {run ? (
-          <span className="hint" style={{ color: runColor(runIndex) }}>
+          <span className="hint">
+            <span className="swatch" style={{ background: runColor(runIndex) }} aria-hidden="true" />
             {run.label}
           </span>
         ) : null}
@@ -55,7 +56,7 @@ export function GradientFlow() {
         <div className="chart-box small">
           <h3>Weight gradient norm per layer (log)</h3>
           <ResponsiveContainer width="100%" height="85%">
-            <LineChart data={norms} margin={{ top: 4, right: 12, bottom: 0, left: 4 }}>
+            <LineChart accessibilityLayer={false} data={norms} margin={{ top: 4, right: 12, bottom: 0, left: 4 }}>
               <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
               <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tickFormatter={fmtInt} stroke="var(--fg-muted)" />
               <YAxis scale="log" domain={['auto', 'auto']} tickFormatter={(v: number) => fmtLoss(v)} width={64} stroke="var(--fg-muted)" />
@@ -71,7 +72,7 @@ export function GradientFlow() {
           <h3>Dead ReLU units (fraction)</h3>
           {reluLayers.length ? (
             <ResponsiveContainer width="100%" height="85%">
-              <LineChart data={dead} margin={{ top: 4, right: 12, bottom: 0, left: 4 }}>
+              <LineChart accessibilityLayer={false} data={dead} margin={{ top: 4, right: 12, bottom: 0, left: 4 }}>
                 <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
                 <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tickFormatter={fmtInt} stroke="var(--fg-muted)" />
                 <YAxis domain={[0, 1]} tickFormatter={(v: number) => fmtPct(v)} width={56} stroke="var(--fg-muted)" />

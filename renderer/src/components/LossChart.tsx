@@ -25,7 +25,8 @@ function HoverValues({ active, label, shown }: { active?: boolean; label?: unkno
         const p = nearest(s.loss, label);
         const t = nearest(s.test, label);
         return (
-          <div key={s.run.id} style={{ color: s.color }}>
+          <div key={s.run.id}>
+            <span className="swatch" style={{ background: s.color }} aria-hidden="true" />
             {s.run.label}: {p ? fmtLoss(p.value) : '—'}
             {t ? ` (test ${fmtLoss(t.value)})` : ''}
           </div>
@@ -76,7 +77,7 @@ export function LossChart() {
       <p className="sr-only">{summary}</p>
       <div className="chart-box" aria-hidden="true">
         <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
+          <LineChart accessibilityLayer={false} data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
             <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} tickFormatter={fmtInt} stroke="var(--fg-muted)" />
             <YAxis
@@ -112,6 +113,7 @@ export function LossChart() {
                 <ReferenceLine
                   key={`d${s.run.id}`}
                   x={s.run.divergedAtStep!}
+                  ifOverflow="extendDomain"
                   stroke="var(--danger)"
                   strokeWidth={2}
                   strokeDasharray="4 2"

@@ -265,7 +265,7 @@ function SampleView({ data }: { data: PlotData }) {
       </span>
       <div className="chart-box small" aria-hidden="true">
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={rows}>
+          <BarChart accessibilityLayer={false} data={rows}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
             <XAxis dataKey="output" stroke="var(--fg-muted)" />
             <YAxis stroke="var(--fg-muted)" tickFormatter={(v: number) => fmtLoss(v)} width={64} />

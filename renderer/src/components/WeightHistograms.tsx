@@ -102,7 +102,10 @@ export function WeightHistograms() {
       <div className="ridges">
         {ridges.map(({ run, color, ridge }) => (
           <div key={run.id} className="ridge-cell">
-            <h3 style={{ color }}>{run.label}</h3>
+            <h3>
+              <span className="swatch" style={{ background: color }} aria-hidden="true" />
+              {run.label}
+            </h3>
             <RidgeSvg ridge={ridge} color={color} label={`${run.label}, layer ${layer + 1} ${kind}`} />
           </div>
         ))}

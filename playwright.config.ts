@@ -1,0 +1,33 @@
+// End-to-end tests of the lab against the web build (out/web), served by `vite preview`, in Debian's
+// Chromium (Playwright's own browser download is not reachable here).
+import { defineConfig } from '@playwright/test';
+
+const PORT = 4173;
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  outputDir: 'test-results/e2e',
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  // Two cores: the page's trainer workers and the browser share them, so one test at a time.
+  workers: 1,
+  retries: 0,
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}/`,
+    viewport: { width: 1400, height: 1000 },
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--headless=new'],
+    },
+    trace: 'off',
+  },
+  webServer: {
+    command: `npx vite build -c vite.web.config.ts --logLevel warn && npx vite preview -c vite.web.config.ts --port ${PORT} --strictPort`,
+    url: `http://127.0.0.1:${PORT}/`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});
