@@ -3,7 +3,7 @@
  * CommonJS preload that exposes exactly the typed API, a renderer page with the CSP, and a built
  * utility-process entry that really trains (run under Node with Electron's parentPort imitated).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -155,4 +155,36 @@ describe('npm run build output', () => {
     port1.close();
     await worker.terminate();
   });
+
+  it('the built main process, run against an imitation of Electron, wires window, protocol, IPC, menu and trainers', async () => {
+    // Electron cannot start here; fixtures/fake-electron.mjs stands in for its API, and the driver plays the window.
+    const child = fork(new URL('./fixtures/run-built-main.mjs', import.meta.url), [out], { stdio: 'pipe' });
+    let stderr = '';
+    child.stderr?.on('data', (d) => (stderr += String(d)));
+    const report = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      child.on('message', (m) => resolve(m as Record<string, unknown>));
+      child.on('exit', (code) => reject(new Error(`driver exited (${code}) without a report: ${stderr}`)));
+    });
+    expect(report.error).toBeUndefined();
+    expect(report.sandboxEnabled).toBe(true);
+    expect(report.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(report.url).toBe('app://nnlab/index.html');
+    const prefs = report.webPreferences as Record<string, unknown>;
+    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, webSecurity: true, webviewTag: false });
+    expect(prefs.preload).toBe(join(out, 'preload', 'index.cjs'));
+    expect(existsSync(prefs.preload as string)).toBe(true);
+    expect(report.ipcChannels).toEqual([...CALL_CHANNELS].sort());
+    expect(report.fileMenu).toEqual(['New Experiment', 'Open Experiment…', 'Open Recent', 'Save Experiment As…', 'Export Run', '&Quit']);
+    expect(report.permissionGranted).toEqual([false]);
+    expect(report.permissionCheck).toBe(false);
+    expect(report.navigationBlocked).toBe(true);
+    expect(report.windowOpen).toEqual({ action: 'deny' });
+    expect(report.page).toEqual({ status: 200, csp: `${CSP}; frame-ancestors 'none'`, hasRoot: true });
+    expect(report.untrusted).toBe('nnlab:list-runs: refused a call from outside the app');
+    expect(report.firstRun).toMatchObject({ channel: EVENTS.runPort, losses: 2000, phase: 'completed' });
+    expect(report.runEvents).toEqual(['started']);
+    expect(report.failure).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/^the trainer process ran out of memory \(exit code 9\) at step [1-9]\d*$/) });
+    expect(report.quit).toBe(1);
+  }, 60_000);
 });
+
