@@ -58,12 +58,16 @@ const host = new TrainerHost<MessagePortMain, WebContents>({
     const { port1, port2 } = new MessageChannelMain();
     return { ui: port1, trainer: port2 };
   },
-  deliverPort: (owner, runId, port) => {
-    if (!owner.isDestroyed()) owner.postMessage(EVENTS.runPort, { runId }, [port]);
-  },
-  notify: (owner, event) => {
-    if (!owner.isDestroyed()) owner.send(EVENTS.runEvent, event);
-  },
+  // Deferred a turn so the reply to openRun (which carries the run id) goes out before the run's
+  // first event and its port; all three travel over the window's one IPC pipe, in order.
+  deliverPort: (owner, runId, port) =>
+    setImmediate(() => {
+      if (!owner.isDestroyed()) owner.postMessage(EVENTS.runPort, { runId }, [port]);
+    }),
+  notify: (owner, event) =>
+    setImmediate(() => {
+      if (!owner.isDestroyed()) owner.send(EVENTS.runEvent, event);
+    }),
   maxProcesses: Math.max(1, availableParallelism()),
   exitGraceMs: 100,
   log: (line) => console.warn(line),

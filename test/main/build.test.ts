@@ -183,6 +183,7 @@ describe('npm run build output', () => {
     expect(report.untrusted).toBe('nnlab:list-runs: refused a call from outside the app');
     expect(report.firstRun).toMatchObject({ channel: EVENTS.runPort, losses: 2000, phase: 'completed' });
     expect(report.runEvents).toEqual(['started']);
+    expect(report.portBeforeReply).toBe(false);
     expect(report.failure).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/^the trainer process ran out of memory \(exit code 9\) at step [1-9]\d*$/) });
     expect(report.quit).toBe(1);
   }, 60_000);
