@@ -236,9 +236,6 @@ export function createLabStore(host: TrainerHost, initialPreset = DEFAULT_PRESET
           run.divergedAtStep = msg.divergedAtStep;
           run.message = msg.message ?? null;
           if (msg.phase !== 'running') run.stepsPerSecond = 0;
-          if (msg.phase === 'paused' || isFinalPhase(msg.phase)) {
-            if (run.channel && msg.phase !== 'stopped') run.channel.send({ type: 'requestSnapshot' });
-          }
           if (isFinalPhase(msg.phase) && run.id === get().activeRunId) stopPacing();
           break;
         case 'error':
@@ -339,19 +336,20 @@ export function createLabStore(host: TrainerHost, initialPreset = DEFAULT_PRESET
     };
 
     /** The run Train/Step act on: the active one if it still matches the controls, else a fresh one. */
-    const currentOrNew = (paused: boolean): Run[] | null => {
+    const currentOrNew = (paused: boolean): { runs: Run[]; fresh: boolean } | null => {
       const v = get().validation;
       if (!v.ok) return null;
       const runs = runsInFocus();
       const a = active();
-      if (a && a.group === null && sameRun(a.experiment, v.experiment) && !isFinalPhase(a.phase as TrainerPhase) && a.phase !== 'failed') return runs;
-      if (a && a.group !== null && runs.every((r) => !isFinalPhase(r.phase as TrainerPhase) && r.phase !== 'failed') && sameRun(withScheme(a.experiment, 'xavier'), withScheme(v.experiment, 'xavier'))) return runs;
+      if (a && a.group === null && sameRun(a.experiment, v.experiment) && !isFinalPhase(a.phase as TrainerPhase) && a.phase !== 'failed') return { runs, fresh: false };
+      if (a && a.group !== null && runs.every((r) => !isFinalPhase(r.phase as TrainerPhase) && r.phase !== 'failed') && sameRun(withScheme(a.experiment, 'xavier'), withScheme(v.experiment, 'xavier'))) return { runs, fresh: false };
       const exp = v.experiment;
       const scheme = 'weights' in exp.init && typeof exp.init.weights === 'string' ? (exp.init.weights as WeightScheme) : null;
       const run = newRun(exp, labelFor(exp), scheme, null);
       admit([run], [run.id], run.id);
+      // A fresh run starts running by itself at full speed; paced and stepped runs start paused.
       start(run, paused || get().view.speed !== 0);
-      return [run];
+      return { runs: [run], fresh: true };
     };
 
     return {
@@ -394,9 +392,9 @@ export function createLabStore(host: TrainerHost, initialPreset = DEFAULT_PRESET
       },
 
       train() {
-        const runs = currentOrNew(false);
-        if (!runs) return;
-        go(runs);
+        const r = currentOrNew(false);
+        if (!r) return;
+        if (!r.fresh || get().view.speed !== 0) go(r.runs);
         schedule();
       },
       pause() {
@@ -406,9 +404,9 @@ export function createLabStore(host: TrainerHost, initialPreset = DEFAULT_PRESET
       },
       step() {
         stopPacing();
-        const runs = currentOrNew(true);
-        if (!runs) return;
-        for (const r of runs) {
+        const cur = currentOrNew(true);
+        if (!cur) return;
+        for (const r of cur.runs) {
           if (r.phase === 'running') r.channel?.send({ type: 'pause' });
           r.channel?.send({ type: 'step', count: 1 });
         }
