@@ -40,7 +40,9 @@ const SERVICE_PREFIX = 'nnlab-trainer-';
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 app.enableSandbox();
 
-if (!app.requestSingleInstanceLock()) app.quit();
+// A second nnlab hands over to the first (see 'second-instance') and does nothing itself.
+const primary = app.requestSingleInstanceLock();
+if (!primary) app.quit();
 
 function forkTrainer(runId: string): TrainerChild<MessagePortMain> {
   const child = utilityProcess.fork(trainerEntry, [], { serviceName: `${SERVICE_PREFIX}${runId}`, stdio: 'inherit' });
@@ -181,6 +183,7 @@ app.on('second-instance', () => {
 });
 
 void app.whenReady().then(async () => {
+  if (!primary) return;
   store = new Store(app.getPath('userData'));
   protocol.handle(APP_SCHEME, (request) => serveAppFile(request.url, rendererRoot));
   hardenSession(session.defaultSession);

@@ -37,7 +37,8 @@ export interface HostDeps<P, O> {
   log?(line: string): void;
 }
 
-type RunState = 'queued' | 'live' | 'ended' | 'closing' | 'failed' | 'closed';
+/** queued → live ⇄ ended (final phase; reclaimable) → closed, or live → failed when the process dies. */
+type RunState = 'queued' | 'live' | 'ended' | 'failed' | 'closed';
 
 interface Run<P, O> {
   id: RunId;
