@@ -9,7 +9,7 @@ import type { ExperimentInput } from '../core';
 import { exportRun, EXPORT_EXTENSIONS } from './export';
 import { CALLS, type Call, type CallArgs } from './ipc-contract';
 import type { ExportFormat, OpenResult, SaveResult } from './preload-api';
-import { issuesOf } from './protocol';
+import { issuesOf, summarize } from './protocol';
 import { slug, type Store } from './store';
 import { isTrustedSender } from './security';
 import type { TrainerHost } from './trainer-host';
@@ -43,8 +43,7 @@ export interface IpcDeps<P, O> {
 export function parseCall<C extends Call>(channel: C, args: unknown[]): CallArgs<C> {
   const r = CALLS[channel].safeParse(args);
   if (r.success) return r.data as CallArgs<C>;
-  const lines = issuesOf(r.error).map((i) => (i.path ? `argument ${i.path}: ${i.message}` : i.message));
-  throw new Error(`${channel}: ${lines.join('; ')}`);
+  throw new Error(`${channel}: ${summarize(issuesOf(r.error), 'argument ')}`);
 }
 
 /** File operations shared by the IPC calls and the menu. */

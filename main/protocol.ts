@@ -230,6 +230,11 @@ export function issuesOf(error: z.ZodError): FieldIssue[] {
   });
 }
 
+/** Field issues on one line: `count: must be …; learningRate: must be …` (paths prefixed with `pathPrefix`). */
+export function summarize(issues: readonly FieldIssue[], pathPrefix = ''): string {
+  return issues.map((i) => (i.path ? `${pathPrefix}${i.path}: ${i.message}` : i.message)).join('; ');
+}
+
 function describe(raw: unknown): { inReplyTo?: string; id?: number } {
   if (typeof raw !== 'object' || raw === null) return {};
   const r = raw as { type?: unknown; id?: unknown };
@@ -243,8 +248,7 @@ function parseWith<T>(schema: z.ZodType<T>, what: string, raw: unknown): Parsed<
   const r = schema.safeParse(raw);
   if (r.success) return { ok: true, message: r.data };
   const issues = issuesOf(r.error);
-  const lines = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
-  return { ok: false, error: { type: 'error', message: `invalid ${what}: ${lines.join('; ')}`, issues, ...describe(raw) } };
+  return { ok: false, error: { type: 'error', message: `invalid ${what}: ${summarize(issues)}`, issues, ...describe(raw) } };
 }
 
 /** Validates a message a trainer received; on failure, the `error` to send back. */

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { parseExperiment, type ExperimentInput } from '../core';
 import type { LibraryEntry, Listing, LoadResult } from './preload-api';
 import { LibraryIdSchema, RUN_FILE_FORMAT, RUN_FILE_VERSION, SavedRunSchema, type SavedRun, type SavedRunData } from './run-file';
-import { issuesOf } from './protocol';
+import { issuesOf, summarize } from './protocol';
 
 /** The file operations the store needs; tests may wrap them to inject failures. */
 export interface StoreFs {
@@ -78,12 +78,11 @@ export function checkDocument(kind: Kind, raw: unknown, migrations: Migrations =
   }
   if (kind === 'experiment') {
     const r = parseExperiment(doc);
-    return r.ok ? { ok: true, value: doc as ExperimentInput } : { ok: false, reason: `invalid experiment: ${r.message.replace(/\n/g, '; ')}` };
+    return r.ok ? { ok: true, value: doc as ExperimentInput } : { ok: false, reason: `invalid experiment: ${summarize(r.issues)}` };
   }
   const r = SavedRunSchema.safeParse(doc);
   if (r.success) return { ok: true, value: r.data };
-  const lines = issuesOf(r.error).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
-  return { ok: false, reason: `invalid run: ${lines.join('; ')}` };
+  return { ok: false, reason: `invalid run: ${summarize(issuesOf(r.error))}` };
 }
 
 export function parseDocumentText(kind: 'experiment', text: string, migrations?: Migrations): Checked<ExperimentInput>;
@@ -199,8 +198,7 @@ export class Store {
   async saveRun(run: SavedRun): Promise<LoadResult<LibraryEntry>> {
     const r = SavedRunSchema.safeParse(run);
     if (!r.success) {
-      const lines = issuesOf(r.error).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
-      return { ok: false, message: `invalid run: ${lines.join('; ')}` };
+      return { ok: false, message: `invalid run: ${summarize(issuesOf(r.error))}` };
     }
     const data = r.data;
     await this.fs.mkdir(this.dir('run'));
@@ -230,16 +228,17 @@ export class Store {
 
   /** Most recent first, no duplicates, at most ten. */
   async addRecent(file: string): Promise<string[]> {
-    const paths = [file, ...(await this.recentFiles()).filter((p) => p !== file)].slice(0, RECENT_MAX);
+    return this.writeRecent([file, ...(await this.recentFiles()).filter((p) => p !== file)].slice(0, RECENT_MAX));
+  }
+
+  clearRecent(): Promise<string[]> {
+    return this.writeRecent([]);
+  }
+
+  private async writeRecent(paths: string[]): Promise<string[]> {
     await this.fs.mkdir(this.root);
     await this.fs.writeFileAtomic(join(this.root, 'recent.json'), JSON.stringify({ format: 'nnlab-recent', version: 1, paths }));
     return paths;
-  }
-
-  async clearRecent(): Promise<string[]> {
-    await this.fs.mkdir(this.root);
-    await this.fs.writeFileAtomic(join(this.root, 'recent.json'), JSON.stringify({ format: 'nnlab-recent', version: 1, paths: [] }));
-    return [];
   }
 
   /** An experiment file the user chose: read and checked, never moved. */

@@ -4,7 +4,7 @@
  * `process.parentPort`) and the Node tests (on a worker thread's `parentPort`) run this same code.
  */
 import { ControlToTrainerSchema, type ControlFromTrainer } from './control-protocol';
-import { issuesOf, type FromTrainer } from './protocol';
+import { issuesOf, summarize, type FromTrainer } from './protocol';
 import { TrainerService } from './trainer-service';
 
 /** The trainer's end of the UI channel. */
@@ -29,8 +29,7 @@ export function runTrainerRuntime(control: ControlPort): void {
   control.onMessage((data, ports) => {
     const parsed = ControlToTrainerSchema.safeParse(data);
     if (!parsed.success) {
-      const detail = issuesOf(parsed.error).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
-      control.post({ type: 'error', message: `invalid control message: ${detail.join('; ')}` });
+      control.post({ type: 'error', message: `invalid control message: ${summarize(issuesOf(parsed.error))}` });
       return;
     }
     const msg = parsed.data;
