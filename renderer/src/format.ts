@@ -7,8 +7,10 @@ export function fmtLoss(v: number | null | undefined): string {
   return Number(v.toPrecision(5)).toString();
 }
 
+// toLocaleString builds a formatter per call; axis ticks format hundreds of numbers a second.
+const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 export function fmtInt(v: number): string {
-  return Math.round(v).toLocaleString('en-US');
+  return INT.format(Math.round(v));
 }
 
 export function fmtPct(v: number | null | undefined): string {

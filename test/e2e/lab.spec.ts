@@ -76,12 +76,12 @@ test('Compare init schemes trains three labelled runs side by side', async ({ pa
   await expect(rows.nth(2)).toContainText('completed', { timeout: 60_000 });
   await expect(rows.nth(3)).toContainText('completed', { timeout: 60_000 });
 
-  // Three drawn loss lines; the two that trained to the end have a point per step (300 steps, under the cap).
+  // Three drawn loss lines; the two that trained to the end keep min and max of every 2-step bucket (300 steps, cap 256 buckets).
   const curves = page.getByRole('figure', { name: 'Loss chart' }).locator('path.recharts-curve');
   await expect(curves).toHaveCount(3);
   const points = (await curves.evaluateAll((ps) => ps.map((p) => p.getAttribute('d') ?? ''))).map((d) => d.split(/[LC]/).length);
-  expect(points[1]).toBeGreaterThan(250);
-  expect(points[2]).toBeGreaterThan(250);
+  expect(points[1]).toBeGreaterThan(150);
+  expect(points[2]).toBeGreaterThan(150);
   // One ridgeline per scheme; standard normal's weights spread far wider than Xavier's at step 0.
   const ridges = page.getByRole('figure', { name: 'Weight histograms' }).getByRole('img');
   await expect(ridges).toHaveCount(3);

@@ -14,7 +14,7 @@ import { useThrottledTick } from './useThrottledTick';
 const LAYER_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#882255'];
 
 export function GradientFlow() {
-  const tick = useThrottledTick(400);
+  const tick = useThrottledTick(2000);
   const runs = useLab((s) => s.runs);
   const activeId = useLab((s) => s.activeRunId);
   const runIndex = runs.findIndex((r) => r.id === activeId);

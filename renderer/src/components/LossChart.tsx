@@ -37,7 +37,7 @@ function HoverValues({ active, label, shown }: { active?: boolean; label?: unkno
 }
 
 export function LossChart() {
-  const tick = useThrottledTick(250);
+  const tick = useThrottledTick(700);
   const runs = useLab((s) => s.runs);
   const visible = useLab((s) => s.visibleRunIds);
   const logScale = useLab((s) => s.view.logScale);
@@ -85,7 +85,7 @@ export function LossChart() {
               domain={['auto', 'auto']}
               allowDataOverflow={false}
               tickFormatter={(v: number) => fmtLoss(v)}
-              width={72}
+              width={88}
               stroke="var(--fg-muted)"
             />
             <Tooltip content={(p) => <HoverValues active={p.active} label={p.label} shown={shown} />} isAnimationActive={false} />

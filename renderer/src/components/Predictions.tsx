@@ -56,7 +56,7 @@ function gridScores(grid: PredictionGrid, x: number, y: number): number[] | null
 }
 
 function DecisionMap({ run, data, highContrast }: { run: Run | null; data: PlotData; highContrast: boolean }) {
-  const tick = useThrottledTick(250);
+  const tick = useThrottledTick(500);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const probe = useLab((s) => s.probe);
   const probeAt = useLab((s) => s.probeAt);

@@ -59,7 +59,7 @@ function RidgeSvg({ ridge, color, label }: { ridge: Ridgeline; color: string; la
 }
 
 export function WeightHistograms() {
-  const tick = useThrottledTick(400);
+  const tick = useThrottledTick(1500);
   const runs = useLab((s) => s.runs);
   const visible = useLab((s) => s.visibleRunIds);
   const layer = useLab((s) => s.view.histLayer);

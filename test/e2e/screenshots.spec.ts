@@ -1,0 +1,54 @@
+/**
+ * Regenerates the README's screenshots (assets/screenshots/*.png) from the web build, and checks each
+ * one was written with real content. Run alone: `npx playwright test test/e2e/screenshots.spec.ts`.
+ */
+import { stat } from 'node:fs/promises';
+import { expect, test } from '@playwright/test';
+import { choosePreset, openLab, stepCount } from './lab';
+
+const DIR = 'assets/screenshots';
+
+test('screenshots of the main screens', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openLab(page);
+
+  // 1. The quadrant preset after training: decision regions, test points, histograms, gradient flow.
+  await choosePreset(page, 'seed-004-quadrants');
+  await page.getByLabel('Steps', { exact: true }).fill('20000');
+  await page.getByLabel('Learning rate', { exact: true }).fill('1e-4');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect.poll(() => page.getByTestId('state').innerText(), { timeout: 60_000 }).toBe('completed');
+  await page.locator('canvas.decision-map').click({ position: { x: 300, y: 60 } });
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: `${DIR}/lab-quadrants.png`, fullPage: true });
+
+  // 2. Compare init schemes on the deep relu net.
+  await choosePreset(page, 'init-xavier');
+  await page.getByRole('button', { name: 'Compare init schemes' }).click();
+  await expect(page.getByRole('table', { name: 'Comparison of shown runs' }).getByRole('row').nth(3)).toContainText(/completed|diverged/, { timeout: 90_000 });
+  await expect(page.getByRole('table', { name: 'Comparison of shown runs' }).getByRole('row').nth(2)).toContainText(/completed|diverged/, { timeout: 90_000 });
+  await page.waitForTimeout(2000);
+  await page.screenshot({ path: `${DIR}/compare-init-schemes.png`, fullPage: true });
+
+  // 3. A diverging run with its banner.
+  const ids = await page.getByLabel('Preset', { exact: true }).locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  await choosePreset(page, ids.find((id) => id.includes('diverging'))!);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('Training diverged', { timeout: 60_000 });
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: `${DIR}/diverged.png` });
+
+  // 4. Presentation mode, mid-run on XOR at 10 steps/s.
+  await choosePreset(page, 'xor');
+  await page.getByRole('button', { name: 'Presentation mode' }).click();
+  await page.getByLabel('Speed').selectOption('100');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect.poll(() => stepCount(page), { timeout: 30_000 }).toBeGreaterThan(300);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: `${DIR}/presentation-mode.png` });
+
+  for (const f of ['lab-quadrants', 'compare-init-schemes', 'diverged', 'presentation-mode']) {
+    expect((await stat(`${DIR}/${f}.png`)).size).toBeGreaterThan(20_000);
+  }
+});
