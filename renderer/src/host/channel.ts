@@ -11,32 +11,22 @@ export interface PortLike {
   removeEventListener(type: 'message', listener: (e: MessageEvent) => void): void;
 }
 
-interface Prediction {
-  type: 'prediction';
-  id: number;
-  outputs: number[][];
-}
-
-const isPrediction = (m: unknown): m is Prediction =>
-  typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'prediction' && typeof (m as { id?: unknown }).id === 'number' && Array.isArray((m as { outputs?: unknown }).outputs);
-
 export function portChannel(port: PortLike, onMessage: (msg: FromTrainer) => void, close: () => void): RunChannel {
   let nextId = 1;
   const pending = new Map<number, { resolve: (o: number[][]) => void; reject: (e: Error) => void }>();
   const listener = (e: MessageEvent) => {
-    const data: unknown = e.data;
-    if (isPrediction(data)) {
-      pending.get(data.id)?.resolve(data.outputs);
-      pending.delete(data.id);
-      return;
-    }
-    const parsed = parseFromTrainer(data);
+    const parsed = parseFromTrainer(e.data);
     if (!parsed.ok) {
       // A malformed message is reported like a trainer error rather than thrown into the UI.
       onMessage(parsed.error);
       return;
     }
     const msg = parsed.message;
+    if (msg.type === 'prediction') {
+      pending.get(msg.id)?.resolve(msg.outputs);
+      pending.delete(msg.id);
+      return;
+    }
     if (msg.type === 'error' && msg.inReplyTo === 'predict' && msg.id !== undefined && pending.has(msg.id)) {
       pending.get(msg.id)!.reject(new Error(msg.message));
       pending.delete(msg.id);
