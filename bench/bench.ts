@@ -1,0 +1,256 @@
+/**
+ * `npm run bench`: nnlab's training speed against numpy's on the same machine, in the same run.
+ *
+ * For each seed net (seed-004: 64×1000→100 relu→10 with biases; seed-000: 128×1000→100→100→10, no
+ * biases) it times `--steps` SGD steps (after a warm-up) in nnlab and in numpy (bench/numpy_steps.py,
+ * seed-style code, OpenBLAS with its default threads), best of `--repeats`, and prints steps/s and the
+ * ratio. Rows cover precision (float64, float32), the kernels (TS reference, WASM SIMD plain, WASM
+ * SIMD with relaxed FMA, measured in a child Node that has the flag) and the first-layer path
+ * (`gram`: the full-batch shortcut of core/input-gram.ts, nnlab's default; `direct`: every product
+ * formed). Each row also checks that nnlab's last loss agrees with numpy's.
+ *
+ * Then: heap growth over 100k steps of a small net, and what the UI's snapshots (metrics, plus the
+ * decision map for 2-D nets) cost at the trainer service's 10 Hz cap, as a share of training time.
+ *
+ * Flags: --json (machine-readable, one object), --steps N (500), --repeats N (3), --quick (1 repeat,
+ * no reference row, shorter heap run).
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { experiment, presetById, referenceBackend, relaxedSimdSupported, createWasmBackend, Trainer, type Backend, type Experiment } from '../core';
+
+type Precision = 'float64' | 'float32';
+type Kernels = 'ts-reference' | 'wasm-simd' | 'wasm-relaxed';
+type Path = 'gram' | 'direct';
+
+interface Row {
+  net: string;
+  precision: Precision;
+  threads: number;
+  kernels: Kernels;
+  path: Path;
+  nnlabStepsPerSecond: number;
+  numpyStepsPerSecond: number;
+  ratio: number;
+  /** |nnlab − numpy| / |numpy| on the loss before the last timed step (numpy float64: the exact run). */
+  lastLossRelDiff: number;
+}
+
+interface NumpyResult {
+  stepsPerSecond: number;
+  lastLoss: number;
+  numpy: string;
+}
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const quick = flag('--quick');
+const STEPS = option('--steps', 500);
+const REPEATS = option('--repeats', quick ? 1 : 3);
+const WARMUP = 20;
+const NETS = ['seed-004', 'seed-000'] as const;
+
+function netExperiment(id: string, steps: number, precision: Precision): Experiment {
+  const preset = presetById(id);
+  if (!preset) throw new Error(`no preset ${id}`);
+  return experiment({ ...preset.experiment, steps, precision });
+}
+
+function backendFor(kernels: Kernels, precision: Precision): Backend {
+  if (kernels === 'ts-reference') return referenceBackend;
+  const be = createWasmBackend({ precision, relaxed: kernels === 'wasm-relaxed' });
+  if (be.relaxed !== (kernels === 'wasm-relaxed')) throw new Error(`${kernels} unavailable in this process`);
+  return be;
+}
+
+/** Best steps/s over the repeats, and the loss before the last timed step. */
+function timeNnlab(net: string, precision: Precision, kernels: Kernels, path: Path): { stepsPerSecond: number; lastLoss: number } {
+  const exp = netExperiment(net, WARMUP + STEPS, precision);
+  const out = new Float64Array(STEPS);
+  let best = 0;
+  let lastLoss = NaN;
+  for (let r = 0; r < REPEATS; r++) {
+    const t = new Trainer(exp, { recordLosses: false, backend: backendFor(kernels, precision), inputGram: path === 'gram' });
+    t.run(WARMUP);
+    const t0 = performance.now();
+    const done = t.run(STEPS, out);
+    const seconds = (performance.now() - t0) / 1000;
+    if (done !== STEPS) throw new Error(`${net}: ran ${done} of ${STEPS} steps (${t.status})`);
+    best = Math.max(best, STEPS / seconds);
+    lastLoss = out[STEPS - 1]!;
+  }
+  return { stepsPerSecond: best, lastLoss };
+}
+
+function timeNumpy(net: string, precision: Precision): NumpyResult {
+  const exp = netExperiment(net, STEPS, precision);
+  const data = exp.data as { samples: number; inputs: number; outputs: number };
+  const cfg = {
+    seed: exp.seed,
+    samples: data.samples,
+    inputs: data.inputs,
+    outputs: data.outputs,
+    layers: exp.layers.map((l) => [l.units, l.activation]),
+    bias: exp.bias,
+    lr: exp.learningRate,
+    steps: STEPS,
+    warmup: WARMUP,
+    dtype: precision,
+    repeats: REPEATS,
+  };
+  const script = fileURLToPath(new URL('./numpy_steps.py', import.meta.url));
+  const r = spawnSync('python3', [script, JSON.stringify(cfg)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`numpy run failed: ${r.stderr || r.error?.message}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as NumpyResult;
+}
+
+const relDiff = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), Number.MIN_VALUE);
+
+/** The nnlab rows measurable in this process (relaxed only where the runtime has it). */
+function nnlabRows(kernelsList: Kernels[]): { net: string; precision: Precision; kernels: Kernels; path: Path; stepsPerSecond: number; lastLoss: number }[] {
+  const rows = [];
+  for (const net of NETS) {
+    for (const kernels of kernelsList) {
+      for (const precision of ['float64', 'float32'] as const) {
+        for (const path of ['gram', 'direct'] as const) {
+          if (kernels === 'ts-reference' && (precision === 'float32' || net !== 'seed-004' || path === 'gram')) continue;
+          rows.push({ net, precision, kernels, path, ...timeNnlab(net, precision, kernels, path) });
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+/** Heap before and after `steps` steps of a small full-batch net (allocation per step would show here). */
+function heapOverSteps(steps: number): { steps: number; heapBeforeMB: number; heapAfterMB: number; gcExposed: boolean } {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const exp = netExperiment('xor', steps, 'float64');
+  const t = new Trainer(exp, { recordLosses: false });
+  t.run(1000);
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  while (t.run(10_000) > 0);
+  gc?.();
+  const after = process.memoryUsage().heapUsed;
+  return { steps: t.step, heapBeforeMB: before / 2 ** 20, heapAfterMB: after / 2 ** 20, gcExposed: gc !== undefined };
+}
+
+/**
+ * Trains for `seconds`, taking a UI snapshot (metrics(), plus predictGrid(48) for 2-D nets, as the
+ * trainer service does) every 100 ms: the share of time the snapshots take.
+ */
+function snapshotCost(net: string, seconds: number): { net: string; snapshots: number; msPerSnapshot: number; shareOfTraining: number } {
+  const exp = netExperiment(net, 10_000_000, 'float64');
+  const t = new Trainer(exp, { recordLosses: false });
+  const twoD = t.shape.inputs === 2;
+  let snapTime = 0;
+  let snaps = 0;
+  const start = performance.now();
+  let last = start;
+  while (performance.now() - start < seconds * 1000) {
+    t.run(10);
+    const now = performance.now();
+    if (now - last >= 100) {
+      t.metrics();
+      if (twoD) t.predictGrid(48);
+      const end = performance.now();
+      snapTime += end - now;
+      snaps++;
+      last = end;
+    }
+  }
+  const total = performance.now() - start;
+  return { net, snapshots: snaps, msPerSnapshot: snapTime / Math.max(1, snaps), shareOfTraining: snapTime / (total - snapTime) };
+}
+
+function pad(s: string, n: number, right = false) {
+  return right ? s.padStart(n) : s.padEnd(n);
+}
+
+function main() {
+  if (flag('--child-rows')) {
+    // Child mode (relaxed SIMD flag set by the parent): nnlab rows only, as JSON.
+    console.log(JSON.stringify(nnlabRows(['wasm-relaxed'])));
+    return;
+  }
+  const numpy = new Map<string, NumpyResult>();
+  const measureNumpy = () => {
+    for (const net of NETS) {
+      for (const precision of ['float64', 'float32'] as const) {
+        const r = timeNumpy(net, precision);
+        const key = `${net}/${precision}`;
+        const prev = numpy.get(key);
+        if (!prev || r.stepsPerSecond > prev.stepsPerSecond) numpy.set(key, r);
+      }
+    }
+  };
+  // numpy before and after nnlab, best of both: neither side gets only the quiet half of the run.
+  measureNumpy();
+  const kernels: Kernels[] = quick ? ['wasm-simd'] : ['ts-reference', 'wasm-simd'];
+  const measured = nnlabRows(relaxedSimdSupported() ? [...kernels, 'wasm-relaxed'] : kernels);
+  if (!relaxedSimdSupported()) {
+    const self = fileURLToPath(import.meta.url);
+    const child = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', self, '--child-rows', '--steps', String(STEPS), '--repeats', String(REPEATS)], {
+      encoding: 'utf8',
+    });
+    if (child.status === 0) measured.push(...(JSON.parse(child.stdout.trim().split('\n').pop()!) as typeof measured));
+    else console.error(`relaxed-SIMD rows unavailable: ${child.stderr.split('\n')[0]}`);
+  }
+  measureNumpy();
+
+  const rows: Row[] = measured.map((m) => {
+    const np64 = numpy.get(`${m.net}/float64`)!;
+    return {
+      net: m.net,
+      precision: m.precision,
+      threads: 1,
+      kernels: m.kernels,
+      path: m.path,
+      nnlabStepsPerSecond: m.stepsPerSecond,
+      numpyStepsPerSecond: np64.stepsPerSecond,
+      ratio: m.stepsPerSecond / np64.stepsPerSecond,
+      lastLossRelDiff: relDiff(m.lastLoss, np64.lastLoss),
+    };
+  });
+  const heap = heapOverSteps(quick ? 20_000 : 100_000);
+  const snapshots = [snapshotCost('seed-004', quick ? 1 : 3), snapshotCost('spiral', quick ? 1 : 3)];
+  const result = {
+    steps: STEPS,
+    repeats: REPEATS,
+    node: process.version,
+    numpy: numpy.get('seed-004/float64')!.numpy,
+    numpyFloat32StepsPerSecond: Object.fromEntries(NETS.map((n) => [n, numpy.get(`${n}/float32`)!.stepsPerSecond])),
+    rows,
+    heap,
+    snapshots,
+  };
+  if (flag('--json')) {
+    console.log(JSON.stringify(result, null, 2));
+    return;
+  }
+  const head = ['net', 'precision', 'threads', 'kernels', 'path', 'nnlab steps/s', 'numpy steps/s', 'ratio', 'last loss vs numpy'];
+  const widths = [9, 9, 7, 12, 6, 13, 13, 6, 18];
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => pad(c, widths[i]!, i >= 5)).join(' | ') + ' |';
+  console.log(`nnlab vs numpy ${result.numpy} (float64, OpenBLAS default threads), ${STEPS} steps after ${WARMUP} warm-up, best of ${REPEATS}, Node ${process.version}`);
+  console.log(line(head));
+  console.log('|' + widths.map((w, i) => (i >= 5 ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2))).join('|') + '|');
+  for (const r of rows) {
+    console.log(
+      line([r.net, r.precision, String(r.threads), r.kernels, r.path, r.nnlabStepsPerSecond.toFixed(0), r.numpyStepsPerSecond.toFixed(0), r.ratio.toFixed(2) + '×', r.lastLossRelDiff.toExponential(1)]),
+    );
+  }
+  console.log(`numpy float32 for reference: ${NETS.map((n) => `${n} ${result.numpyFloat32StepsPerSecond[n]!.toFixed(0)} steps/s`).join(', ')}`);
+  console.log(
+    `heap over ${heap.steps} steps of the xor net: ${heap.heapBeforeMB.toFixed(2)} MB -> ${heap.heapAfterMB.toFixed(2)} MB${heap.gcExposed ? '' : ' (no --expose-gc: includes garbage)'}`,
+  );
+  for (const s of snapshots) {
+    console.log(`UI snapshot (${s.net}): ${s.msPerSnapshot.toFixed(2)} ms each, ${s.snapshots} at 10 Hz = ${(100 * s.shareOfTraining).toFixed(2)} % of training time`);
+  }
+}
+
+main();
