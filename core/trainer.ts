@@ -183,6 +183,11 @@ export class Trainer {
     this.learningRate = this.experiment.learningRate;
   }
 
+  /** Whether the full-batch first-layer shortcut (core/input-gram.ts) is training this run. */
+  get inputGramActive(): boolean {
+    return this.gram !== null;
+  }
+
   get finished(): boolean {
     return this.status === 'completed' || this.status === 'diverged';
   }
