@@ -4,7 +4,8 @@
  * For each seed net (seed-004: 64×1000→100 relu→10 with biases; seed-000: 128×1000→100→100→10, no
  * biases) it times `--steps` SGD steps (after a warm-up) in nnlab and in numpy (bench/numpy_steps.py,
  * seed-style code, OpenBLAS with its default threads), best of `--repeats`, and prints steps/s and the
- * ratio. Rows cover precision (float64, float32), the kernels (TS reference, WASM SIMD plain, WASM
+ * ratio. Rows cover precision (float64, float32), threads (1, or 2 via node/kernel-threads.ts), the
+ * kernels (TS reference, WASM SIMD plain, WASM
  * SIMD with relaxed FMA, measured in a child Node that has the flag) and the first-layer path
  * (`gram`: the full-batch shortcut of core/input-gram.ts, nnlab's default; `direct`: every product
  * formed). Each row also checks that nnlab's last loss agrees with numpy's.
@@ -18,6 +19,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { experiment, presetById, referenceBackend, relaxedSimdSupported, createWasmBackend, Trainer, type Backend, type Experiment } from '../core';
+import { createThreadedWasmBackend } from '../node/kernel-threads';
 
 type Precision = 'float64' | 'float32';
 type Kernels = 'ts-reference' | 'wasm-simd' | 'wasm-relaxed';
@@ -60,21 +62,23 @@ function netExperiment(id: string, steps: number, precision: Precision): Experim
   return experiment({ ...preset.experiment, steps, precision });
 }
 
-function backendFor(kernels: Kernels, precision: Precision): Backend {
-  if (kernels === 'ts-reference') return referenceBackend;
-  const be = createWasmBackend({ precision, relaxed: kernels === 'wasm-relaxed' });
-  if (be.relaxed !== (kernels === 'wasm-relaxed')) throw new Error(`${kernels} unavailable in this process`);
-  return be;
+async function backendFor(kernels: Kernels, precision: Precision, threads: number): Promise<{ backend: Backend; close: () => Promise<void> }> {
+  if (kernels === 'ts-reference') return { backend: referenceBackend, close: async () => {} };
+  const relaxed = kernels === 'wasm-relaxed';
+  const be = threads > 1 ? await createThreadedWasmBackend({ precision, relaxed, threads }) : createWasmBackend({ precision, relaxed });
+  if (be.relaxed !== relaxed || be.threads !== threads) throw new Error(`${kernels} ×${threads} unavailable in this process`);
+  return { backend: be, close: 'close' in be ? () => (be as { close(): Promise<void> }).close() : async () => {} };
 }
 
 /** Best steps/s over the repeats, and the loss before the last timed step. */
-function timeNnlab(net: string, precision: Precision, kernels: Kernels, path: Path): { stepsPerSecond: number; lastLoss: number } {
+async function timeNnlab(net: string, precision: Precision, kernels: Kernels, path: Path, threads: number): Promise<{ stepsPerSecond: number; lastLoss: number }> {
   const exp = netExperiment(net, WARMUP + STEPS, precision);
   const out = new Float64Array(STEPS);
   let best = 0;
   let lastLoss = NaN;
   for (let r = 0; r < REPEATS; r++) {
-    const t = new Trainer(exp, { recordLosses: false, backend: backendFor(kernels, precision), inputGram: path === 'gram' });
+    const { backend, close } = await backendFor(kernels, precision, threads);
+    const t = new Trainer(exp, { recordLosses: false, backend, inputGram: path === 'gram' });
     t.run(WARMUP);
     const t0 = performance.now();
     const done = t.run(STEPS, out);
@@ -82,6 +86,7 @@ function timeNnlab(net: string, precision: Precision, kernels: Kernels, path: Pa
     if (done !== STEPS) throw new Error(`${net}: ran ${done} of ${STEPS} steps (${t.status})`);
     best = Math.max(best, STEPS / seconds);
     lastLoss = out[STEPS - 1]!;
+    await close();
   }
   return { stepsPerSecond: best, lastLoss };
 }
@@ -111,14 +116,26 @@ function timeNumpy(net: string, precision: Precision): NumpyResult {
 const relDiff = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), Number.MIN_VALUE);
 
 /** The nnlab rows measurable in this process (relaxed only where the runtime has it). */
-function nnlabRows(kernelsList: Kernels[]): { net: string; precision: Precision; kernels: Kernels; path: Path; stepsPerSecond: number; lastLoss: number }[] {
-  const rows = [];
+interface Measured {
+  net: string;
+  precision: Precision;
+  kernels: Kernels;
+  path: Path;
+  threads: number;
+  stepsPerSecond: number;
+  lastLoss: number;
+}
+
+async function nnlabRows(kernelsList: Kernels[]): Promise<Measured[]> {
+  const rows: Measured[] = [];
   for (const net of NETS) {
     for (const kernels of kernelsList) {
       for (const precision of ['float64', 'float32'] as const) {
         for (const path of ['gram', 'direct'] as const) {
-          if (kernels === 'ts-reference' && (precision === 'float32' || net !== 'seed-004' || path === 'gram')) continue;
-          rows.push({ net, precision, kernels, path, ...timeNnlab(net, precision, kernels, path) });
+          for (const threads of kernels === 'ts-reference' ? [1] : [1, 2]) {
+            if (kernels === 'ts-reference' && (precision === 'float32' || net !== 'seed-004' || path === 'gram')) continue;
+            rows.push({ net, precision, kernels, path, threads, ...(await timeNnlab(net, precision, kernels, path, threads)) });
+          }
         }
       }
     }
@@ -172,10 +189,10 @@ function pad(s: string, n: number, right = false) {
   return right ? s.padStart(n) : s.padEnd(n);
 }
 
-function main() {
+async function main() {
   if (flag('--child-rows')) {
     // Child mode (relaxed SIMD flag set by the parent): nnlab rows only, as JSON.
-    console.log(JSON.stringify(nnlabRows(['wasm-relaxed'])));
+    console.log(JSON.stringify(await nnlabRows(['wasm-relaxed'])));
     return;
   }
   const numpy = new Map<string, NumpyResult>();
@@ -192,13 +209,13 @@ function main() {
   // numpy before and after nnlab, best of both: neither side gets only the quiet half of the run.
   measureNumpy();
   const kernels: Kernels[] = quick ? ['wasm-simd'] : ['ts-reference', 'wasm-simd'];
-  const measured = nnlabRows(relaxedSimdSupported() ? [...kernels, 'wasm-relaxed'] : kernels);
+  const measured = await nnlabRows(relaxedSimdSupported() ? [...kernels, 'wasm-relaxed'] : kernels);
   if (!relaxedSimdSupported()) {
     const self = fileURLToPath(import.meta.url);
     const child = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', self, '--child-rows', '--steps', String(STEPS), '--repeats', String(REPEATS)], {
       encoding: 'utf8',
     });
-    if (child.status === 0) measured.push(...(JSON.parse(child.stdout.trim().split('\n').pop()!) as typeof measured));
+    if (child.status === 0) measured.push(...(JSON.parse(child.stdout.trim().split('\n').pop()!) as Measured[]));
     else console.error(`relaxed-SIMD rows unavailable: ${child.stderr.split('\n')[0]}`);
   }
   measureNumpy();
@@ -208,7 +225,7 @@ function main() {
     return {
       net: m.net,
       precision: m.precision,
-      threads: 1,
+      threads: m.threads,
       kernels: m.kernels,
       path: m.path,
       nnlabStepsPerSecond: m.stepsPerSecond,
@@ -253,4 +270,4 @@ function main() {
   }
 }
 
-main();
+await main();

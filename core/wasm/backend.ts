@@ -134,18 +134,39 @@ export class KernelMemory {
 
 const compiledModules = new Map<string, WebAssembly.Module>();
 
-export function instantiateKernels(memory: KernelMemory, relaxed = true): { exports: KernelExports; relaxed: boolean } {
+/** The compiled kernels for a memory kind, once per process (also what worker threads instantiate). */
+export function compiledKernels(shared: boolean, relaxed = true): { module: WebAssembly.Module; relaxed: boolean } {
   const useRelaxed = relaxed && relaxedSimdSupported();
-  const source = memory.shared ? (useRelaxed ? modules.relaxedShared : modules.plainShared) : useRelaxed ? modules.relaxed : modules.plain;
-  // Compiled once per process; each backend gets its own instance over its own memory.
+  const source = shared ? (useRelaxed ? modules.relaxedShared : modules.plainShared) : useRelaxed ? modules.relaxed : modules.plain;
   let compiled = compiledModules.get(source);
   if (!compiled) {
     compiled = new WebAssembly.Module(decodeBase64(source));
     compiledModules.set(source, compiled);
   }
-  const instance = new WebAssembly.Instance(compiled, { env: { memory: memory.memory } });
+  return { module: compiled, relaxed: useRelaxed };
+}
+
+export function instantiateKernels(memory: KernelMemory, relaxed = true): { exports: KernelExports; relaxed: boolean } {
+  const { module, relaxed: useRelaxed } = compiledKernels(memory.shared, relaxed);
+  const instance = new WebAssembly.Instance(module, { env: { memory: memory.memory } });
   return { exports: instance.exports as unknown as KernelExports, relaxed: useRelaxed };
 }
+
+/**
+ * Extra threads running kernel calls on the same shared memory (the Node side provides them; see
+ * node/kernel-threads.ts). The backend splits a large product into `count + 1` bands of output
+ * rows (or columns), hands band w to thread w with `start`, computes the first band itself, then
+ * `finish` blocks until every started band is done.
+ */
+export interface KernelThreads {
+  readonly count: number;
+  /** Starts tn_f64 (f32 false) or tn_f32 on thread `worker` with the ten kernel arguments after P. */
+  start(worker: number, f32: boolean, P: number, N: number, L: number, a: number, sa: number, panel: number, b: number, sb: number, c: number, sc: number, bias: number): void;
+  finish(): void;
+}
+
+/** Below this many multiply-adds a product runs on one thread: waking another costs more than it saves. */
+const PARALLEL_MIN_WORK = 120_000;
 
 /** Grow-only scratch regions in kernel memory, one per role, so steady-state calls allocate nothing. */
 class Scratch {
@@ -164,6 +185,8 @@ class Scratch {
 export interface WasmBackend extends Backend {
   readonly precision: KernelPrecision;
   readonly relaxed: boolean;
+  /** Threads sharing the products (1 = this one only). */
+  readonly threads: number;
   readonly kernelMemory: KernelMemory;
   readonly kernels: KernelExports;
 }
@@ -173,10 +196,49 @@ export interface WasmBackend extends Backend {
  * to float32 and accumulates in float32 (twice the lanes per instruction), then widens the result;
  * the buffers, parameters and updates stay float64, so only the products lose precision.
  */
-export function createWasmBackend(options: WasmBackendOptions & { precision?: KernelPrecision } = {}): WasmBackend {
+export function createWasmBackend(
+  options: WasmBackendOptions & { precision?: KernelPrecision; memory?: KernelMemory; threads?: KernelThreads } = {},
+): WasmBackend {
   const precision = options.precision ?? 'float64';
-  const mem = new KernelMemory(options.reserveBytes ?? 256 * 1024 * 1024);
+  const mem = options.memory ?? new KernelMemory(options.reserveBytes ?? 256 * 1024 * 1024);
   const { exports: k, relaxed } = instantiateKernels(mem, options.relaxed ?? true);
+  const threads = options.threads && mem.shared ? options.threads : null;
+
+  /** tn_T, split into bands across the threads when the product is big enough. */
+  const tn = (f32: boolean, P: number, N: number, L: number, a: number, sa: number, panel: number, b: number, sb: number, c: number, sc: number, bias: number): void => {
+    const run = f32 ? k.tn_f32 : k.tn_f64;
+    const parts = threads ? threads.count + 1 : 1;
+    const bytes = f32 ? 4 : 8;
+    // Bands align to whole tiles: PANEL_ROWS rows, or one full column block (2 vectors).
+    const colBlock = f32 ? 8 : 4;
+    if (!threads || parts === 1 || P * N * L < PARALLEL_MIN_WORK) return run(P, N, L, a, sa, panel, b, sb, c, sc, bias);
+    if (P >= PANEL_ROWS * parts) {
+      const band = Math.ceil(P / parts / PANEL_ROWS) * PANEL_ROWS;
+      let started = 0;
+      for (let w = 1; w < parts && w * band < P; w++) {
+        const p0 = w * band;
+        const pa = panel ? a + (p0 / PANEL_ROWS) * panel : a + p0 * bytes;
+        threads.start(w - 1, f32, Math.min(band, P - p0), N, L, pa, sa, panel, b, sb, c + p0 * sc * bytes, sc, bias);
+        started++;
+      }
+      run(Math.min(band, P), N, L, a, sa, panel, b, sb, c, sc, bias);
+      if (started) threads.finish();
+      return;
+    }
+    if (N >= colBlock * parts) {
+      const band = Math.ceil(N / parts / colBlock) * colBlock;
+      let started = 0;
+      for (let w = 1; w < parts && w * band < N; w++) {
+        const j0 = w * band;
+        threads.start(w - 1, f32, P, Math.min(band, N - j0), L, a, sa, panel, b + j0 * bytes, sb, c + j0 * bytes, sc, bias ? bias + j0 * bytes : 0);
+        started++;
+      }
+      run(P, Math.min(band, N), L, a, sa, panel, b, sb, c, sc, bias);
+      if (started) threads.finish();
+      return;
+    }
+    run(P, N, L, a, sa, panel, b, sb, c, sc, bias);
+  };
   const packA = new Scratch(mem);
   const packB = new Scratch(mem);
   const out32 = new Scratch(mem);
@@ -211,10 +273,10 @@ export function createWasmBackend(options: WasmBackendOptions & { precision?: Ke
     gemm(m: number, n: number, k_: number, pa: number, pb: number, pc: number, pbias: number) {
       const packed = packA.get(panelCount(m) * k_ * 8);
       k.pack_f64(m, k_, pa, packed);
-      k.tn_f64(m, n, k_, packed, PANEL_ROWS, PANEL_F64 * k_, pb, n, pc, n, pbias);
+      tn(false, m, n, k_, packed, PANEL_ROWS, PANEL_F64 * k_, pb, n, pc, n, pbias);
     },
     gemmTN(m: number, n: number, k_: number, pa: number, pb: number, pc: number) {
-      k.tn_f64(k_, n, m, pa, k_, 0, pb, n, pc, n, 0);
+      tn(false, k_, n, m, pa, k_, 0, pb, n, pc, n, 0);
     },
     gemmNT(m: number, n: number, k_: number, pa: number, pb: number, pc: number) {
       // C[m×k] = Σ_j A[i][j]·B[p][j]: A packed by rows, B transposed to n×k.
@@ -222,7 +284,7 @@ export function createWasmBackend(options: WasmBackendOptions & { precision?: Ke
       k.pack_f64(m, n, pa, packed);
       const bt = packB.get(k_ * n * 8);
       k.transpose_f64(k_, n, pb, bt);
-      k.tn_f64(m, k_, n, packed, PANEL_ROWS, PANEL_F64 * n, bt, k_, pc, k_, 0);
+      tn(false, m, k_, n, packed, PANEL_ROWS, PANEL_F64 * n, bt, k_, pc, k_, 0);
     },
   };
 
@@ -234,7 +296,7 @@ export function createWasmBackend(options: WasmBackendOptions & { precision?: Ke
       const b32 = packB.get(k_ * n * 4);
       k.demote(k_ * n, pb, b32);
       const c32 = out32.get(m * n * 4);
-      k.tn_f32(m, n, k_, packed, PANEL_ROWS, PANEL_F32 * k_, b32, n, c32, n, 0);
+      tn(true, m, n, k_, packed, PANEL_ROWS, PANEL_F32 * k_, b32, n, c32, n, 0);
       k.promote(m * n, c32, pc);
       if (pbias) {
         const h = heapView();
@@ -249,7 +311,7 @@ export function createWasmBackend(options: WasmBackendOptions & { precision?: Ke
       const b32 = packB.get(m * n * 4);
       k.demote(m * n, pb, b32);
       const c32 = out32.get(k_ * n * 4);
-      k.tn_f32(k_, n, m, a32, k_, 0, b32, n, c32, n, 0);
+      tn(true, k_, n, m, a32, k_, 0, b32, n, c32, n, 0);
       k.promote(k_ * n, c32, pc);
     },
     gemmNT(m: number, n: number, k_: number, pa: number, pb: number, pc: number) {
@@ -258,7 +320,7 @@ export function createWasmBackend(options: WasmBackendOptions & { precision?: Ke
       const bt = packB.get(k_ * n * 4);
       k.transpose_f64_f32(k_, n, pb, bt);
       const c32 = out32.get(m * k_ * 4);
-      k.tn_f32(m, k_, n, packed, PANEL_ROWS, PANEL_F32 * n, bt, k_, c32, k_, 0);
+      tn(true, m, k_, n, packed, PANEL_ROWS, PANEL_F32 * n, bt, k_, c32, k_, 0);
       k.promote(m * k_, c32, pc);
     },
   };
@@ -268,6 +330,9 @@ export function createWasmBackend(options: WasmBackendOptions & { precision?: Ke
     name: `wasm-simd${relaxed ? '-relaxed' : ''}${precision === 'float32' ? '-f32' : ''}`,
     precision,
     relaxed,
+    get threads() {
+      return threads ? threads.count + 1 : 1;
+    },
     kernelMemory: mem,
     kernels: k,
     alloc: (length) => mem.f64(length),
