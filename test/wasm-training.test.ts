@@ -5,7 +5,9 @@
  * tolerance. Plus the shortcut's own promises: reading W mid-run never changes the trajectory, the
  * gradients it reports are the direct ones, and nothing is allocated per step.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createWasmBackend, experiment, referenceBackend, Trainer, type Backend, type LayerParams } from '../core';
 import { maxRelError, worstMismatch } from './helpers/close';
@@ -177,24 +179,25 @@ describe('the full-batch shortcut', () => {
 });
 
 describe('memory', () => {
-  const heapGrowth = (exp: ReturnType<typeof experiment>, steps: number, inputGram = true) => {
-    const t = new Trainer(exp, { recordLosses: false, inputGram });
-    t.run(500);
-    const before = process.memoryUsage().heapUsed;
-    let done = 0;
-    while (done < steps) done += t.run(5000);
-    expect(done).toBe(steps);
-    return (process.memoryUsage().heapUsed - before) / 2 ** 20;
+  // In a child Node with --expose-gc, so the number is live heap after a full collection, not
+  // whatever garbage the test runner left around.
+  const growth = (which: 'small' | 'seed-004', steps: number) => {
+    const script = fileURLToPath(new URL('./helpers/heap-check.ts', import.meta.url));
+    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, which, String(steps)], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { steps: number; growth: number; gram: boolean };
   };
 
   it('the heap stays flat over 100k steps on the WASM kernels (small net)', () => {
-    const exp = experiment({ version: 1, seed: 1, data: { kind: 'xor', samples: 64 }, layers: [{ units: 8, activation: 'tanh' }, { units: 2, activation: 'linear' }], bias: true, init: { weights: 'xavier', biases: 'zeros' }, loss: 'softmax-cross-entropy', learningRate: 0.05, steps: 101_000 });
-    // Any per-step allocation of even 16 bytes would add 1.6 MB here.
-    expect(heapGrowth(exp, 100_000)).toBeLessThan(1.5);
+    const r = growth('small', 100_000);
+    expect(r.steps).toBe(100_000);
+    // Any per-step allocation of even 8 bytes would add 800 kB here.
+    expect(r.growth).toBeLessThan(200_000);
   });
 
-  it('and through the shortcut (seed-004, 3000 steps)', () => {
-    const exp = experiment({ ...load('seed-004').experiment, steps: 3500 });
-    expect(heapGrowth(exp, 3000)).toBeLessThan(1.5);
+  it('and through the shortcut (seed-004, 5000 steps)', () => {
+    const r = growth('seed-004', 5000);
+    expect(r.gram).toBe(true);
+    expect(r.growth).toBeLessThan(100_000);
   });
 });
