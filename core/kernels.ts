@@ -18,6 +18,8 @@ export interface Backend {
   gemmTN(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array): void;
   /** C[m×k] = A[m×n] · B[k×n]ᵀ (back-propagated deltas: deltas · weightsᵀ). */
   gemmNT(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array): void;
+  /** Optional: w[i] = w[i] − lr·g[i] for i < n, bit for bit the plain loop (multiply, then subtract). */
+  sgd?(n: number, lr: number, g: Float64Array, w: Float64Array): void;
 }
 
 function gemm(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, bias: Float64Array | null): void {

@@ -330,6 +330,7 @@ export class Trainer {
     for (const layer of this.layers) {
       const { W, dW, b, db } = layer;
       if (this.gram && layer === this.layers[0]) this.gram.update(layer.dZ, lr);
+      else if (this.backend.sgd) this.backend.sgd(W.length, lr, dW, W);
       else for (let i = 0; i < W.length; i++) W[i] = W[i]! - lr * dW[i]!;
       if (b && db) for (let i = 0; i < b.length; i++) b[i] = b[i]! - lr * db[i]!;
     }

@@ -107,6 +107,25 @@ describe('wasm kernels', () => {
     expect(c[0]).toBe(1);
   });
 
+  it('sgd is bit for bit the plain update loop (odd lengths, views from elsewhere)', () => {
+    const be = createWasmBackend({ relaxed: false });
+    for (const n of [1, 2, 7, 1000, 100_001]) {
+      const g = randomArray(n, n);
+      const w0 = randomArray(n, n + 1);
+      const want = Float64Array.from(w0);
+      for (let i = 0; i < n; i++) want[i] = want[i]! - 1.2345e-3 * g[i]!;
+      const wg = be.alloc(n);
+      const ww = be.alloc(n);
+      wg.set(g);
+      ww.set(w0);
+      be.sgd!(n, 1.2345e-3, wg, ww);
+      expect(Array.from(ww)).toEqual(Array.from(want));
+      const plain = Float64Array.from(w0);
+      be.sgd!(n, 1.2345e-3, g, plain);
+      expect(Array.from(plain)).toEqual(Array.from(want));
+    }
+  });
+
   it('views handed out stay valid when the memory grows', () => {
     const be = createWasmBackend({ relaxed: false });
     expect(be.kernelMemory.shared).toBe(true);

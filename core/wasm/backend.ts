@@ -34,6 +34,7 @@ export interface KernelExports {
   transpose_f64_f32(rows: number, cols: number, src: number, dst: number): void;
   demote(n: number, src: number, dst: number): void;
   promote(n: number, src: number, dst: number): void;
+  sgd(n: number, lr: number, g: number, w: number): void;
 }
 
 /** Rows per packed panel; must match ROWS in kernels.wat.mjs. */
@@ -336,6 +337,11 @@ export function createWasmBackend(
     kernelMemory: mem,
     kernels: k,
     alloc: (length) => mem.f64(length),
+    sgd(n, lr, g, w) {
+      // Parameters stay float64 in both precisions; views from elsewhere take the plain loop.
+      if (mem.owns(g) && mem.owns(w)) k.sgd(n, lr, g.byteOffset, w.byteOffset);
+      else for (let i = 0; i < n; i++) w[i] = w[i]! - lr * g[i]!;
+    },
     gemm(m, n, k_, a, b, c, bias) {
       const pc = outAddr(c, m * n, 2);
       impl.gemm(m, n, k_, addrIn(a, m * k_, 0), addrIn(b, k_ * n, 1), pc, bias ? addrIn(bias, n, 3) : 0);

@@ -242,6 +242,26 @@ function convertArray(name) {
 )`;
 }
 
+/**
+ * sgd(n, lr, g, w): w[i] = w[i] − lr·g[i], two lanes at a time. Multiply then subtract, never fused,
+ * so it is bit for bit the trainer's own update (and numpy's `W -= lr * gW`).
+ */
+function sgd() {
+  return `(func (export "sgd") (param $n i32) (param $lr f64) (param $g i32) (param $w i32)
+  (local $l v128)
+  (local.set $l (f64x2.splat (local.get $lr)))
+  (block $done (loop $pairs
+    (br_if $done (i32.lt_s (local.get $n) (i32.const 2)))
+    (v128.store (local.get $w) (f64x2.sub (v128.load (local.get $w)) (f64x2.mul (local.get $l) (v128.load (local.get $g)))))
+    (local.set $g (i32.add (local.get $g) (i32.const 16)))
+    (local.set $w (i32.add (local.get $w) (i32.const 16)))
+    (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+    (br $pairs)))
+  (if (local.get $n) (then
+    (f64.store (local.get $w) (f64.sub (f64.load (local.get $w)) (f64.mul (local.get $lr) (f64.load (local.get $g)))))))
+)`;
+}
+
 /** The whole module text. `shared` declares the imported memory shared (worker threads). */
 export function kernelsWat({ relaxed, shared }) {
   const parts = ['(module'];
@@ -259,6 +279,7 @@ export function kernelsWat({ relaxed, shared }) {
   parts.push(transpose('f64', 'f32'));
   parts.push(convertArray('demote'));
   parts.push(convertArray('promote'));
+  parts.push(sgd());
   parts.push(')');
   return parts.join('\n');
 }
