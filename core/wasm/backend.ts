@@ -167,7 +167,7 @@ export interface KernelThreads {
 }
 
 /** Below this many multiply-adds a product runs on one thread: waking another costs more than it saves. */
-const PARALLEL_MIN_WORK = 120_000;
+const PARALLEL_MIN_WORK = 1_000_000;
 
 /** Grow-only scratch regions in kernel memory, one per role, so steady-state calls allocate nothing. */
 class Scratch {
