@@ -23,8 +23,9 @@ describe('kernels on two threads', () => {
       const two = await threaded(precision);
       const one = createWasmBackend({ relaxed: false, precision });
       expect(two.threads).toBe(2);
-      // Row split (m ≥ 8), column split (m < 8, wide n), odd edges, and one below the threshold.
-      for (const [m, n, k] of [[64, 100, 1000], [128, 100, 128], [5, 100, 1000], [6, 37, 999], [37, 7, 501], [8, 8, 8]] as [number, number, number][]) {
+      // Products of ≥ 1M multiply-adds split: by rows (m ≥ 8), by columns (m < 8, wide n), with odd
+      // edges; and one below the threshold.
+      for (const [m, n, k] of [[64, 100, 1000], [128, 100, 128], [5, 100, 3000], [6, 37, 5001], [37, 7, 5001], [8, 8, 8]] as [number, number, number][]) {
         const put = (be: typeof one, v: Float64Array) => {
           const w = be.alloc(v.length);
           w.set(v);
