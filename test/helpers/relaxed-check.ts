@@ -1,7 +1,10 @@
 // Run by test/kernels-wasm.test.ts in a child `node --experimental-wasm-relaxed-simd`: the FMA
 // build against the reference on every tile edge. Prints one summary line or throws.
+import { readFileSync, readdirSync } from 'node:fs';
+import { experiment, Trainer } from '../../core';
 import { referenceBackend } from '../../core/kernels';
 import { createWasmBackend, relaxedSimdSupported } from '../../core/wasm/backend';
+import { worstMismatch } from './close';
 import { productMismatch, randomArray } from './kernel-check';
 
 if (!relaxedSimdSupported()) throw new Error('relaxed SIMD not available even with the flag');
@@ -34,4 +37,20 @@ for (const [m, n, k] of shapes) {
     count++;
   }
 }
-console.log(`relaxed ok: ${count} products within 1e-13`);
+
+// FMA rounds once where mul + add rounds twice: the numpy parity (1e-8) must still hold, on both paths.
+const dir = new URL('../fixtures/parity/', import.meta.url);
+let runs = 0;
+for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+  const f = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as { experiment: unknown; losses: number[]; params: { weights: number[][] }[] };
+  const exp = experiment(f.experiment);
+  for (const inputGram of [true, false]) {
+    const t = new Trainer(exp, { backend: createWasmBackend({ relaxed: true }), inputGram });
+    t.run(exp.steps + 1);
+    const r = t.result(1);
+    const bad = worstMismatch(r.losses, f.losses) ?? r.params.map((l, i) => worstMismatch(l.weights.flat(), f.params[i]!.weights.flat())).find((m) => m !== null);
+    if (bad || r.losses.length !== f.losses.length) throw new Error(`${file} (inputGram ${inputGram}): ${JSON.stringify(bad)}`);
+    runs++;
+  }
+}
+console.log(`relaxed ok: ${count} products within 1e-13, ${runs} fixture runs within 1e-8 of numpy`);
