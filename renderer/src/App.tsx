@@ -5,8 +5,10 @@ import { Controls } from './components/Controls';
 import { GradientFlow } from './components/GradientFlow';
 import { LossChart } from './components/LossChart';
 import { Predictions } from './components/Predictions';
+import { Notices } from './components/Notices';
 import { Runs } from './components/Runs';
-import { DivergedBanner, labStateOf, StatusLine, Toolbar } from './components/Toolbar';
+import { SavedRuns } from './components/SavedRuns';
+import { DivergedBanner, FailedBanner, labStateOf, StatusLine, Toolbar } from './components/Toolbar';
 import { WeightHistograms } from './components/WeightHistograms';
 
 /** Keys that type into a field keep their meaning there. */
@@ -56,7 +58,9 @@ export function App() {
         <Toolbar />
       </header>
       <StatusLine />
+      <Notices />
       <DivergedBanner />
+      <FailedBanner />
       <main className="layout">
         <aside className="side">
           <Controls />
@@ -67,6 +71,7 @@ export function App() {
           <WeightHistograms />
           <GradientFlow />
           <Runs />
+          <SavedRuns />
         </div>
       </main>
       {presentation ? <p className="keys-hint">Space train/pause · → step · R reset</p> : null}

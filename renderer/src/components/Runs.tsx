@@ -38,6 +38,9 @@ export function Runs() {
               <input type="checkbox" checked={visible.includes(r.id)} onChange={() => toggle(r.id)} />
               <span className="swatch" style={{ background: runColor(i) }} aria-hidden="true" /> Show {r.label}
             </label>
+            {r.failure !== null ? <span className="error-text"> — failed: {r.failure}</span> : null}
+            {r.archived === 'saved' ? <span className="notice"> · saved</span> : null}
+            {r.archived === 'not saved' ? <span className="error-text"> · not saved</span> : null}
           </li>
         ))}
       </ul>
@@ -78,7 +81,7 @@ export function Runs() {
               return (
                 <tr key={r.id}>
                   <th scope="row">{r.label}</th>
-                  <td>{labStateOf(r, false)}</td>
+                  <td title={r.failure ?? undefined}>{labStateOf(r, false)}</td>
                   <td>{fmtInt(r.step)}</td>
                   <td>{fmtLoss(r.lastLoss)}</td>
                   <td>{reached === null ? 'not reached' : fmtInt(reached)}</td>

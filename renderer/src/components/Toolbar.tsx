@@ -145,6 +145,7 @@ export function StatusLine() {
         </span>
       </span>
       {run && run.group === null ? <span className="run-name">{run.label}</span> : null}
+      {run?.failure ? <span className="error-text">Failed: {run.failure}</span> : null}
       {run?.error ? <span className="error-text">Error: {run.error}</span> : null}
       {notice ? <span className="notice">{notice}</span> : null}
     </div>
@@ -168,6 +169,26 @@ export function DivergedBanner() {
       <span>
         Try a smaller learning rate (divide it by 10), Xavier or He init instead of standard normal, or fewer units; then press Reset or Train.
       </span>
+    </div>
+  );
+}
+
+/** A run whose trainer went away: say why, and that what it learned so far is kept. */
+export function FailedBanner() {
+  useLab((s) => s.tick);
+  const runs = useLab((s) => s.runs);
+  const visible = useLab((s) => s.visibleRunIds);
+  const failed = runs.filter((r) => r.failure !== null && r.loaded === null && visible.includes(r.id));
+  if (!failed.length) return null;
+  return (
+    <div className="banner failed" role="alert">
+      <strong>Training failed.</strong>{' '}
+      {failed.map((r) => (
+        <span key={r.id}>
+          {r.label}: {r.failure}. Its {fmtInt(r.step)} steps are kept{r.archived === 'saved' ? ' and saved' : ''}.{' '}
+        </span>
+      ))}
+      <span>Press Train to start again with a fresh trainer.</span>
     </div>
   );
 }

@@ -25,7 +25,8 @@ export function electronHost(api: NnlabApi, win: Window = window): TrainerHost {
 
   return {
     kind: 'electron',
-    openRun(onMessage: (msg: FromTrainer) => void): RunChannel {
+    desktop: api,
+    openRun(onMessage: (msg: FromTrainer) => void, onFailed?: (reason: string) => void): RunChannel {
       const queue: unknown[] = [];
       let runId: RunId | null = null;
       let closed = false;
@@ -40,14 +41,21 @@ export function electronHost(api: NnlabApi, win: Window = window): TrainerHost {
       const channel = portChannel(adapter, onMessage, () => {
         closed = true;
         port?.close();
-        if (runId) void api.closeRun(runId);
+        if (runId) {
+          failures.delete(runId);
+          void api.closeRun(runId);
+        }
       });
 
       void api.openRun().then(
         ({ runId: id }) => {
           runId = id;
           if (closed) return void api.closeRun(id);
-          failures.set(id, (reason) => onMessage({ type: 'error', message: reason, inReplyTo: 'start' }));
+          failures.set(id, (reason) => {
+            failures.delete(id);
+            if (onFailed) onFailed(reason);
+            else onMessage({ type: 'error', message: reason, inReplyTo: 'start' });
+          });
           waiting.set(id, (p) => {
             port = p;
             p.onmessage = (e) => listeners.forEach((l) => l(e));

@@ -4,6 +4,7 @@
  * the same protocol (main/protocol.ts), so the store never knows which one it has.
  */
 import type { FromTrainer, ToTrainer } from '../../../main/protocol';
+import type { NnlabApi } from '../../../main/preload-api';
 
 export type { FromTrainer, ToTrainer };
 
@@ -17,5 +18,11 @@ export interface RunChannel {
 
 export interface TrainerHost {
   readonly kind: 'web' | 'electron';
-  openRun(onMessage: (msg: FromTrainer) => void): RunChannel;
+  /**
+   * `onFailed`: the trainer itself is gone (crashed, killed) — not an answer to a command. The run keeps
+   * what it has and is marked failed; nothing more arrives on its channel.
+   */
+  openRun(onMessage: (msg: FromTrainer) => void, onFailed?: (reason: string) => void): RunChannel;
+  /** The desktop's files and library (saved runs, menu commands); absent in the browser. */
+  readonly desktop?: NnlabApi;
 }

@@ -5,15 +5,30 @@
  * PUBLISH_MS, so charts re-render at a steady, low rate however fast training runs.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { makeDataset, NumpyRandom, PRESETS, presetById, type Experiment, type MetricsSnapshot, type PredictionGrid, type WeightScheme } from '../../../core';
+import {
+  makeDataset,
+  NumpyRandom,
+  parseExperiment,
+  PRESETS,
+  presetById,
+  type Experiment,
+  type ExperimentInput,
+  type MetricsSnapshot,
+  type PredictionGrid,
+  type WeightScheme,
+} from '../../../core';
+import type { ExportFormat, MenuCommand, SavedRun } from '../../../main/preload-api';
 import { isFinalPhase, type FromTrainer, type TrainerPhase } from '../../../main/protocol';
+import { RunRecorder } from '../../../main/run-recorder';
 import type { RunChannel, TrainerHost } from '../host/types';
-import { draftFromExperiment, INIT_LABEL, validateDraft, withDataset, withScheme, type DatasetKey, type Draft, type LayerDraft, type Validation } from './draft';
+import { draftFromExperiment, experimentInputOf, INIT_LABEL, validateDraft, withDataset, withScheme, type DatasetKey, type Draft, type LayerDraft, type Validation } from './draft';
+import { EXPORT_LABEL, issuesText, libraryRunId, MAX_NOTICES, openFailureText, saveResultNotice, type Notice, type SavedRunEntry } from './library';
 import { MinMaxSeries, ThinnedHistory } from './series';
 import { parseLabFile } from './lab-file';
 import { DEFAULT_VIEW, type ViewState } from './view';
 
 export { SPEEDS, DEFAULT_VIEW, type Speed, type ViewState } from './view';
+export type { Notice, SavedRunEntry } from './library';
 
 export const PUBLISH_MS = 250;
 export const MAX_RUNS = 8;
@@ -57,6 +72,14 @@ export interface Run {
   /** Outputs for the experiment's testPoints, refreshed with each grid. */
   testPointOutputs: number[][] | null;
   channel: RunChannel | null;
+  /** Why the trainer went away mid-run (crashed, killed); the run keeps what had arrived. */
+  failure: string | null;
+  /** Every loss of the run, for the desktop library (the series above are decimated). Desktop only. */
+  recorder: RunRecorder | null;
+  /** A run loaded from the library: its record as saved. */
+  loaded: SavedRun | null;
+  /** Where the finished run stands in the desktop library. */
+  archived: 'saving' | 'saved' | 'not saved' | null;
 }
 
 export interface Probe {
@@ -83,6 +106,10 @@ export interface LabState {
   /** Bumped on every publish; views derive their data from the runs when it changes. */
   tick: number;
   notice: string | null;
+  /** Messages for the user from files and the library (opened, saved, set aside), newest last. */
+  notices: Notice[];
+  /** Runs in the desktop library, newest first; null where there is no library (the browser). */
+  savedRuns: SavedRunEntry[] | null;
   /** True while slow speeds are paced from the UI (the trainer is between single steps, but the lab is training). */
   pacing: boolean;
 }
@@ -105,6 +132,21 @@ export interface LabActions {
   showSample(index: number): void;
   saveLab(): string;
   openLab(text: string): { ok: true } | { ok: false; message: string };
+  dismissNotice(id: number): void;
+  /** File ▸ New: a fresh experiment in the editor (runs stay for comparison). */
+  newExperiment(): void;
+  /** Loads an experiment (File ▸ Open) into the editor, as written. */
+  loadExperiment(input: ExperimentInput, source: string): void;
+  /** The active run as the library keeps it, or null when there is none. */
+  savedRunOf(runId?: number | null): SavedRun | null;
+  /** Desktop only: answers a File-menu command. */
+  menu(command: MenuCommand): Promise<void>;
+  exportRun(format: ExportFormat): Promise<void>;
+  saveExperimentAs(): Promise<void>;
+  /** Desktop only: the library's runs and any files it set aside. */
+  refreshLibrary(): Promise<void>;
+  /** Desktop only: adds a saved run to the runs panel, shown with the others for comparison. */
+  loadSavedRun(id: string): Promise<void>;
   /** Publishes pending trainer updates now (tests; the timer does it otherwise). */
   flush(): void;
   dispose(): void;
@@ -149,6 +191,9 @@ export function createLabStore(host: TrainerHost, initialPreset = DEFAULT_PRESET
   let publishTimer: ReturnType<typeof setTimeout> | null = null;
   let paceTimer: ReturnType<typeof setInterval> | null = null;
   let dirty = false;
+  let nextNoticeId = 1;
+  const desktop = host.desktop ?? null;
+  let unsubscribeMenu: (() => void) | null = null;
 
   const preset = presetById(initialPreset) ?? PRESETS[0]!;
   const draft0 = draftFromExperiment(preset.experiment, preset.id);
@@ -211,7 +256,48 @@ export function createLabStore(host: TrainerHost, initialPreset = DEFAULT_PRESET
         .catch(() => undefined);
     };
 
+    const notify = (kind: Notice['kind'], text: string) => {
+      set((s) => ({ notices: [...s.notices, { id: nextNoticeId++, kind, text }].slice(-MAX_NOTICES) }));
+    };
+
+    /** A finished run goes to the desktop library once; a failure to save is told, the run stays. */
+    const archive = (run: Run) => {
+      if (!desktop || !run.recorder || run.archived) return;
+      const record = run.recorder.toSavedRun();
+      run.archived = 'saving';
+      const done = (ok: boolean, message?: string) => {
+        run.archived = ok ? 'saved' : 'not saved';
+        if (ok) {
+          const entry: SavedRunEntry = { id: record.id, name: record.name, savedAt: record.endedAt, status: record.status };
+          set((s) => ({ savedRuns: [entry, ...(s.savedRuns ?? []).filter((e) => e.id !== entry.id)] }));
+        } else notify('error', `Could not save ${run.label}: ${message}`);
+        schedule();
+      };
+      desktop.saveRun(record).then(
+        (r) => (r.ok ? done(true) : done(false, r.message)),
+        (e: unknown) => done(false, (e as Error).message),
+      );
+    };
+
+    /** The trainer is gone. A finished run only loses its trainer; a live one fails with its data kept. */
+    const fail = (run: Run, reason: string) => {
+      const ended = run.phase === 'failed' || isFinalPhase(run.phase as TrainerPhase);
+      run.channel?.close();
+      run.channel = null;
+      if (ended) return;
+      run.phase = 'failed';
+      run.failure = reason;
+      run.stepsPerSecond = 0;
+      run.recorder?.fail(reason);
+      if (run.id === get().activeRunId) stopPacing();
+      archive(run);
+      schedule();
+    };
+
     const onMessage = (run: Run, msg: FromTrainer) => {
+      // Whatever a dead trainer had in flight is not part of the run it failed.
+      if (run.failure !== null) return;
+      run.recorder?.apply(msg);
       switch (msg.type) {
         case 'progress':
           run.loss.pushMany(msg.fromStep, msg.losses);
@@ -236,7 +322,10 @@ export function createLabStore(host: TrainerHost, initialPreset = DEFAULT_PRESET
           run.divergedAtStep = msg.divergedAtStep;
           run.message = msg.message ?? null;
           if (msg.phase !== 'running') run.stepsPerSecond = 0;
-          if (isFinalPhase(msg.phase) && run.id === get().activeRunId) stopPacing();
+          if (isFinalPhase(msg.phase)) {
+            if (run.id === get().activeRunId) stopPacing();
+            archive(run);
+          }
           break;
         case 'error':
           run.error = msg.issues?.length ? msg.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ') : msg.message;
@@ -246,32 +335,44 @@ export function createLabStore(host: TrainerHost, initialPreset = DEFAULT_PRESET
       schedule();
     };
 
+    const blankRun = (experiment: Experiment, label: string, scheme: WeightScheme | null, group: number | null): Run => ({
+      id: nextRunId++,
+      label,
+      experiment,
+      scheme,
+      group,
+      phase: 'starting',
+      step: 0,
+      totalSteps: experiment.steps,
+      lastLoss: NaN,
+      stepsPerSecond: 0,
+      learningRate: experiment.learningRate,
+      divergedAtStep: null,
+      message: null,
+      error: null,
+      loss: new MinMaxSeries(256),
+      testLoss: new MinMaxSeries(128),
+      metrics: new ThinnedHistory<MetricsSnapshot>(96),
+      grid: null,
+      pointClasses: null,
+      testPointOutputs: null,
+      channel: null,
+      failure: null,
+      recorder: null,
+      loaded: null,
+      archived: null,
+    });
+
+    const recorderFor = (run: Run) => (desktop ? new RunRecorder(libraryRunId(new Date(), run.id), run.experiment, run.label) : null);
+
     const newRun = (experiment: Experiment, label: string, scheme: WeightScheme | null, group: number | null): Run => {
-      const run: Run = {
-        id: nextRunId++,
-        label,
-        experiment,
-        scheme,
-        group,
-        phase: 'starting',
-        step: 0,
-        totalSteps: experiment.steps,
-        lastLoss: NaN,
-        stepsPerSecond: 0,
-        learningRate: experiment.learningRate,
-        divergedAtStep: null,
-        message: null,
-        error: null,
-        loss: new MinMaxSeries(256),
-        testLoss: new MinMaxSeries(128),
-        metrics: new ThinnedHistory<MetricsSnapshot>(96),
-        grid: null,
-        pointClasses: null,
-        testPointOutputs: null,
-        channel: null,
-      };
+      const run = blankRun(experiment, label, scheme, group);
+      run.recorder = recorderFor(run);
       try {
-        run.channel = host.openRun((msg) => onMessage(run, msg));
+        run.channel = host.openRun(
+          (msg) => onMessage(run, msg),
+          (reason) => fail(run, reason),
+        );
       } catch (e) {
         run.phase = 'failed';
         run.error = `could not start a trainer: ${(e as Error).message}`;
@@ -363,6 +464,8 @@ export function createLabStore(host: TrainerHost, initialPreset = DEFAULT_PRESET
       sample: null,
       tick: 0,
       notice: null,
+      notices: [],
+      savedRuns: desktop ? [] : null,
       pacing: false,
 
       setField(key, value) {
@@ -415,7 +518,12 @@ export function createLabStore(host: TrainerHost, initialPreset = DEFAULT_PRESET
       reset() {
         stopPacing();
         for (const r of runsInFocus()) {
-          r.channel?.send({ type: 'reset' });
+          // A failed or saved-and-loaded run has no trainer: what it holds is all there is, so it is kept.
+          if (!r.channel) continue;
+          r.channel.send({ type: 'reset' });
+          // Trained again after a reset, it is another run for the library.
+          r.recorder = recorderFor(r);
+          r.archived = null;
           r.loss.clear();
           r.testLoss.clear();
           r.metrics.clear();
@@ -507,15 +615,114 @@ export function createLabStore(host: TrainerHost, initialPreset = DEFAULT_PRESET
         set({ view: { ...DEFAULT_VIEW, ...r.view }, notice: 'Lab opened.' });
         return { ok: true };
       },
+      dismissNotice(id) {
+        set((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+      },
+      newExperiment() {
+        get().choosePreset(DEFAULT_PRESET);
+        set({ probe: null, sample: null });
+        notify('info', 'New experiment.');
+      },
+      loadExperiment(input, source) {
+        // A file that is a preset as shipped says so in the Preset select; anything else is Custom.
+        const preset = PRESETS.find((p) => JSON.stringify(p.experiment) === JSON.stringify(input));
+        setDraft(draftFromExperiment(input, preset?.id ?? ''));
+        set((s) => ({ view: { ...s.view, histLayer: 0, sampleIndex: 0, threshold: null }, probe: null, sample: null }));
+        const v = get().validation;
+        notify(v.ok ? 'info' : 'error', v.ok ? `Opened ${source}.` : `Opened ${source}, but it does not validate: ${v.message}`);
+      },
+      savedRunOf(runId = get().activeRunId) {
+        const run = runById(runId);
+        if (!run) return null;
+        return run.loaded ?? run.recorder?.toSavedRun() ?? null;
+      },
+      async menu(cmd) {
+        switch (cmd.command) {
+          case 'new':
+            return get().newExperiment();
+          case 'opened': {
+            if (cmd.result.ok) return get().loadExperiment(cmd.result.experiment, cmd.result.path);
+            const text = openFailureText(cmd.result);
+            if (text) notify('error', text);
+            return;
+          }
+          case 'save-as':
+            return get().saveExperimentAs();
+          case 'export':
+            return get().exportRun(cmd.format);
+        }
+      },
+      async exportRun(format) {
+        if (!desktop) return;
+        const record = get().savedRunOf();
+        if (!record) return notify('error', 'Nothing to export yet: train a run first.');
+        try {
+          const n = saveResultNotice(EXPORT_LABEL[format], await desktop.exportRun(format, record));
+          if (n) notify(n.kind, n.text);
+        } catch (e) {
+          notify('error', `Could not export the run: ${(e as Error).message}`);
+        }
+      },
+      async saveExperimentAs() {
+        if (!desktop) return;
+        const v = get().validation;
+        if (!v.ok) return notify('error', `Fix the experiment before saving it: ${v.message}`);
+        try {
+          const n = saveResultNotice('Experiment', await desktop.saveExperimentAs(experimentInputOf(get().draft) as ExperimentInput));
+          if (n) notify(n.kind, n.text);
+        } catch (e) {
+          notify('error', `Could not save the experiment: ${(e as Error).message}`);
+        }
+      },
+      async refreshLibrary() {
+        if (!desktop) return;
+        try {
+          const [experiments, runs] = await Promise.all([desktop.listExperiments(), desktop.listRuns()]);
+          for (const line of [...experiments.notices, ...runs.notices]) notify('error', line);
+          set({ savedRuns: [...runs.entries].sort((a, b) => b.savedAt.localeCompare(a.savedAt)) });
+        } catch (e) {
+          notify('error', `Could not read the library: ${(e as Error).message}`);
+        }
+      },
+      async loadSavedRun(id) {
+        if (!desktop) return;
+        const r = await desktop.loadRun(id).catch((e: unknown) => ({ ok: false as const, message: (e as Error).message }));
+        if (!r.ok) return notify('error', `Could not load the saved run: ${r.message}`);
+        const saved = r.value;
+        const parsed = parseExperiment(saved.experiment);
+        if (!parsed.ok) return notify('error', `The saved run's experiment does not validate: ${issuesText(parsed.issues) || parsed.message}`);
+        const exp = parsed.experiment;
+        const scheme = 'weights' in exp.init && typeof exp.init.weights === 'string' ? (exp.init.weights as WeightScheme) : null;
+        const run = blankRun(exp, `Saved · ${saved.name}`, scheme, null);
+        const losses = Float64Array.from(saved.losses);
+        run.loss.pushMany(0, losses);
+        for (const [step, loss] of saved.testLosses) if (loss !== null) run.testLoss.push(step, loss);
+        run.phase = saved.status;
+        run.step = saved.steps;
+        run.lastLoss = losses.length ? losses[losses.length - 1]! : NaN;
+        run.learningRate = saved.learningRate;
+        run.divergedAtStep = saved.divergedAtStep;
+        run.failure = saved.status === 'failed' ? (saved.failure ?? 'the trainer stopped') : null;
+        run.loaded = saved;
+        run.archived = 'saved';
+        const s = get();
+        admit([run], [...s.visibleRunIds, run.id], s.activeRunId ?? run.id);
+        schedule();
+      },
       flush() {
         publish();
       },
       dispose() {
+        unsubscribeMenu?.();
         stopPacing();
         if (publishTimer) clearTimeout(publishTimer);
         for (const r of get().runs) r.channel?.close();
       },
     };
   });
+  if (desktop) {
+    unsubscribeMenu = desktop.onMenu((cmd) => void store.getState().menu(cmd));
+    void store.getState().refreshLibrary();
+  }
   return store;
 }
