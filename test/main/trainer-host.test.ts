@@ -132,7 +132,7 @@ describe('TrainerHost with real trainer processes', () => {
     await ui.until(() => rec.phase === 'failed', 10_000, 'the failure');
     const failed = eventsOf(ui, id, 'failed');
     expect(failed).toHaveLength(1);
-    expect(failed[0]).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/^the trainer process exited with code 1 at step \d+$/) });
+    expect(failed[0]).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/^the trainer process exited with code 1( at step \d+)?$/) });
     expect(rec.failure).toBe((failed[0] as { reason: string }).reason);
     // The data that arrived before the kill is the run's data, and it is right.
     const kept = rec.losses.length;
@@ -158,7 +158,8 @@ describe('TrainerHost with real trainer processes', () => {
     host.processGone(id, 'ran out of memory (oom, exit code -536870904)');
     await children[0]!.worker.terminate();
     await ui.until(() => rec.phase === 'failed');
-    expect(rec.failure).toMatch(/^the trainer process ran out of memory \(oom, exit code -536870904\) at step \d+$/);
+    // The step is main's last heard (reports come at most once a second), so a fast kill may have none.
+    expect(rec.failure).toMatch(/^the trainer process ran out of memory \(oom, exit code -536870904\)( at step \d+)?$/);
   });
 
   it('answers fuzzed invalid messages with errors over the real port, and keeps training', async () => {
