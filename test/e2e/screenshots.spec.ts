@@ -1,6 +1,6 @@
 /**
  * Regenerates the README's screenshots (assets/screenshots/*.png) from the web build, and checks each
- * one was written with real content. Run alone: `npx playwright test test/e2e/screenshots.spec.ts`.
+ * one was written with real content. Run with `npm run screenshots`; `npm test` leaves it out so a checkout stays clean.
  */
 import { stat } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
