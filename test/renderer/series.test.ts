@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MinMaxSeries, ThinnedHistory } from '../../renderer/src/state/series';
-import { layerRows, mergeSeries, nearest } from '../../renderer/src/state/chart-data';
+import { fmtDecade, layerRows, logAxis, mergeSeries, nearest } from '../../renderer/src/state/chart-data';
 
 describe('MinMaxSeries (min/max decimation)', () => {
   it('keeps every point while under the cap', () => {
@@ -110,5 +110,29 @@ describe('chart data shaping', () => {
       true,
     );
     expect(rows).toEqual([{ step: 1, L1: 0.5 }, { step: 2, L2: 2 }]);
+  });
+});
+
+describe('log axes', () => {
+  it('cover the smallest and largest positive values in whole decades', () => {
+    const rows = [
+      { step: 0, a: 56737, b: 0 },
+      { step: 1, a: 6.18, b: -1 },
+      { step: 2, a: 0.0049 },
+    ];
+    expect(logAxis(rows)).toEqual({ domain: [1e-3, 1e5], ticks: [1e-3, 1e-2, 1e-1, 1, 10, 100, 1000, 1e4, 1e5].filter((_, i) => i % 2 === 0) });
+  });
+
+  it('thin the ticks over huge ranges and widen a single decade', () => {
+    const huge = logAxis([{ step: 0, a: 3e185 }, { step: 1, a: 0.004 }], 7)!;
+    expect(huge.domain[0]).toBe(1e-3);
+    expect(huge.domain[1]).toBeGreaterThanOrEqual(1e186);
+    expect(huge.ticks.length).toBeLessThanOrEqual(7);
+    expect(logAxis([{ step: 0, a: 2 }, { step: 1, a: 3 }])).toEqual({ domain: [1, 10], ticks: [1, 10] });
+    expect(logAxis([{ step: 0, a: 0 }])).toBeNull();
+  });
+
+  it('label decades compactly', () => {
+    expect([1e-13, 0.01, 0.1, 1, 1000, 1e4].map(fmtDecade)).toEqual(['1e-13', '0.01', '0.1', '1', '1000', '1e4']);
   });
 });

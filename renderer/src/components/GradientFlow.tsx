@@ -8,7 +8,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { useLab } from '../context';
 import { fmtInt, fmtLoss, fmtPct } from '../format';
 import { runColor } from '../palette';
-import { layerRows } from '../state/chart-data';
+import { fmtDecade, layerRows, logAxis } from '../state/chart-data';
 import { useThrottledTick } from './useThrottledTick';
 
 const LAYER_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#882255'];
@@ -40,6 +40,8 @@ export function GradientFlow() {
       '.'
     : 'No gradients yet: train a step.';
 
+  const normAxis = logAxis(norms, 5);
+
   return (
     <figure className="view gradient-flow" aria-label="Gradient flow">
       <figcaption>
@@ -59,7 +61,7 @@ export function GradientFlow() {
             <LineChart accessibilityLayer={false} data={norms} margin={{ top: 4, right: 12, bottom: 0, left: 4 }}>
               <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
               <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tickFormatter={fmtInt} stroke="var(--fg-muted)" />
-              <YAxis scale="log" domain={['auto', 'auto']} tickFormatter={(v: number) => fmtLoss(v)} width={64} stroke="var(--fg-muted)" />
+              <YAxis scale="log" domain={normAxis ? normAxis.domain : ['auto', 'auto']} ticks={normAxis?.ticks} tickFormatter={fmtDecade} width={56} stroke="var(--fg-muted)" />
               <Tooltip isAnimationActive={false} formatter={(v) => fmtLoss(Number(v))} />
               <Legend />
               {Array.from({ length: layers }, (_, i) => (

@@ -4,7 +4,7 @@ import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Too
 import { useLab } from '../context';
 import { fmtInt, fmtLoss } from '../format';
 import { runColor } from '../palette';
-import { mergeSeries, nearest, type SeriesInput } from '../state/chart-data';
+import { fmtDecade, logAxis, mergeSeries, nearest, type SeriesInput } from '../state/chart-data';
 import type { SeriesPoint } from '../state/series';
 import type { Run } from '../state/store';
 import { useThrottledTick } from './useThrottledTick';
@@ -61,6 +61,7 @@ export function LossChart() {
     }
     return mergeSeries(series, logScale);
   }, [shown, logScale]);
+  const log = logScale ? logAxis(rows) : null;
 
   const summary = shown.length
     ? shown.map((s) => `${s.run.label}: ${s.loss.length ? `loss ${fmtLoss(s.run.lastLoss)} at step ${fmtInt(s.run.step)}` : 'no steps yet'}`).join('; ')
@@ -82,9 +83,10 @@ export function LossChart() {
             <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} tickFormatter={fmtInt} stroke="var(--fg-muted)" />
             <YAxis
               scale={logScale ? 'log' : 'linear'}
-              domain={['auto', 'auto']}
+              domain={log ? log.domain : ['auto', 'auto']}
+              ticks={log ? log.ticks : undefined}
               allowDataOverflow={false}
-              tickFormatter={(v: number) => fmtLoss(v)}
+              tickFormatter={(v: number) => (log ? fmtDecade(v) : fmtLoss(v))}
               width={88}
               stroke="var(--fg-muted)"
             />

@@ -58,3 +58,38 @@ export function layerRows<T>(
     return row;
   });
 }
+
+/**
+ * A log axis that covers every positive value: whole decades from below the smallest to above the
+ * largest, with at most `maxTicks` decade ticks. Recharts' own 'auto' log domain starts at 1 or 10,
+ * which hides exactly the small losses a converging run is about.
+ */
+export function logAxis(rows: readonly ChartRow[], maxTicks = 7): { domain: [number, number]; ticks: number[] } | null {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const row of rows) {
+    for (const key in row) {
+      if (key === 'step') continue;
+      const v = row[key];
+      if (v === undefined || !(v > 0) || !Number.isFinite(v)) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  if (!(min <= max)) return null;
+  const lo = Math.floor(Math.log10(min));
+  let hi = Math.ceil(Math.log10(max));
+  if (hi === lo) hi++;
+  const every = Math.max(1, Math.ceil((hi - lo) / (maxTicks - 1)));
+  hi = lo + every * Math.ceil((hi - lo) / every);
+  const ticks: number[] = [];
+  for (let k = lo; k <= hi; k += every) ticks.push(10 ** k);
+  return { domain: [10 ** lo, 10 ** hi], ticks };
+}
+
+/** A decade tick as people write it: 0.01, 1, 1000, then 1e4, 1e-13. */
+export function fmtDecade(v: number): string {
+  const k = Math.round(Math.log10(v));
+  if (k >= -2 && k <= 3) return String(Number((10 ** k).toPrecision(1)));
+  return `1e${k}`;
+}
