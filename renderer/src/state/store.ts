@@ -679,7 +679,12 @@ export function createLabStore(host: TrainerHost, initialPreset = DEFAULT_PRESET
         try {
           const [experiments, runs] = await Promise.all([desktop.listExperiments(), desktop.listRuns()]);
           for (const line of [...experiments.notices, ...runs.notices]) notify('error', line);
-          set({ savedRuns: [...runs.entries].sort((a, b) => b.savedAt.localeCompare(a.savedAt)) });
+          // A run saved while the listing was on its way is kept.
+          set((s) => {
+            const listed = new Set(runs.entries.map((e) => e.id));
+            const all = [...runs.entries, ...(s.savedRuns ?? []).filter((e) => !listed.has(e.id))];
+            return { savedRuns: all.sort((a, b) => b.savedAt.localeCompare(a.savedAt)) };
+          });
         } catch (e) {
           notify('error', `Could not read the library: ${(e as Error).message}`);
         }
