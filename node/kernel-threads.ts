@@ -18,8 +18,11 @@ const SEQ = 0;
 const DONE = 1;
 const OP = 2;
 const ARGS = 3;
-/** Busy-wait iterations before a thread sleeps (~tens of microseconds). */
-const SPIN = 100_000;
+/**
+ * Busy-wait iterations before a thread sleeps in Atomics.wait (a few microseconds). Longer spins won
+ * a little on an idle machine and collapsed throughput tenfold when other processes wanted the cores.
+ */
+const SPIN = 2000;
 /** A worker that has not finished its band by then is taken as dead. */
 const TIMEOUT_MS = 30_000;
 
