@@ -1,0 +1,300 @@
+/**
+ * The lab under the Electron host, with the window's `window.nnlab` played by a stub (Electron cannot
+ * launch here). The stub hands out trainer ports exactly as the preload does — a `window.postMessage`
+ * of TRAINER_PORT_MESSAGE carrying a MessagePort — whose other end is relayed to a Web Worker running
+ * the built trainer (the same TrainerService a utility process runs). It records what the UI asks of
+ * main (saveRun, exportRun, saveExperimentAs) and lets the test send menu commands and kill a trainer.
+ */
+import { readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { expect, test, type Page } from '@playwright/test';
+import type { LibraryEntry, MenuCommand, NnlabApi, RunEvent, SavedRun } from '../../main/preload-api';
+import { TRAINER_PORT_MESSAGE } from '../../main/preload-api';
+import { SavedRunSchema } from '../../main/run-file';
+import { currentLoss, openLab, pageErrors, state, stepCount } from './lab';
+
+/** What the stub keeps for the test to read. Losses are plain arrays (as after IPC and JSON). */
+interface StubRecord {
+  openRun: number;
+  closeRun: string[];
+  saveRun: (SavedRun & { losses: number[] })[];
+  exportRun: { format: string; run: SavedRun & { losses: number[] } }[];
+  saveExperimentAs: Record<string, unknown>[];
+}
+
+interface StubControl {
+  calls: StubRecord;
+  menu(cmd: MenuCommand): void;
+  /** Kills the trainer of the newest run, as a crashed utility process would end, and tells the page. */
+  kill(reason: string): void;
+}
+
+const SET_ASIDE = 'runs/broken.json was set aside: not valid JSON (Unexpected token } in JSON at position 12)';
+
+async function workerUrl(): Promise<string> {
+  const dir = fileURLToPath(new URL('../../out/web/assets/', import.meta.url));
+  const name = (await readdir(dir)).find((f) => /^trainer\.worker-.*\.js$/.test(f));
+  if (!name) throw new Error(`no trainer worker in ${dir}`);
+  return `assets/${name}`;
+}
+
+async function installStub(page: Page): Promise<void> {
+  const args = { worker: await workerUrl(), portType: TRAINER_PORT_MESSAGE, setAside: SET_ASIDE };
+  await page.addInitScript(({ worker, portType, setAside }) => {
+    const runListeners = new Set<(e: RunEvent) => void>();
+    const menuListeners = new Set<(c: MenuCommand) => void>();
+    const trainers = new Map<string, { worker: Worker; port: MessagePort }>();
+    const library = new Map<string, SavedRun>();
+    const calls: StubRecord = { openRun: 0, closeRun: [], saveRun: [], exportRun: [], saveExperimentAs: [] };
+    // IPC clones what crosses it; so does this, so an uncloneable argument fails here as it would there.
+    const plain = (run: SavedRun) => {
+      const c = structuredClone(run);
+      return { ...c, losses: Array.from(c.losses) };
+    };
+    const tell = (e: RunEvent) => runListeners.forEach((l) => l(e));
+    let n = 0;
+
+    const api: NnlabApi = {
+      platform: 'linux',
+      openRun() {
+        calls.openRun++;
+        const runId = `run${++n}`;
+        // Main defers the run's events and its port a turn, so the openRun reply arrives first.
+        setTimeout(() => {
+          const channel = new MessageChannel();
+          const w = new Worker(worker, { type: 'module', name: `stub-trainer-${runId}` });
+          channel.port2.onmessage = (e) => w.postMessage(e.data);
+          w.onmessage = (e) => channel.port2.postMessage(e.data);
+          trainers.set(runId, { worker: w, port: channel.port2 });
+          tell({ runId, kind: 'started' });
+          window.postMessage({ type: portType, runId }, '*', [channel.port1]);
+        }, 0);
+        return Promise.resolve({ runId });
+      },
+      closeRun(runId) {
+        calls.closeRun.push(runId);
+        const t = trainers.get(runId);
+        t?.worker.terminate();
+        t?.port.close();
+        trainers.delete(runId);
+        return Promise.resolve();
+      },
+      onRunEvent(l) {
+        runListeners.add(l);
+        return () => void runListeners.delete(l);
+      },
+      onMenu(l) {
+        menuListeners.add(l);
+        return () => void menuListeners.delete(l);
+      },
+      openExperiment: () => Promise.resolve({ ok: false, canceled: true }),
+      openRecent: () => Promise.resolve({ ok: false, canceled: true }),
+      recentFiles: () => Promise.resolve([]),
+      saveExperimentAs(exp) {
+        calls.saveExperimentAs.push(structuredClone(exp) as Record<string, unknown>);
+        return Promise.resolve({ ok: true, path: `/home/student/${exp.name ?? 'untitled'}.json` });
+      },
+      exportRun(format, run) {
+        calls.exportRun.push({ format, run: plain(run) });
+        return Promise.resolve({ ok: true, path: `/home/student/run.${format === 'numpy' ? 'py' : format}` });
+      },
+      listExperiments: () => Promise.resolve({ entries: [], notices: [] }),
+      loadExperiment: () => Promise.resolve({ ok: false, message: 'no such experiment' }),
+      saveExperiment: () => Promise.resolve({ ok: false, message: 'not used' }),
+      listRuns: () => Promise.resolve({ entries: [], notices: [setAside] }),
+      loadRun(id) {
+        const r = library.get(id);
+        return Promise.resolve(r ? { ok: true, value: structuredClone(r) } : { ok: false, message: `no run ${id}` });
+      },
+      saveRun(run) {
+        const copy = plain(run);
+        calls.saveRun.push(copy);
+        library.set(copy.id, copy);
+        const entry: LibraryEntry = { id: copy.id, name: copy.name, savedAt: copy.endedAt };
+        return Promise.resolve({ ok: true, value: entry });
+      },
+    };
+    window.nnlab = api;
+
+    const control: StubControl = {
+      calls,
+      menu: (cmd) => menuListeners.forEach((l) => l(cmd)),
+      kill(reason) {
+        const runId = [...trainers.keys()].at(-1);
+        if (!runId) throw new Error('no trainer to kill');
+        const t = trainers.get(runId)!;
+        t.worker.terminate();
+        t.port.close();
+        trainers.delete(runId);
+        setTimeout(() => tell({ runId, kind: 'failed', reason }), 0);
+      },
+    };
+    (window as unknown as { __stub: StubControl }).__stub = control;
+  }, args);
+}
+
+const calls = (page: Page) => page.evaluate(() => (window as unknown as { __stub: StubControl }).__stub.calls);
+const menu = (page: Page, cmd: MenuCommand) => page.evaluate((c) => (window as unknown as { __stub: StubControl }).__stub.menu(c), cmd);
+
+/** Waits until the step count stops changing, then returns it. */
+async function settledSteps(page: Page): Promise<number> {
+  let last = -1;
+  for (;;) {
+    const now = await stepCount(page);
+    if (now === last) return now;
+    last = now;
+    await page.waitForTimeout(600);
+  }
+}
+
+test.beforeEach(async ({ page }) => {
+  await installStub(page);
+  await openLab(page);
+});
+
+test.afterEach(async ({ page }) => {
+  expect(pageErrors(page)).toEqual([]);
+});
+
+test('a finished run is saved with the losses the UI showed, exported from the menu, and comparable from the library', async ({ page }) => {
+  const notices = page.getByRole('status', { name: 'Notices' });
+  // The library's start-up listing set a corrupt file aside: the user is told.
+  await expect(notices).toContainText(SET_ASIDE);
+
+  await page.getByLabel('Steps', { exact: true }).fill('300');
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect.poll(() => stepCount(page)).toBe(1);
+  const first = await currentLoss(page);
+  expect(first).toBeGreaterThan(0);
+  expect((await calls(page)).openRun).toBe(1); // the Electron host, through window.nnlab
+
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect.poll(() => state(page), { timeout: 30_000 }).toBe('completed');
+  await expect.poll(async () => (await calls(page)).saveRun.length).toBe(1);
+
+  const shownSteps = await stepCount(page);
+  const shownLast = await currentLoss(page);
+  expect(shownSteps).toBe(300);
+  const saved = (await calls(page)).saveRun[0]!;
+  // What main would do with it: the object must pass the library's own schema.
+  expect(SavedRunSchema.safeParse(saved).success).toBe(true);
+  expect(saved.status).toBe('completed');
+  expect(saved.failure).toBeNull();
+  expect(saved.steps).toBe(shownSteps);
+  expect(saved.losses).toHaveLength(shownSteps);
+  expect(saved.losses[0]).toBe(first);
+  expect(saved.losses.at(-1)).toBe(shownLast);
+  expect(saved.losses.at(-1)!).toBeLessThan(first);
+  expect(saved.experiment).toMatchObject({ steps: 300, learningRate: 1e-5 });
+
+  const runsPanel = page.getByRole('region', { name: 'Runs' });
+  await expect(runsPanel.getByRole('listitem').first()).toContainText('saved');
+
+  // File ▸ Export run as CSV: the current run, in that format.
+  await menu(page, { command: 'export', format: 'csv' });
+  await expect.poll(async () => (await calls(page)).exportRun.length).toBe(1);
+  const exported = (await calls(page)).exportRun[0]!;
+  expect(exported.format).toBe('csv');
+  expect(exported.run.id).toBe(saved.id);
+  expect(exported.run.status).toBe('completed');
+  expect(exported.run.losses).toEqual(saved.losses);
+  await expect(notices).toContainText('Run CSV saved to /home/student/run.csv');
+
+  // The saved run joins the runs panel for comparison.
+  const library = page.getByRole('region', { name: 'Saved runs' });
+  await library.getByRole('button', { name: new RegExp(`^Compare saved run ${escapeRe(saved.name)} \\(completed`) }).click();
+  const table = page.getByRole('table', { name: 'Comparison of shown runs' });
+  await expect(table.getByRole('rowheader')).toHaveText([saved.name, `Saved · ${saved.name}`]);
+  const savedRow = table.getByRole('row').nth(2);
+  await expect(savedRow).toContainText('completed');
+  await expect(savedRow).toContainText('300');
+  // The active run is still the one trained here.
+  expect(await stepCount(page)).toBe(300);
+});
+
+test('a trainer killed mid-run marks the run failed, keeps and saves its data; Train starts afresh', async ({ page }) => {
+  await page.getByLabel('Steps', { exact: true }).fill('2000000');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect.poll(() => stepCount(page), { timeout: 30_000 }).toBeGreaterThan(3000);
+
+  await page.evaluate(() => (window as unknown as { __stub: StubControl }).__stub.kill('trainer process killed (exit code 9)'));
+  await expect.poll(() => state(page)).toBe('failed');
+  const why = 'the trainer process ended: trainer process killed (exit code 9)';
+  await expect(page.getByRole('status', { name: 'Training status' })).toContainText(`Failed: ${why}`);
+  await expect(page.getByRole('alert').filter({ hasText: 'Training failed.' })).toContainText(why);
+  await expect(page.getByRole('region', { name: 'Runs' }).getByRole('listitem').first()).toContainText(`failed: ${why}`);
+
+  const steps = await settledSteps(page);
+  expect(steps).toBeGreaterThan(3000); // the data so far is kept
+  const shownLast = await currentLoss(page);
+  await expect.poll(async () => (await calls(page)).saveRun.length).toBe(1);
+  const saved = (await calls(page)).saveRun[0]!;
+  expect(SavedRunSchema.safeParse(saved).success).toBe(true);
+  expect(saved.status).toBe('failed');
+  expect(saved.failure).toBe(why);
+  expect(saved.steps).toBe(steps);
+  expect(saved.losses).toHaveLength(steps);
+  expect(saved.losses.at(-1)).toBe(shownLast);
+  await expect(page.getByRole('alert').filter({ hasText: 'Training failed.' })).toContainText('steps are kept and saved');
+
+  // A fresh trainer for the next run.
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect.poll(async () => (await calls(page)).openRun).toBe(2);
+  await expect.poll(() => state(page)).toBe('training');
+  await expect.poll(() => stepCount(page), { timeout: 30_000 }).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+});
+
+test('File menu: open loads the file into the controls, save as saves the editor, new starts fresh', async ({ page }) => {
+  const notices = page.getByRole('status', { name: 'Notices' });
+  const experiment = {
+    version: 1,
+    name: 'xor-from-disk',
+    seed: 5,
+    learningRate: 0.0025,
+    steps: 77,
+    data: { kind: 'xor' },
+    layers: [
+      { units: 6, activation: 'tanh' },
+      { units: 1, activation: 'sigmoid' },
+    ],
+  };
+  await menu(page, { command: 'opened', result: { ok: true, path: '/home/student/xor.json', experiment } as never });
+  await expect(page.getByLabel('Learning rate', { exact: true })).toHaveValue('0.0025');
+  await expect(page.getByLabel('Steps', { exact: true })).toHaveValue('77');
+  await expect(page.getByLabel('Seed', { exact: true })).toHaveValue('5');
+  await expect(page.getByLabel('Layer 1 units', { exact: true })).toHaveValue('6');
+  await expect(page.getByLabel('Layer 1 activation', { exact: true })).toHaveValue('tanh');
+  await expect(page.getByLabel('Preset', { exact: true })).toHaveValue('');
+  await expect(notices).toContainText('Opened /home/student/xor.json.');
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
+
+  await menu(page, { command: 'opened', result: { ok: false, message: 'xor.json is not an nnlab experiment: learningRate: must be a positive number' } });
+  await expect(notices.getByRole('alert').filter({ hasText: 'Could not open' })).toHaveText(/^Could not open the experiment: xor\.json is not an nnlab experiment: learningRate: must be a positive number/);
+  await expect(page.getByLabel('Learning rate', { exact: true })).toHaveValue('0.0025');
+
+  await page.getByLabel('Learning rate', { exact: true }).fill('0.004');
+  await menu(page, { command: 'save-as' });
+  await expect.poll(async () => (await calls(page)).saveExperimentAs.length).toBe(1);
+  const written = (await calls(page)).saveExperimentAs[0]!;
+  expect(written).toMatchObject({ name: 'xor-from-disk', learningRate: 0.004, steps: 77, seed: 5, data: { kind: 'xor' } });
+  await expect(notices).toContainText('Experiment saved to /home/student/xor-from-disk.json');
+
+  // Nothing trained yet: export says so instead of writing an empty file.
+  await menu(page, { command: 'export', format: 'json' });
+  await expect(notices).toContainText('Nothing to export yet: train a run first.');
+  expect((await calls(page)).exportRun).toHaveLength(0);
+
+  await menu(page, { command: 'new' });
+  await expect(page.getByLabel('Preset', { exact: true })).toHaveValue('seed-004-quadrants');
+  await expect(page.getByLabel('Learning rate', { exact: true })).toHaveValue('0.00001');
+
+  // Notices can be dismissed.
+  const count = await notices.locator('p').count();
+  await notices.getByRole('button', { name: /^Dismiss: New experiment/ }).click();
+  await expect(notices.locator('p')).toHaveCount(count - 1);
+});
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
