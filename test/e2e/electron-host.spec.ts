@@ -7,6 +7,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import type { LibraryEntry, MenuCommand, NnlabApi, RunEvent, SavedRun } from '../../main/preload-api';
 import { TRAINER_PORT_MESSAGE } from '../../main/preload-api';
@@ -236,6 +237,10 @@ test('a trainer killed mid-run marks the run failed, keeps and saves its data; T
   expect(saved.losses).toHaveLength(steps);
   expect(saved.losses.at(-1)).toBe(shownLast);
   await expect(page.getByRole('alert').filter({ hasText: 'Training failed.' })).toContainText('steps are kept and saved');
+  // The failure banner, the notices and the saved-runs list pass the same accessibility bar as the rest.
+  await expect(page.getByRole('region', { name: 'Saved runs' }).getByRole('button', { name: /\(failed,/ })).toBeVisible();
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((x) => x.target.join(' ')).join(', ')}`)).toEqual([]);
 
   // A fresh trainer for the next run.
   await page.getByRole('button', { name: 'Train', exact: true }).click();
