@@ -351,20 +351,21 @@ export class Trainer {
   }
 
   /**
-   * Under the full-batch shortcut, brings the first layer's W (and the last weight gradient, which
-   * the shortcut does not form) up to date. Every reader of W or dW calls this first.
+   * Under the full-batch shortcut, brings the first layer's W (and, when asked, the last weight
+   * gradient, which the shortcut does not form) up to date. Every reader of W or dW calls this first.
    */
-  private syncGram(): void {
+  private syncGram(withGradient = false): void {
     if (!this.gram) return;
     const first = this.layers[0]!;
     this.gram.syncWeights(first.W, first.dW); // uses dW as scratch
+    if (!withGradient) return; // only gradients() needs it; metrics() takes its norm from the Gram matrix
     if (this.gramGradient) this.gram.gradient(first.dZ, first.dW);
     else first.dW.fill(0);
   }
 
   /** Copies of the last computed gradients, per layer. */
   gradients(): { weights: Float64Array; biases: Float64Array | null }[] {
-    this.syncGram();
+    this.syncGram(true);
     return this.layers.map((l) => ({ weights: l.dW.slice(), biases: l.db ? l.db.slice() : null }));
   }
 
@@ -443,7 +444,7 @@ export class Trainer {
       return {
         weights: histogram(layer.W, bins),
         biases: layer.b ? histogram(layer.b, bins) : null,
-        weightGradNorm: norm(layer.dW),
+        weightGradNorm: this.gram && layer === this.layers[0] ? (this.gramGradient ? this.gram.gradientNorm(layer.dZ) : 0) : norm(layer.dW),
         biasGradNorm: layer.db ? norm(layer.db) : null,
         weightNorm: norm(layer.W),
         deadFraction: dead,
