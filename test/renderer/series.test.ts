@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MinMaxSeries, ThinnedHistory } from '../../renderer/src/state/series';
-import { fmtDecade, layerRows, logAxis, mergeSeries, nearest } from '../../renderer/src/state/chart-data';
+import { fmtDecade, layerRows, logAxis, lossCeiling, mergeSeries, nearest } from '../../renderer/src/state/chart-data';
 
 describe('MinMaxSeries (min/max decimation)', () => {
   it('keeps every point while under the cap', () => {
@@ -120,7 +120,7 @@ describe('log axes', () => {
       { step: 1, a: 6.18, b: -1 },
       { step: 2, a: 0.0049 },
     ];
-    expect(logAxis(rows)).toEqual({ domain: [1e-3, 1e5], ticks: [1e-3, 1e-2, 1e-1, 1, 10, 100, 1000, 1e4, 1e5].filter((_, i) => i % 2 === 0) });
+    expect(logAxis(rows)).toEqual({ domain: [1e-3, 1e5], ticks: [1e-3, 1e-2, 1e-1, 1, 10, 100, 1000, 1e4, 1e5].filter((_, i) => i % 2 === 0), clipped: false });
   });
 
   it('thin the ticks over huge ranges and widen a single decade', () => {
@@ -128,8 +128,20 @@ describe('log axes', () => {
     expect(huge.domain[0]).toBe(1e-3);
     expect(huge.domain[1]).toBeGreaterThanOrEqual(1e186);
     expect(huge.ticks.length).toBeLessThanOrEqual(7);
-    expect(logAxis([{ step: 0, a: 2 }, { step: 1, a: 3 }])).toEqual({ domain: [1, 10], ticks: [1, 10] });
+    expect(logAxis([{ step: 0, a: 2 }, { step: 1, a: 3 }])).toEqual({ domain: [1, 10], ticks: [1, 10], clipped: false });
     expect(logAxis([{ step: 0, a: 0 }])).toBeNull();
+  });
+
+  it('stop two decades above the highest starting loss, so a diverging run does not flatten the others', () => {
+    const diverging = [{ step: 0, value: 3276 }, { step: 3, value: 2.9e185 }];
+    const converging = [{ step: 0, value: 0.69 }, { step: 299, value: 0.0039 }];
+    const ceiling = lossCeiling([diverging, converging]);
+    expect(ceiling).toBeCloseTo(327600, 6);
+    const axis = logAxis([{ step: 0, a: 3276, b: 0.69 }, { step: 3, a: 2.9e185 }, { step: 299, b: 0.0039 }], 7, ceiling)!;
+    expect(axis.domain).toEqual([1e-3, 1e7]);
+    expect(axis.clipped).toBe(true);
+    expect(lossCeiling([[{ step: 0, value: NaN }, { step: 1, value: 5 }]])).toBe(500);
+    expect(lossCeiling([])).toBe(Infinity);
   });
 
   it('label decades compactly', () => {

@@ -4,7 +4,7 @@ import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Too
 import { useLab } from '../context';
 import { fmtInt, fmtLoss } from '../format';
 import { runColor } from '../palette';
-import { fmtDecade, logAxis, mergeSeries, nearest, type SeriesInput } from '../state/chart-data';
+import { fmtDecade, logAxis, lossCeiling, mergeSeries, nearest, type SeriesInput } from '../state/chart-data';
 import type { SeriesPoint } from '../state/series';
 import type { Run } from '../state/store';
 import { useThrottledTick } from './useThrottledTick';
@@ -61,7 +61,8 @@ export function LossChart() {
     }
     return mergeSeries(series, logScale);
   }, [shown, logScale]);
-  const log = logScale ? logAxis(rows) : null;
+  const log = logScale ? logAxis(rows, 7, lossCeiling(shown.map((s) => s.loss))) : null;
+  const lastStep = rows.length ? rows[rows.length - 1]!.step : 0;
 
   const summary = shown.length
     ? shown.map((s) => `${s.run.label}: ${s.loss.length ? `loss ${fmtLoss(s.run.lastLoss)} at step ${fmtInt(s.run.step)}` : 'no steps yet'}`).join('; ')
@@ -85,7 +86,7 @@ export function LossChart() {
               scale={logScale ? 'log' : 'linear'}
               domain={log ? log.domain : ['auto', 'auto']}
               ticks={log ? log.ticks : undefined}
-              allowDataOverflow={false}
+              allowDataOverflow={Boolean(log?.clipped)}
               tickFormatter={(v: number) => (log ? fmtDecade(v) : fmtLoss(v))}
               width={88}
               stroke="var(--fg-muted)"
@@ -119,7 +120,7 @@ export function LossChart() {
                   stroke="var(--danger)"
                   strokeWidth={2}
                   strokeDasharray="4 2"
-                  label={{ value: `${s.run.label} diverged at step ${s.run.divergedAtStep}`, position: 'insideTopRight', fill: 'var(--danger)' }}
+                  label={{ value: `${s.run.label} diverged at step ${s.run.divergedAtStep}`, position: s.run.divergedAtStep! < lastStep / 2 ? 'insideTopLeft' : 'insideTopRight', fill: 'var(--danger)' }}
                 />
               ))}
           </LineChart>

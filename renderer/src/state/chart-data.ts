@@ -64,7 +64,7 @@ export function layerRows<T>(
  * largest, with at most `maxTicks` decade ticks. Recharts' own 'auto' log domain starts at 1 or 10,
  * which hides exactly the small losses a converging run is about.
  */
-export function logAxis(rows: readonly ChartRow[], maxTicks = 7): { domain: [number, number]; ticks: number[] } | null {
+export function logAxis(rows: readonly ChartRow[], maxTicks = 7, ceiling = Infinity): { domain: [number, number]; ticks: number[]; clipped: boolean } | null {
   let min = Infinity;
   let max = -Infinity;
   for (const row of rows) {
@@ -77,6 +77,8 @@ export function logAxis(rows: readonly ChartRow[], maxTicks = 7): { domain: [num
     }
   }
   if (!(min <= max)) return null;
+  const clipped = max > ceiling && ceiling > min;
+  if (clipped) max = ceiling;
   const lo = Math.floor(Math.log10(min));
   let hi = Math.ceil(Math.log10(max));
   if (hi === lo) hi++;
@@ -84,7 +86,20 @@ export function logAxis(rows: readonly ChartRow[], maxTicks = 7): { domain: [num
   hi = lo + every * Math.ceil((hi - lo) / every);
   const ticks: number[] = [];
   for (let k = lo; k <= hi; k += every) ticks.push(10 ** k);
-  return { domain: [10 ** lo, 10 ** hi], ticks };
+  return { domain: [10 ** lo, 10 ** hi], ticks, clipped };
+}
+
+/**
+ * Where a loss axis stops: two decades above the highest starting loss. A diverging run climbs to
+ * 1e300 within a few steps; scaling the axis to it would flatten every run that converges.
+ */
+export function lossCeiling(series: readonly (readonly SeriesPoint[])[]): number {
+  let top = 0;
+  for (const s of series) {
+    const first = s.find((p) => Number.isFinite(p.value) && p.value > 0);
+    if (first) top = Math.max(top, first.value);
+  }
+  return top > 0 ? top * 100 : Infinity;
 }
 
 /** A decade tick as people write it: 0.01, 1, 1000, then 1e4, 1e-13. */
