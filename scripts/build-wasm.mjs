@@ -3,6 +3,7 @@
 // core/wasm/generated/kernels.ts: the module bytes as base64 strings, so the core can instantiate
 // them without any file or network access (same code in Node, a browser worker and Electron).
 // Runs from `npm install`/`npm ci` (prepare) and before tests and the bench; output is gitignored.
+// Its one log line goes to stderr, so `npm run -s bench -- --json` prints clean JSON.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,4 +39,4 @@ try {
 }
 // Unchanged output is not rewritten, so watchers and tsc caches stay quiet.
 if (prev !== next) writeFileSync(target, next);
-console.log(`build-wasm: ${VARIANTS.length} kernel modules -> ${target}`);
+console.error(`build-wasm: ${VARIANTS.length} kernel modules -> ${target}`);
