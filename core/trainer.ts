@@ -468,10 +468,12 @@ export class Trainer {
     const x = new Float64Array(points.length * inputs);
     points.forEach((p, i) => x.set(p, i * inputs));
     const result: number[][] = [];
+    const ce = this.experiment.loss === 'softmax-cross-entropy';
     this.evaluate(x, 0, points.length, (out, rows) => {
       for (let r = 0; r < rows; r++) {
-        const row = Array.from(out.subarray(r * outputs, (r + 1) * outputs));
-        result.push(this.experiment.loss === 'softmax-cross-entropy' ? softmax(row) : row);
+        const row = new Array<number>(outputs);
+        readOutputs(out, r * outputs, outputs, ce, row, 0);
+        result.push(row);
       }
     });
     return result;
@@ -513,13 +515,8 @@ export class Trainer {
     const ce = this.experiment.loss === 'softmax-cross-entropy';
     this.evaluate(x, 0, cells, (out, rows, first) => {
       for (let r = 0; r < rows; r++) {
-        const o = r * n;
-        let max = -Infinity;
-        for (let j = 0; j < n; j++) max = Math.max(max, out[o + j]!);
-        let s = 0;
-        if (ce) for (let j = 0; j < n; j++) s += Math.exp(out[o + j]! - max);
-        for (let j = 0; j < n; j++) values[(first + r) * n + j] = ce ? Math.exp(out[o + j]! - max) / s : out[o + j]!;
-        classes[first + r] = argmax(out, o, n);
+        readOutputs(out, r * n, n, ce, values, (first + r) * n);
+        classes[first + r] = argmax(out, r * n, n);
       }
     });
     return { xMin, xMax, yMin, yMax, resolution, outputs: n, values, argmax: classes };
@@ -597,11 +594,17 @@ function argmax(v: Float64Array, offset: number, n: number): number {
   return best;
 }
 
-function softmax(row: number[]): number[] {
-  const max = Math.max(...row);
-  const e = row.map((v) => Math.exp(v - max));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / s);
+/** Row `o` of the outputs as a user reads them: softmax probabilities under cross-entropy, else as they are. */
+function readOutputs(out: Float64Array, o: number, n: number, probabilities: boolean, dst: number[] | Float32Array, d: number): void {
+  if (!probabilities) {
+    for (let j = 0; j < n; j++) dst[d + j] = out[o + j]!;
+    return;
+  }
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) max = Math.max(max, out[o + j]!);
+  let s = 0;
+  for (let j = 0; j < n; j++) s += Math.exp(out[o + j]! - max);
+  for (let j = 0; j < n; j++) dst[d + j] = Math.exp(out[o + j]! - max) / s;
 }
 
 function norm(v: Float64Array): number {
