@@ -5,18 +5,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExperimentInput } from '../../core';
 import type { ExportFormat, LibraryEntry, MenuCommand, NnlabApi, RunEvent, SavedRun } from '../../main/preload-api';
-import type { FromTrainer, ToTrainer } from '../../main/protocol';
 import { SavedRunSchema } from '../../main/run-file';
-import type { RunChannel, TrainerHost } from '../../renderer/src/host/types';
 import { libraryRunId, openFailureText, saveResultNotice } from '../../renderer/src/state/library';
 import { createLabStore, type LabStore } from '../../renderer/src/state/store';
-
-interface FakeRun {
-  sent: ToTrainer[];
-  emit(msg: FromTrainer): void;
-  fail(reason: string): void;
-  closed: boolean;
-}
+import { fakeHost, progress, status } from './fake-host';
 
 interface FakeDesktop {
   api: NnlabApi;
@@ -84,36 +76,8 @@ function fakeDesktop(notices: string[] = []): FakeDesktop {
   return d;
 }
 
-function desktopHost(desktop: FakeDesktop): { host: TrainerHost; runs: FakeRun[] } {
-  const runs: FakeRun[] = [];
-  const host: TrainerHost = {
-    kind: 'electron',
-    desktop: desktop.api,
-    openRun(onMessage, onFailed) {
-      const run: FakeRun = { sent: [], emit: onMessage, fail: (r) => onFailed?.(r), closed: false };
-      runs.push(run);
-      const channel: RunChannel = {
-        send: (m) => run.sent.push(m),
-        predict: (points) => Promise.resolve(points.map(() => [0.25, 0.25, 0.25, 0.25])),
-        close: () => void (run.closed = true),
-      };
-      return channel;
-    },
-  };
-  return { host, runs };
-}
-
-const status = (phase: 'paused' | 'running' | 'completed' | 'diverged' | 'stopped', step: number, extra: Record<string, unknown> = {}): FromTrainer =>
-  ({ type: 'status', phase, step, totalSteps: 500, learningRate: 1e-5, divergedAtStep: null, ...extra }) as FromTrainer;
-const progress = (fromStep: number, losses: number[]): FromTrainer => ({
-  type: 'progress',
-  fromStep,
-  losses: Float64Array.from(losses),
-  testLosses: [],
-  step: fromStep + losses.length,
-  learningRate: 1e-5,
-  stepsPerSecond: 100,
-});
+/** The Electron-kind fake host around a fake desktop API. */
+const desktopHost = (desktop: FakeDesktop) => fakeHost(desktop.api);
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
 let store: LabStore | null = null;
@@ -357,15 +321,7 @@ describe('File menu', () => {
   });
 
   it('the browser host has no library: nothing is recorded or listed', () => {
-    const runs: FakeRun[] = [];
-    store = createLabStore({
-      kind: 'web',
-      openRun(onMessage) {
-        const run: FakeRun = { sent: [], emit: onMessage, fail: () => undefined, closed: false };
-        runs.push(run);
-        return { send: (m) => run.sent.push(m), predict: () => Promise.resolve([]), close: () => undefined };
-      },
-    });
+    store = createLabStore(fakeHost().host);
     store.getState().train();
     expect(store.getState().savedRuns).toBeNull();
     expect(store.getState().runs[0]!.recorder).toBeNull();

@@ -1,46 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FromTrainer, ToTrainer } from '../../main/protocol';
-import type { RunChannel, TrainerHost } from '../../renderer/src/host/types';
 import { draftFromExperiment, experimentInputOf, fieldOf, numberOrText, validateDraft, withDataset } from '../../renderer/src/state/draft';
 import { parseLabFile } from '../../renderer/src/state/lab-file';
 import { createLabStore, MAX_RUNS, type LabStore } from '../../renderer/src/state/store';
 import { presetById } from '../../core';
-
-interface FakeRun {
-  sent: ToTrainer[];
-  emit(msg: FromTrainer): void;
-  closed: boolean;
-}
-
-function fakeHost(): { host: TrainerHost; runs: FakeRun[] } {
-  const runs: FakeRun[] = [];
-  const host: TrainerHost = {
-    kind: 'web',
-    openRun(onMessage) {
-      const run: FakeRun = { sent: [], emit: onMessage, closed: false };
-      runs.push(run);
-      const channel: RunChannel = {
-        send: (m) => run.sent.push(m),
-        predict: (points) => Promise.resolve(points.map(() => [0.1, 0.2, 0.6, 0.1])),
-        close: () => void (run.closed = true),
-      };
-      return channel;
-    },
-  };
-  return { host, runs };
-}
-
-const status = (phase: 'paused' | 'running' | 'completed' | 'diverged', step: number, extra: Partial<FromTrainer> = {}): FromTrainer =>
-  ({ type: 'status', phase, step, totalSteps: 500, learningRate: 1e-5, divergedAtStep: null, ...extra }) as FromTrainer;
-const progress = (fromStep: number, losses: number[]): FromTrainer => ({
-  type: 'progress',
-  fromStep,
-  losses: Float64Array.from(losses),
-  testLosses: [],
-  step: fromStep + losses.length,
-  learningRate: 1e-5,
-  stepsPerSecond: 1234,
-});
+import { fakeHost, progress, status } from './fake-host';
 
 let store: LabStore | null = null;
 afterEach(() => {
