@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseSweep, parseSweepJson, logspace, MAX_SWEEP_RUNS, type ExperimentInput } from '../core';
-import { runSweepOnThreads } from '../node/sweep-pool';
+import { runSweep } from '../core/service/sweep-runner';
+import { nodeSweepWorkerFactory, runSweepOnThreads } from '../node/sweep-pool';
 
 const base: ExperimentInput = {
   version: 1,
@@ -109,7 +110,11 @@ describe('sweep pool', () => {
   it('a worker that exits or throws fails its one run; the pool replaces it and finishes the rest', async () => {
     const r = parseSweep(sweep({ seed: [1, 13, 2, 14, 3, 4] }));
     if (!r.ok) throw new Error(r.message);
-    const results = await runSweepOnThreads(r.points, { workers: 2, entry: new URL('./helpers/crashing-sweep-worker.ts', import.meta.url) });
+    const factory = nodeSweepWorkerFactory({ entry: new URL('./helpers/crashing-sweep-worker.ts', import.meta.url) });
+    let started = 0;
+    const results = await runSweep(r.points, { workers: 2, createWorker: (events) => (started++, factory(events)) });
+    // Workers are kept across runs: the two first ones plus one replacement per crash.
+    expect(started).toBe(4);
     expect(results.runs.map((run) => run.status)).toEqual(['completed', 'failed', 'completed', 'failed', 'completed', 'completed']);
     expect(results.runs[1]!.error).toMatch(/worker crashed: the worker exited \(code 3\)/);
     expect(results.runs[3]!.error).toMatch(/worker crashed: injected failure in the worker/);
