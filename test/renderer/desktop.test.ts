@@ -3,6 +3,8 @@
  * File-menu commands reach the editor and the files, and the library's notices reach the user.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ExperimentInput } from '../../core';
+import { SavedRunSchema } from '../../main/run-file';
 import { libraryRunId, openFailureText, saveResultNotice } from '../../renderer/src/state/library';
 import { createLabStore, type LabStore } from '../../renderer/src/state/store';
 import { fakeDesktop, fakeHost, progress, status, type FakeDesktop } from './fake-host';
