@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExperimentInput } from '../../core';
-import { SavedRunSchema } from '../../main/run-file';
+import { SavedRunSchema } from '../../core/contract/run-file';
 import { libraryRunId, openFailureText, saveResultNotice } from '../../renderer/src/state/library';
 import { createLabStore, type LabStore } from '../../renderer/src/state/store';
 import { fakeDesktop, fakeHost, progress, status, type FakeDesktop } from './fake-host';

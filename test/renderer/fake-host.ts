@@ -1,8 +1,8 @@
 /** A trainer host for store tests: records what the store sends and lets a test play the trainer's part. */
 import type { ExperimentInput } from '../../core';
-import type { ExportFormat, LibraryEntry, MenuCommand, NnlabApi, RunEvent, SavedRun } from '../../main/preload-api';
-import { SavedRunSchema } from '../../main/run-file';
-import type { FromTrainer, ToTrainer } from '../../main/protocol';
+import type { ExportFormat, LibraryEntry, MenuCommand, NnlabApi, RunEvent, SavedRun } from '../../core/contract/api';
+import { SavedRunSchema } from '../../core/contract/run-file';
+import type { FromTrainer, ToTrainer } from '../../core/contract/protocol';
 import type { RunChannel, TrainerHost } from '../../renderer/src/host/types';
 
 export interface FakeRun {

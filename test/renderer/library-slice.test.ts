@@ -4,8 +4,8 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { presetById } from '../../core';
-import type { SavedRun } from '../../main/preload-api';
-import { RunRecorder } from '../../main/run-recorder';
+import type { SavedRun } from '../../core/contract/api';
+import { RunRecorder } from '../../core/service/run-recorder';
 import { draftFromExperiment, validateDraft } from '../../renderer/src/state/draft';
 import { MAX_NOTICES } from '../../renderer/src/state/library';
 import { blankRun, type Run } from '../../renderer/src/state/run';

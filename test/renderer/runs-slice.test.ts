@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { presetById } from '../../core';
-import type { SavedRun } from '../../main/preload-api';
-import type { ToTrainer } from '../../main/protocol';
+import type { SavedRun } from '../../core/contract/api';
+import type { ToTrainer } from '../../core/contract/protocol';
 import type { RunChannel } from '../../renderer/src/host/types';
 import { draftFromExperiment, validateDraft, type Validation } from '../../renderer/src/state/draft';
 import type { Run } from '../../renderer/src/state/run';

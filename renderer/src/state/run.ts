@@ -5,9 +5,9 @@
  * clearing in `clearForReset`.
  */
 import type { Experiment, MetricsSnapshot, PredictionGrid, WeightScheme } from '../../../core';
-import type { SavedRun } from '../../../main/preload-api';
-import { isFinalPhase, type FromTrainer, type TrainerPhase } from '../../../main/protocol';
-import type { RunRecorder } from '../../../main/run-recorder';
+import type { SavedRun } from '../../../core/contract/api';
+import { isFinalPhase, type FromTrainer, type TrainerPhase } from '../../../core/contract/protocol';
+import type { RunRecorder } from '../../../core/service/run-recorder';
 import type { RunChannel } from '../host/types';
 import { MinMaxSeries, ThinnedHistory } from './series';
 

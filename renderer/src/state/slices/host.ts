@@ -5,7 +5,7 @@
  * charts re-render at a steady, low rate however fast training runs.
  */
 import type { StateCreator } from 'zustand/vanilla';
-import type { FromTrainer } from '../../../../main/protocol';
+import type { FromTrainer } from '../../../../core/contract/protocol';
 import type { RunChannel, TrainerHost } from '../../host/types';
 import { plotData } from '../plot-data';
 import { foldTrainerMessage, hasEnded, type Run } from '../run';

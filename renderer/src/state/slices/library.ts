@@ -5,8 +5,8 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 import { parseExperiment, PRESETS, type ExperimentInput } from '../../../../core';
-import type { ExportFormat, MenuCommand, NnlabApi, SavedRun } from '../../../../main/preload-api';
-import { RunRecorder } from '../../../../main/run-recorder';
+import type { ExportFormat, MenuCommand, NnlabApi, SavedRun } from '../../../../core/contract/api';
+import { RunRecorder } from '../../../../core/service/run-recorder';
 import { draftFromExperiment, experimentInputOf } from '../draft';
 import { parseLabFile } from '../lab-file';
 import { EXPORT_LABEL, issuesText, libraryRunId, MAX_NOTICES, openFailureText, saveResultNotice, type Notice, type SavedRunEntry } from '../library';

@@ -5,8 +5,8 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 import type { Experiment, WeightScheme } from '../../../../core';
-import type { SavedRun } from '../../../../main/preload-api';
-import { isFinalPhase, type TrainerPhase } from '../../../../main/protocol';
+import type { SavedRun } from '../../../../core/contract/api';
+import { isFinalPhase, type TrainerPhase } from '../../../../core/contract/protocol';
 import { INIT_LABEL, withScheme } from '../draft';
 import { blankRun, clearForReset, hasEnded, runFromSaved, schemeOf, type Run } from '../run';
 import type { LabState } from '../store';
