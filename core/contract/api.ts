@@ -4,6 +4,7 @@
  * main/electron-main/ipc-contract.ts; a change here must be made there too.
  */
 import type { ExperimentInput, FieldIssue } from '../index';
+import type { LabFile } from './lab-file';
 import type { SavedRun } from './run-file';
 
 export type { SavedRun } from './run-file';
@@ -38,6 +39,8 @@ export type MenuCommand =
 
 export type OpenResult =
   | { ok: true; path: string; experiment: ExperimentInput }
+  /** A lab file (`nnlab-lab`), possibly carrying a lesson: the renderer opens it as its own Open lab does. */
+  | { ok: true; path: string; lab: LabFile }
   | { ok: false; canceled: true }
   | { ok: false; canceled?: false; message: string; issues?: FieldIssue[] };
 

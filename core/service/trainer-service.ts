@@ -44,6 +44,8 @@ export interface TrainerServiceOptions {
 const DEFAULT_GRID = 48;
 /** Steps per `Trainer.run` call start small and adapt so one call takes about a millisecond. */
 const MAX_CHUNK = 1 << 20;
+/** Longest gap between two paced `step` commands that still counts as one run of training (1 step/s = 1000 ms). */
+const PACED_GAP_MS = 2500;
 
 type Timer = (fn: () => void) => void;
 
@@ -89,6 +91,7 @@ export class TrainerService {
   private rateStep = 0;
   private rateTime = 0;
   private stepsPerSecond = 0;
+  private lastBudgetEnd = -Infinity;
 
   private snapshotEvery = 1;
   private nextSnapshotStep = 1;
@@ -226,8 +229,13 @@ export class TrainerService {
   private go(): void {
     this.restartSpeedClock();
     this.phase = 'running';
-    this.rateStep = this.trainer!.step;
-    this.rateTime = this.now();
+    // Paced stepping (the UI's 1–1000 steps/s send `step` commands) keeps one rate window across the
+    // commands, so steps/s is the rate the class sees rather than 0 (or a single step's burst speed).
+    const paced = this.budget !== null && this.now() - this.lastBudgetEnd < PACED_GAP_MS;
+    if (!paced) {
+      this.rateStep = this.trainer!.step;
+      this.rateTime = this.now();
+    }
     this.status();
     this.schedule();
   }
@@ -289,7 +297,8 @@ export class TrainerService {
     }
     if (this.budget === 0) {
       this.budget = null;
-      this.halt('paused');
+      this.lastBudgetEnd = now;
+      this.halt('paused', true);
       return;
     }
     if (now - this.lastFlush >= this.progressIntervalMs) this.flush();
@@ -303,10 +312,10 @@ export class TrainerService {
   }
 
   /** Leaves `running` (or ends the run): every loss so far, then a snapshot, then the status. */
-  private halt(phase: TrainerPhase): void {
+  private halt(phase: TrainerPhase, budgetEnd = false): void {
     this.phase = phase;
     this.flush();
-    this.stepsPerSecond = 0;
+    if (!budgetEnd) this.stepsPerSecond = 0;
     this.snapshot(true);
     this.status();
   }
@@ -336,8 +345,10 @@ export class TrainerService {
     const tests = t.testLosses();
     const newTests = tests.slice(this.testSent);
     if (this.lossCount === 0 && newTests.length === 0) return;
-    if (this.phase === 'running' && now > this.rateTime) {
-      this.stepsPerSecond = ((t.step - this.rateStep) * 1000) / (now - this.rateTime);
+    if (t.step !== this.rateStep) {
+      // A window shorter than a progress interval (the first of a paced run, a halt right after a flush)
+      // says nothing about the rate: it only moves the window on.
+      if (now - this.rateTime >= this.progressIntervalMs) this.stepsPerSecond = ((t.step - this.rateStep) * 1000) / (now - this.rateTime);
       this.rateStep = t.step;
       this.rateTime = now;
     }

@@ -78,7 +78,7 @@ const host = new TrainerHost<MessagePortMain, WebContents>({
 const dialogs: Dialogs<WebContents> = {
   async openJson(owner, title) {
     const win = BrowserWindow.fromWebContents(owner);
-    const options = { title, properties: ['openFile' as const], filters: [{ name: 'nnlab experiment', extensions: ['json'] }] };
+    const options = { title, properties: ['openFile' as const], filters: [{ name: 'nnlab experiment or lab (lesson)', extensions: ['json'] }] };
     const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
     return r.canceled ? null : (r.filePaths[0] ?? null);
   },

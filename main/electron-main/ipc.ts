@@ -56,10 +56,10 @@ export class FileActions<O> {
   }
 
   async openPath(path: string): Promise<OpenResult> {
-    const r = await this.deps.store.readExperimentFile(path);
+    const r = await this.deps.store.readOpenableFile(path);
     if (!r.ok) return { ok: false, message: `${basename(path)}: ${r.reason}` };
     this.deps.recentChanged(await this.deps.store.addRecent(path));
-    return { ok: true, path, experiment: r.value };
+    return { ok: true, path, ...r.value };
   }
 
   async saveAs(owner: O, experiment: ExperimentInput): Promise<SaveResult> {

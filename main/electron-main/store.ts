@@ -13,6 +13,7 @@ import { basename, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { parseExperiment, type ExperimentInput } from '../../core';
+import { checkLabFile, LAB_FILE_FORMAT, type LabFile } from '../../core/contract/lab-file';
 import type { LibraryEntry, Listing, LoadResult } from '../../core/contract/api';
 import { LibraryIdSchema, RUN_FILE_FORMAT, RUN_FILE_VERSION, SavedRunSchema, type SavedRun, type SavedRunData } from '../../core/contract/run-file';
 import { issuesOf, summarize } from '../../core/contract/protocol';
@@ -250,6 +251,28 @@ export class Store {
       return { ok: false, reason: `could not read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
     }
     return parseDocumentText('experiment', text, this.migrations);
+  }
+
+  /** File ▸ Open: an experiment, or a lab file (which may carry a lesson) checked against the shared lab-file schema. */
+  async readOpenableFile(path: string): Promise<Checked<{ experiment: ExperimentInput } | { lab: LabFile }>> {
+    let text: string;
+    try {
+      text = await this.fs.readFile(path);
+    } catch (e) {
+      return { ok: false, reason: `could not read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      return { ok: false, reason: `not valid JSON (${(e as Error).message})` };
+    }
+    if (typeof raw === 'object' && raw !== null && (raw as { format?: unknown }).format === LAB_FILE_FORMAT) {
+      const r = checkLabFile(raw);
+      return r.ok ? { ok: true, value: { lab: r.file } } : { ok: false, reason: r.message };
+    }
+    const r = checkDocument('experiment', raw, this.migrations);
+    return r.ok ? { ok: true, value: { experiment: r.value } } : r;
   }
 
   async writeFile(path: string, text: string): Promise<void> {

@@ -1,11 +1,26 @@
 /**
- * Colours. Okabe–Ito for classes and runs: distinguishable with the common colour-vision deficiencies.
+ * Colours: the Okabe–Ito palette (Okabe & Ito, "Color Universal Design"), distinguishable with the common
+ * colour-vision deficiencies, for classes, runs and layers alike. Its black is left out: it vanishes on
+ * presentation mode's black background; grey stands in for a ninth series and beyond.
  * Decision regions use fixed light tints of the class colours (flat, so a region reads as one class
  * and tests can count the classes on the canvas).
  */
-export const CLASS_COLORS = ['#E69F00', '#56B4E9', '#009E73', '#CC79A7', '#0072B2', '#D55E00', '#F0E442', '#000000', '#999999', '#882255'];
+export const OKABE_ITO = {
+  orange: '#E69F00',
+  skyBlue: '#56B4E9',
+  bluishGreen: '#009E73',
+  yellow: '#F0E442',
+  blue: '#0072B2',
+  vermillion: '#D55E00',
+  reddishPurple: '#CC79A7',
+  grey: '#999999',
+} as const;
 
-export const RUN_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#882255'];
+const O = OKABE_ITO;
+export const CLASS_COLORS = [O.orange, O.skyBlue, O.bluishGreen, O.reddishPurple, O.blue, O.vermillion, O.yellow, O.grey];
+
+/** Runs and layers: the darker colours first, so lines stay visible on white; yellow last. */
+export const RUN_COLORS = [O.blue, O.vermillion, O.bluishGreen, O.reddishPurple, O.orange, O.skyBlue, O.yellow, O.grey];
 
 export function hexRgb(hex: string): [number, number, number] {
   const n = parseInt(hex.slice(1), 16);

@@ -30,7 +30,7 @@ function runsStore(speed: Speed = 0) {
     draft,
     validation: valid,
     view: { ...DEFAULT_VIEW, speed },
-    probe: { x: 0, y: 0, outputs: null },
+    probe: { x: 0, y: 0, outputs: null, step: null },
     notice: 'Lab opened.',
     publishSoon,
     recorderFor: () => null,
@@ -50,7 +50,7 @@ describe('runs slice', () => {
     set({ validation: validateDraft({ ...draft, learningRate: 'x' }) });
     store.getState().train();
     expect(store.getState().runs).toHaveLength(0);
-    set({ validation: valid, probe: { x: 1, y: 1, outputs: null } });
+    set({ validation: valid, probe: { x: 1, y: 1, outputs: null, step: null } });
     store.getState().train();
     const s = store.getState();
     expect(s.runs).toHaveLength(1);
@@ -177,7 +177,7 @@ describe('runs slice', () => {
     run.loss.pushMany(0, [3, 2, 1]);
     run.step = 3;
     run.lastLoss = 1;
-    store.setState({ probe: { x: 0, y: 0, outputs: [1] } });
+    store.setState({ probe: { x: 0, y: 0, outputs: [1], step: 0 } });
     store.getState().reset();
     expect(types(run.id)).toEqual(['start', 'reset']);
     expect(run.loss.length).toBe(0);

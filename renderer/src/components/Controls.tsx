@@ -6,16 +6,40 @@ import { useId, type ReactNode } from 'react';
 import { PRESETS } from '../../../core';
 import { useLab } from '../context';
 import { fmtRate } from '../format';
+import { LOCKABLE_CONTROLS, type LockableControl } from '../../../core/contract/lab-file';
+import { LOCK_NOTE_ID, LockNote, useLock } from './Lessons';
 import { ACTIVATION_OPTIONS, DATASETS, LOSS_OPTIONS, INIT_OPTIONS, numberOrText, outputsOf, type FieldKey } from '../state/draft';
 
-function Field({ label, field, children, advanced }: { label: string; field: FieldKey; children: (id: string, describedBy: string | undefined) => ReactNode; advanced?: boolean }) {
+const lockable = (field: string): LockableControl | null => ((LOCKABLE_CONTROLS as readonly string[]).includes(field) ? (field as LockableControl) : null);
+
+/** Props a locked control carries: disabled, and described by the lesson's reason. */
+function lockProps(lock: string | null, describedBy?: string) {
+  if (!lock) return { 'aria-describedby': describedBy };
+  return { disabled: true, title: lock, 'aria-describedby': [describedBy, LOCK_NOTE_ID].filter(Boolean).join(' ') };
+}
+
+function Field({
+  label,
+  field,
+  children,
+  advanced,
+}: {
+  label: string;
+  field: FieldKey;
+  children: (id: string, describedBy: string | undefined, lock: string | null) => ReactNode;
+  advanced?: boolean;
+}) {
   const id = useId();
   const message = useLab((s) => s.validation.fields[field]);
+  const lock = useLock(lockable(field));
   const msgId = `${id}-msg`;
   return (
-    <div className={`field${advanced ? ' advanced' : ''}${message ? ' invalid' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      {children(id, message ? msgId : undefined)}
+    <div className={`field${advanced ? ' advanced' : ''}${message ? ' invalid' : ''}${lock ? ' locked' : ''}`}>
+      <div className="field-head">
+        <label htmlFor={id}>{label}</label>
+        {lock ? <span aria-hidden="true">🔒</span> : null}
+      </div>
+      {children(id, message ? msgId : undefined, lock)}
       {message ? (
         <p className="field-msg" id={msgId}>
           {message}
@@ -35,13 +59,15 @@ export function Controls() {
   const sliderValue = lrNumber !== null && lrNumber > 0 ? Math.min(1, Math.max(-8, Math.log10(lrNumber))) : -3;
   const generalMsg = useLab((s) => s.validation.fields.general);
   const preset = PRESETS.find((p) => p.id === draft.presetId);
+  const biasLock = useLock('bias');
 
   return (
     <section className="controls" aria-label="Experiment">
       <h2>Experiment</h2>
+      <LockNote />
       <Field label="Preset" field="preset">
-        {(id) => (
-          <select id={id} value={draft.presetId} onChange={(e) => choosePreset(e.target.value)}>
+        {(id, _d, lock) => (
+          <select id={id} value={draft.presetId} {...lockProps(lock)} onChange={(e) => choosePreset(e.target.value)}>
             {draft.presetId === '' ? <option value="">Custom</option> : null}
             {PRESETS.map((p) => (
               <option key={p.id} value={p.id}>
@@ -54,8 +80,8 @@ export function Controls() {
       {preset ? <p className="preset-desc">{preset.description}</p> : null}
 
       <Field label="Dataset" field="dataset">
-        {(id, d) => (
-          <select id={id} value={draft.dataset} aria-invalid={d ? true : undefined} aria-describedby={d} onChange={(e) => chooseDataset(e.target.value as (typeof DATASETS)[number]['value'])}>
+        {(id, d, lock) => (
+          <select id={id} value={draft.dataset} aria-invalid={d ? true : undefined} {...lockProps(lock, d)} onChange={(e) => chooseDataset(e.target.value as (typeof DATASETS)[number]['value'])}>
             {DATASETS.filter((o) => o.value !== 'inline' || draft.dataset === 'inline').map((o) => (
               <option key={o.value} value={o.value}>
                 {o.label}
@@ -66,7 +92,7 @@ export function Controls() {
       </Field>
 
       <Field label="Learning rate" field="learningRate">
-        {(id, d) => (
+        {(id, d, lock) => (
           <div className="lr">
             <input
               id={id}
@@ -75,12 +101,13 @@ export function Controls() {
               spellCheck={false}
               value={draft.learningRate}
               aria-invalid={d ? true : undefined}
-              aria-describedby={d}
+              {...lockProps(lock, d)}
               onChange={(e) => setField('learningRate', e.target.value)}
             />
             <input
               type="range"
               aria-label="Learning rate slider (log scale)"
+              disabled={Boolean(lock)}
               min={-8}
               max={1}
               step={0.1}
@@ -93,8 +120,8 @@ export function Controls() {
       </Field>
 
       <Field label="Init scheme" field="init">
-        {(id, d) => (
-          <select id={id} value={draft.init} aria-invalid={d ? true : undefined} aria-describedby={d} onChange={(e) => setField('init', e.target.value as typeof draft.init)}>
+        {(id, d, lock) => (
+          <select id={id} value={draft.init} aria-invalid={d ? true : undefined} {...lockProps(lock, d)} onChange={(e) => setField('init', e.target.value as typeof draft.init)}>
             {INIT_OPTIONS.map((o) => (
               <option key={o.value} value={o.value}>
                 {o.label}
@@ -106,13 +133,14 @@ export function Controls() {
       </Field>
 
       <div className="field advanced checkbox">
-        <input id="bias-input" type="checkbox" checked={draft.bias} onChange={(e) => setField('bias', e.target.checked)} />
+        <input id="bias-input" type="checkbox" checked={draft.bias} {...lockProps(biasLock)} onChange={(e) => setField('bias', e.target.checked)} />
         <label htmlFor="bias-input">Bias</label>
+        {biasLock ? <span aria-hidden="true">🔒</span> : null}
       </div>
 
       <Field label="Loss function" field="loss" advanced>
-        {(id, d) => (
-          <select id={id} value={draft.loss} aria-invalid={d ? true : undefined} aria-describedby={d} onChange={(e) => setField('loss', e.target.value as typeof draft.loss)}>
+        {(id, d, lock) => (
+          <select id={id} value={draft.loss} aria-invalid={d ? true : undefined} {...lockProps(lock, d)} onChange={(e) => setField('loss', e.target.value as typeof draft.loss)}>
             {LOSS_OPTIONS.map((o) => (
               <option key={o.value} value={o.value}>
                 {o.label}
@@ -131,7 +159,7 @@ export function Controls() {
           ] as const
         ).map(([label, key]) => (
           <Field key={key} label={label} field={key}>
-            {(id, d) => (
+            {(id, d, lock) => (
               <input
                 id={id}
                 type="text"
@@ -140,7 +168,7 @@ export function Controls() {
                 value={draft[key]}
                 placeholder={key === 'batchSize' ? 'all rows' : undefined}
                 aria-invalid={d ? true : undefined}
-                aria-describedby={d}
+                {...lockProps(lock, d)}
                 onChange={(e) => setField(key, e.target.value)}
               />
             )}
@@ -162,9 +190,13 @@ function LayerEditor({ outputs }: { outputs: number }) {
   const removeLayer = useLab((s) => s.removeLayer);
   const setField = useLab((s) => s.setField);
   const fields = useLab((s) => s.validation.fields);
+  const lock = useLock('layers');
+  const outLock = useLock('outputActivation');
   return (
-    <fieldset className="layers">
-      <legend>Hidden layers</legend>
+    <fieldset className={`layers${lock ? ' locked' : ''}`} disabled={Boolean(lock)} aria-describedby={lock ? LOCK_NOTE_ID : undefined}>
+      <legend>
+        Hidden layers{lock ? <span aria-hidden="true"> 🔒</span> : null}
+      </legend>
       {hidden.length === 0 ? <p className="hint">No hidden layers: a linear model.</p> : null}
       <ol>
         {hidden.map((l, i) => {
@@ -213,7 +245,7 @@ function LayerEditor({ outputs }: { outputs: number }) {
           Output layer: {outputs} unit{outputs === 1 ? '' : 's'} (set by the data)
         </span>
         <label htmlFor="output-activation">Output activation</label>
-        <select id="output-activation" value={outputActivation} onChange={(e) => setField('outputActivation', e.target.value as typeof outputActivation)}>
+        <select id="output-activation" value={outputActivation} {...lockProps(outLock)} onChange={(e) => setField('outputActivation', e.target.value as typeof outputActivation)}>
           {ACTIVATION_OPTIONS.map((a) => (
             <option key={a} value={a}>
               {a}

@@ -7,11 +7,11 @@ import { useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useLab } from '../context';
 import { fmtInt, fmtLoss, fmtPct } from '../format';
-import { runColor } from '../palette';
+import { RUN_COLORS, runColor } from '../palette';
 import { fmtDecade, layerRows, logAxis } from '../state/chart-data';
 import { useThrottledTick } from './useThrottledTick';
 
-const LAYER_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#882255'];
+const LAYER_COLORS = RUN_COLORS;
 
 export function GradientFlow() {
   const tick = useThrottledTick(2000);

@@ -6,21 +6,16 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { PredictionGrid } from '../../../core';
-import { useLab } from '../context';
+import { useLab, useLabStore } from '../context';
 import { argmax, fmtLoss, fmtPct, fmtScores } from '../format';
-import { classColor, regionTint } from '../palette';
+import { classColor, OKABE_ITO, regionTint } from '../palette';
+import { niceTicks, paintRegions, placePoint, type Bounds } from '../state/decision-map';
 import { plotData, type PlotData } from '../state/plot-data';
 import type { Run } from '../state/run';
 import { useThrottledTick } from './useThrottledTick';
 
-const SIZE = 360;
-
-interface Bounds {
-  xMin: number;
-  xMax: number;
-  yMin: number;
-  yMax: number;
-}
+/** Canvas backing size: the interpolated regions are painted per pixel at this size (see decision-map.ts). */
+const SIZE = 480;
 
 export function boundsOf(data: PlotData, grid: PredictionGrid | null): Bounds {
   if (grid) return { xMin: grid.xMin, xMax: grid.xMax, yMin: grid.yMin, yMax: grid.yMax };
@@ -65,6 +60,15 @@ function DecisionMap({ run, data, highContrast }: { run: Run | null; data: PlotD
   const bounds = useMemo(() => boundsOf(data, grid), [data, grid]);
   const classes = data.outputs;
   const tints = useMemo(() => Array.from({ length: classes }, (_, c) => regionTint(c, highContrast)), [classes, highContrast]);
+  const tps = useMemo(() => run?.experiment.testPoints ?? [], [run]);
+  const placed = useMemo(() => tps.map((p) => placePoint(bounds, SIZE, SIZE, p[0]!, p[1]!)), [tps, bounds]);
+
+  // A new map is a new network: the probe asks again, so its answer never lags the regions under it.
+  const store = useLabStore();
+  useEffect(() => {
+    const p = store.getState().probe;
+    if (grid && p) probeAt(p.x, p.y);
+  }, [grid, store, probeAt]);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -75,27 +79,28 @@ function DecisionMap({ run, data, highContrast }: { run: Run | null; data: PlotD
     ctx.fillStyle = highContrast ? '#000' : '#fff';
     ctx.fillRect(0, 0, W, H);
     if (grid) {
-      // One pixel per cell, scaled up without smoothing: regions are flat class tints.
-      const r = grid.resolution;
-      const img = new ImageData(r, r);
-      for (let c = 0; c < r * r; c++) {
-        const [cr, cg, cb] = tints[grid.argmax[c]! % tints.length] ?? [200, 200, 200];
-        img.data[4 * c] = cr;
-        img.data[4 * c + 1] = cg;
-        img.data[4 * c + 2] = cb;
-        img.data[4 * c + 3] = 255;
-      }
-      const off = document.createElement('canvas');
-      off.width = r;
-      off.height = r;
-      off.getContext('2d')!.putImageData(img, 0, 0);
-      ctx.imageSmoothingEnabled = false;
-      ctx.drawImage(off, 0, 0, W, H);
+      const img = ctx.createImageData(W, H);
+      paintRegions(grid, W, H, tints, img.data);
+      ctx.putImageData(img, 0, 0);
     }
     const sx = (x: number) => ((x - bounds.xMin) / (bounds.xMax - bounds.xMin)) * W;
     const sy = (y: number) => ((bounds.yMax - y) / (bounds.yMax - bounds.yMin)) * H;
+    const fg = highContrast ? '#fff' : '#000';
+    // The axes through the origin, when it is in view: where a net without biases draws every border.
+    ctx.strokeStyle = highContrast ? 'rgba(255,255,255,0.35)' : 'rgba(0,0,0,0.25)';
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    if (bounds.xMin < 0 && bounds.xMax > 0) {
+      ctx.moveTo(sx(0), 0);
+      ctx.lineTo(sx(0), H);
+    }
+    if (bounds.yMin < 0 && bounds.yMax > 0) {
+      ctx.moveTo(0, sy(0));
+      ctx.lineTo(W, sy(0));
+    }
+    ctx.stroke();
     const pointClasses = run?.pointClasses ?? null;
-    const radius = Math.max(3, Math.min(7, 900 / Math.sqrt(data.samples) / 10));
+    const radius = Math.max(4, Math.min(9, 1200 / Math.sqrt(data.samples) / 10));
     for (let i = 0; i < data.samples; i++) {
       const x = sx(data.x[2 * i]!);
       const y = sy(data.x[2 * i + 1]!);
@@ -120,48 +125,64 @@ function DecisionMap({ run, data, highContrast }: { run: Run | null; data: PlotD
         ctx.lineTo(x + k, y + k);
         ctx.moveTo(x + k, y - k);
         ctx.lineTo(x - k, y + k);
-        ctx.strokeStyle = highContrast ? '#fff' : '#000';
+        ctx.strokeStyle = fg;
         ctx.lineWidth = 2.5;
         ctx.stroke();
       }
     }
-    const tps = run?.experiment.testPoints ?? [];
+    ctx.font = 'bold 24px sans-serif';
     tps.forEach((p, k) => {
-      const x = sx(p[0]!);
-      const y = sy(p[1]!);
-      if (x < 0 || y < 0 || x > W || y > H) return;
+      const at = placed[k]!;
       const out = run?.testPointOutputs?.[k] ?? (grid ? gridScores(grid, p[0]!, p[1]!) : null);
       ctx.beginPath();
-      ctx.moveTo(x, y - 9);
-      ctx.lineTo(x + 9, y);
-      ctx.lineTo(x, y + 9);
-      ctx.lineTo(x - 9, y);
+      ctx.moveTo(at.x, at.y - 10);
+      ctx.lineTo(at.x + 10, at.y);
+      ctx.lineTo(at.x, at.y + 10);
+      ctx.lineTo(at.x - 10, at.y);
       ctx.closePath();
-      ctx.fillStyle = out ? classColor(argmax(out)) : '#888';
+      ctx.fillStyle = out ? classColor(argmax(out)) : '#999999';
       ctx.fill();
-      ctx.strokeStyle = highContrast ? '#fff' : '#000';
+      ctx.strokeStyle = fg;
       ctx.lineWidth = 2;
       ctx.stroke();
-      ctx.fillStyle = highContrast ? '#fff' : '#000';
-      ctx.font = '12px sans-serif';
-      ctx.fillText(`T${k + 1}`, x + 10, y - 6);
+      if (at.edge) {
+        // An arrow from the diamond toward the point, which lies off the map in that direction.
+        const tipX = at.x + at.dx * 13;
+        const tipY = at.y + at.dy * 13;
+        const backX = at.x - at.dx * 2;
+        const backY = at.y - at.dy * 2;
+        ctx.beginPath();
+        ctx.moveTo(backX - at.dy * 9, backY + at.dx * 9);
+        ctx.lineTo(tipX, tipY);
+        ctx.lineTo(backX + at.dy * 9, backY - at.dx * 9);
+        ctx.strokeStyle = fg;
+        ctx.lineWidth = 3;
+        ctx.stroke();
+      }
+      const text = at.edge ? `T${k + 1} (${p.join(', ')})` : `T${k + 1}`;
+      const tw = ctx.measureText(text).width;
+      const tx = Math.min(W - tw - 2, Math.max(2, at.x + (at.dx > 0 ? -tw - 16 : 14)));
+      const ty = Math.min(H - 4, Math.max(24, at.y + (at.dy > 0 ? -16 : -8)));
+      ctx.fillStyle = highContrast ? 'rgba(0,0,0,0.7)' : 'rgba(255,255,255,0.75)';
+      ctx.fillRect(tx - 2, ty - 21, tw + 4, 26);
+      ctx.fillStyle = fg;
+      ctx.fillText(text, tx, ty);
     });
     if (probe) {
-      const x = sx(probe.x);
-      const y = sy(probe.y);
+      const at = placePoint(bounds, W, H, probe.x, probe.y);
       ctx.beginPath();
-      ctx.arc(x, y, 8, 0, 2 * Math.PI);
-      ctx.strokeStyle = highContrast ? '#ff0' : '#000';
+      ctx.arc(at.x, at.y, 9, 0, 2 * Math.PI);
+      ctx.strokeStyle = highContrast ? '#F0E442' : '#000';
       ctx.lineWidth = 3;
       ctx.stroke();
       ctx.beginPath();
-      ctx.moveTo(x - 12, y);
-      ctx.lineTo(x + 12, y);
-      ctx.moveTo(x, y - 12);
-      ctx.lineTo(x, y + 12);
+      ctx.moveTo(at.x - 13, at.y);
+      ctx.lineTo(at.x + 13, at.y);
+      ctx.moveTo(at.x, at.y - 13);
+      ctx.lineTo(at.x, at.y + 13);
       ctx.stroke();
     }
-  }, [grid, bounds, data, tints, run, probe, tick, highContrast]);
+  }, [grid, bounds, data, tints, run, probe, tick, highContrast, tps, placed]);
 
   const onClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
@@ -172,20 +193,43 @@ function DecisionMap({ run, data, highContrast }: { run: Run | null; data: PlotD
 
   const probeScores = probe ? (probe.outputs ?? (grid ? gridScores(grid, probe.x, probe.y) : null)) : null;
   const regionColors = tints.map(([r, g, b]) => `${r},${g},${b}`).join(';');
+  const xTicks = niceTicks(bounds.xMin, bounds.xMax, 5);
+  const yTicks = niceTicks(bounds.yMin, bounds.yMax, 5);
+  const placedAttr = JSON.stringify(placed.map((p, k) => ({ k, x: Math.round(p.x), y: Math.round(p.y), edge: p.edge })));
 
   return (
     <div className="decision">
-      <canvas
-        ref={canvasRef}
-        width={SIZE}
-        height={SIZE}
-        className="decision-map"
-        role="img"
-        aria-label={`Decision regions for ${classes} classes${grid ? '' : ' (train to see them)'}; click to place a probe point`}
-        data-region-colors={regionColors}
-        data-has-grid={grid ? 'true' : 'false'}
-        onClick={onClick}
-      />
+      <div className="map-frame">
+        <div className="axis-y" aria-hidden="true">
+          <span className="axis-title">x₂</span>
+          {yTicks.map((t) => (
+            <span key={t} className="tick" style={{ top: `${((bounds.yMax - t) / (bounds.yMax - bounds.yMin)) * 100}%` }}>
+              {fmtTick(t)}
+            </span>
+          ))}
+        </div>
+        <canvas
+          ref={canvasRef}
+          width={SIZE}
+          height={SIZE}
+          className="decision-map"
+          role="img"
+          aria-label={`Decision regions for ${classes} classes over x₁ from ${fmtTick(bounds.xMin)} to ${fmtTick(bounds.xMax)} and x₂ from ${fmtTick(bounds.yMin)} to ${fmtTick(bounds.yMax)}${grid ? '' : ' (train to see them)'}; click to place a probe point`}
+          data-region-colors={regionColors}
+          data-has-grid={grid ? 'true' : 'false'}
+          data-test-points={placedAttr}
+          onClick={onClick}
+        />
+        <span />
+        <div className="axis-x" aria-hidden="true">
+          {xTicks.map((t) => (
+            <span key={t} className="tick" style={{ left: `${((t - bounds.xMin) / (bounds.xMax - bounds.xMin)) * 100}%` }}>
+              {fmtTick(t)}
+            </span>
+          ))}
+          <span className="axis-title">x₁</span>
+        </div>
+      </div>
       <div className="decision-side">
         <ul className="class-legend" aria-label="Classes">
           {Array.from({ length: classes }, (_, c) => (
@@ -196,17 +240,41 @@ function DecisionMap({ run, data, highContrast }: { run: Run | null; data: PlotD
           <li>✕ misclassified</li>
           <li>◆ test point</li>
         </ul>
-        <p>
+        <p className="accuracy">
           Accuracy {fmtPct(run?.metrics.latest?.accuracy)}
           {run?.metrics.latest?.testAccuracy != null ? `, hold-out ${fmtPct(run.metrics.latest.testAccuracy)}` : ''}
         </p>
-        <p aria-live="polite" data-testid="probe">
+        <p aria-live="polite" data-testid="probe" className="probe-text">
           {probe
             ? `Probe (${fmtLoss(probe.x)}, ${fmtLoss(probe.y)}): ${probeScores ? `class ${argmax(probeScores)}, scores ${fmtScores(probeScores)}` : run ? 'predicting…' : 'train first'}`
             : 'Click the map to probe a point.'}
         </p>
+        {probe && probeScores ? <ProbeBars scores={probeScores} step={probe.step} /> : null}
       </div>
     </div>
+  );
+}
+
+function fmtTick(v: number): string {
+  return Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(0) : String(Number(v.toPrecision(4)));
+}
+
+/** The probe's outputs as one bar per class in the class colours; the longest bar is the predicted class. */
+function ProbeBars({ scores, step }: { scores: number[]; step: number | null }) {
+  const top = argmax(scores);
+  const scale = Math.max(...scores.map((v) => Math.abs(v))) || 1;
+  return (
+    <ul className="probe-bars" aria-label="Probe scores by class" data-step={step ?? ''}>
+      {scores.map((v, c) => (
+        <li key={c} className={c === top ? 'top' : undefined} data-class={c}>
+          <span className="bar-label">class {c}</span>
+          <span className="bar-track" aria-hidden="true">
+            <span className="bar" style={{ width: `${(Math.abs(v) / scale) * 100}%`, background: classColor(c), opacity: v < 0 ? 0.45 : 1 }} />
+          </span>
+          <span className="bar-value">{fmtLoss(v)}</span>
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -272,8 +340,8 @@ function SampleView({ data }: { data: PlotData }) {
             <YAxis stroke="var(--fg-muted)" tickFormatter={(v: number) => fmtLoss(v)} width={64} />
             <Tooltip isAnimationActive={false} />
             <Legend />
-            <Bar dataKey="target" name="target" fill="#999999" isAnimationActive={false} />
-            <Bar dataKey="predicted" name="predicted" fill="#0072B2" isAnimationActive={false} />
+            <Bar dataKey="target" name="target" fill={OKABE_ITO.grey} isAnimationActive={false} />
+            <Bar dataKey="predicted" name="predicted" fill={OKABE_ITO.blue} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </div>

@@ -6,6 +6,8 @@ import { useLab } from '../context';
 import { fmtInt, fmtLoss } from '../format';
 import type { Run } from '../state/run';
 import { SPEEDS, type Speed } from '../state/view';
+import { download } from './download';
+import { LessonsMenu } from './Lessons';
 
 export type LabState = 'idle' | 'training' | 'paused' | 'completed' | 'diverged' | 'stopped' | 'failed';
 
@@ -26,15 +28,6 @@ export function labStateOf(run: Run | null, pacing: boolean): LabState {
 }
 
 const SPEED_LABEL: Record<Speed, string> = { 0: 'Flat out', 1000: '1000 steps/s', 100: '100 steps/s', 10: '10 steps/s', 1: '1 step/s' };
-
-function download(name: string, text: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 export function Toolbar() {
   useLab((s) => s.tick);
@@ -72,16 +65,17 @@ export function Toolbar() {
       </div>
       <div className="toolbar-right">
         <label htmlFor="speed">Speed</label>
-        <select id="speed" value={speed} onChange={(e) => a.setView({ speed: Number(e.target.value) as Speed })}>
+        <select id="speed" value={speed} data-lab-keys="true" onChange={(e) => a.setView({ speed: Number(e.target.value) as Speed })}>
           {SPEEDS.map((s) => (
             <option key={s} value={s}>
               {SPEED_LABEL[s]}
             </option>
           ))}
         </select>
-        <button type="button" aria-pressed={presentation} onClick={() => a.setView({ presentation: !presentation })}>
+        <button type="button" aria-pressed={presentation} aria-keyshortcuts="Escape" onClick={() => a.setView({ presentation: !presentation })}>
           Presentation mode
         </button>
+        <LessonsMenu />
         <span className="advanced file-buttons">
           <button type="button" onClick={() => download('nnlab-lab.json', a.saveLab(), 'application/json')}>
             Save lab
@@ -140,7 +134,7 @@ export function StatusLine() {
       <span>
         <span className="k">Steps/s</span>{' '}
         <span className="v" data-testid="steps-per-second">
-          {fmtInt(run?.stepsPerSecond ?? 0)}
+          {state === 'training' ? fmtInt(run?.stepsPerSecond ?? 0) : '0'}
         </span>
       </span>
       <span>

@@ -3,6 +3,7 @@
  * can sit in an input with a message beside it; the experiment is derived from the draft and validated
  * by the core's own parser, whose messages name the field, and those messages are routed to the control.
  */
+import type { DatasetKey } from '../../../core/contract/lab-file';
 import { parseExperiment, type Activation, type Experiment, type ExperimentInput, type FieldIssue, type LossName, type WeightScheme } from '../../../core';
 
 export const DATASETS = [
@@ -13,8 +14,8 @@ export const DATASETS = [
   { value: 'gaussians', label: 'Gaussian blobs (3 classes)' },
   { value: 'random-regression', label: 'Random regression (64 × 1000 → 10)' },
   { value: 'inline', label: "Preset's own data" },
-] as const;
-export type DatasetKey = (typeof DATASETS)[number]['value'];
+] as const satisfies readonly { value: DatasetKey; label: string }[];
+export type { DatasetKey };
 
 export const INIT_OPTIONS = [
   { value: 'standard-normal', label: 'Standard normal' },

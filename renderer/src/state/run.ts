@@ -136,7 +136,8 @@ export function foldTrainerMessage(run: Run, msg: FromTrainer): FoldEffect {
       run.learningRate = msg.learningRate;
       run.divergedAtStep = msg.divergedAtStep;
       run.message = msg.message ?? null;
-      if (msg.phase !== 'running') run.stepsPerSecond = 0;
+      // Paced training (1–1000 steps/s) pauses after every command; its rate stands until the run truly stops.
+      if (msg.phase !== 'running' && msg.phase !== 'paused') run.stepsPerSecond = 0;
       effect.finished = isFinalPhase(msg.phase);
       break;
     case 'error':

@@ -8,6 +8,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { TrainerHost } from '../host/types';
 import { createDraftSlice, DEFAULT_PRESET, type DraftSlice } from './slices/draft';
 import { createHostSlice, type HostSlice } from './slices/host';
+import { createLessonSlice, type LessonSlice } from './slices/lesson';
 import { createLibrarySlice, type LibrarySlice } from './slices/library';
 import { createRunsSlice, type RunsSlice } from './slices/runs';
 import { createViewSlice, type ViewSlice } from './slices/view';
@@ -16,7 +17,7 @@ export { DEFAULT_PRESET } from './slices/draft';
 export { PUBLISH_MS } from './slices/host';
 export { MAX_RUNS } from './slices/runs';
 
-export type LabState = DraftSlice & RunsSlice & HostSlice & LibrarySlice & ViewSlice;
+export type LabState = DraftSlice & RunsSlice & HostSlice & LibrarySlice & ViewSlice & LessonSlice;
 export type LabStore = StoreApi<LabState>;
 
 export function createLabStore(host: TrainerHost, initialPreset = DEFAULT_PRESET): LabStore {
@@ -26,6 +27,7 @@ export function createLabStore(host: TrainerHost, initialPreset = DEFAULT_PRESET
     ...createHostSlice(host)(...a),
     ...createLibrarySlice(host.desktop ?? null)(...a),
     ...createViewSlice(...a),
+    ...createLessonSlice(...a),
   }));
   store.getState().openLibrary();
   return store;

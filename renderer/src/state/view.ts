@@ -1,7 +1,7 @@
 /** What the lab shows and how, apart from the experiment: saved with the lab. */
-/** Steps a second; 0 = as fast as the trainer goes. */
-export const SPEEDS = [0, 1000, 100, 10, 1] as const;
-export type Speed = (typeof SPEEDS)[number];
+import type { Speed } from '../../../core/contract/lab-file';
+
+export { SPEEDS, type Speed } from '../../../core/contract/lab-file';
 
 export interface ViewState {
   logScale: boolean;

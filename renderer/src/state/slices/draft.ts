@@ -43,27 +43,33 @@ export const createDraftSlice =
         if (validation.ok) get().applyLearningRate(validation.experiment.learningRate);
       },
       setField(key, value) {
+        if (get().isLocked(key)) return;
         get().replaceDraft({ ...get().draft, [key]: value });
       },
       choosePreset(id) {
+        if (get().isLocked('preset')) return;
         const p = presetById(id);
         if (!p) return;
         get().replaceDraft(draftFromExperiment(p.experiment, p.id));
         get().resetExperimentView();
       },
       chooseDataset(kind) {
+        if (get().isLocked('dataset')) return;
         get().replaceDraft(withDataset(get().draft, kind));
       },
       setLayer(index, patch) {
+        if (get().isLocked('layers')) return;
         const d = get().draft;
         get().replaceDraft({ ...d, hidden: d.hidden.map((l, i) => (i === index ? { ...l, ...patch } : l)), init: schemeAfterReshape(d) });
       },
       addLayer() {
+        if (get().isLocked('layers')) return;
         const d = get().draft;
         const last = d.hidden[d.hidden.length - 1];
         get().replaceDraft({ ...d, hidden: [...d.hidden, { units: last?.units ?? '8', activation: last?.activation ?? 'relu' }], init: schemeAfterReshape(d) });
       },
       removeLayer(index) {
+        if (get().isLocked('layers')) return;
         const d = get().draft;
         get().replaceDraft({ ...d, hidden: d.hidden.filter((_, i) => i !== index), init: schemeAfterReshape(d) });
       },

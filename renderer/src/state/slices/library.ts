@@ -78,10 +78,13 @@ export const createLibrarySlice =
           return r;
         }
         get().replaceDraft(r.draft);
-        set({ view: { ...DEFAULT_VIEW, ...r.view }, notice: 'Lab opened.' });
+        set({ view: { ...DEFAULT_VIEW, ...r.view }, notice: r.lesson ? `Lesson opened: ${r.lesson.title}.` : 'Lab opened.' });
+        if (r.lesson) get().openLesson(r.lesson);
+        else get().closeLesson();
         return { ok: true };
       },
       newExperiment() {
+        get().closeLesson();
         get().choosePreset(DEFAULT_PRESET);
         set({ probe: null, sample: null });
         notify('info', 'New experiment.');
@@ -105,6 +108,10 @@ export const createLibrarySlice =
           case 'new':
             return get().newExperiment();
           case 'opened': {
+            if (cmd.result.ok && 'lab' in cmd.result) {
+              const r = get().openLab(JSON.stringify(cmd.result.lab));
+              return notify(r.ok ? 'info' : 'error', r.ok ? `Opened ${cmd.result.path}.` : r.message);
+            }
             if (cmd.result.ok) return get().loadExperiment(cmd.result.experiment, cmd.result.path);
             const text = openFailureText(cmd.result);
             if (text) notify('error', text);

@@ -12,6 +12,8 @@ export interface Probe {
   x: number;
   y: number;
   outputs: number[] | null;
+  /** The step the outputs were asked at (null until answered). */
+  step: number | null;
 }
 
 export interface SampleView {
@@ -47,14 +49,18 @@ export const createViewSlice: StateCreator<LabState, [], [], ViewSlice> = (set, 
   },
   probeAt(x, y) {
     const run = get().activeRun();
-    set({ probe: { x, y, outputs: null } });
+    const prev = get().probe;
+    // Asking again at the same point (a new map came in) keeps the old answer on screen until the new one lands.
+    const same = prev !== null && prev.x === x && prev.y === y;
+    set({ probe: same ? prev : { x, y, outputs: null, step: null } });
     if (!run?.channel) return;
+    const step = run.step;
     run.channel
       .predict([[x, y]])
       .then((out) => {
-        // A later probe wins; a late answer for an earlier point is dropped.
+        // A later probe wins; a late answer for an earlier point is dropped, and so is one older than what is shown.
         const p = get().probe;
-        if (p && p.x === x && p.y === y) set({ probe: { x, y, outputs: out[0] ?? null } });
+        if (p && p.x === x && p.y === y && (p.step === null || p.step <= step)) set({ probe: { x, y, outputs: out[0] ?? null, step } });
       })
       .catch(() => undefined);
   },

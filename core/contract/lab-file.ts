@@ -1,0 +1,132 @@
+/**
+ * The lab file (`nnlab-lab`, v1): the experiment as typed in the editor, how the lab shows it, and an
+ * optional lesson. Shared by the renderer (save, open in the browser) and main (open on the desktop),
+ * so a file one of them accepts the other accepts too. Pure: zod and the core only.
+ */
+import { z } from 'zod';
+import { ACTIVATIONS, ExperimentSchema, LOSSES, WEIGHT_SCHEMES, type ExperimentInput } from '../experiment';
+
+export const LAB_FILE_FORMAT = 'nnlab-lab';
+
+/** Data kinds the editor's Dataset select offers ('inline' = the preset's own rows). */
+export const DATASET_KEYS = ['quadrants', 'xor', 'circles', 'spiral', 'gaussians', 'random-regression', 'inline'] as const;
+export type DatasetKey = (typeof DATASET_KEYS)[number];
+
+/** Steps a second; 0 = as fast as the trainer goes. */
+export const SPEEDS = [0, 1000, 100, 10, 1] as const;
+export type Speed = (typeof SPEEDS)[number];
+
+/** Controls a lesson step can lock (the editor's fields by what they set). */
+export const LOCKABLE_CONTROLS = ['preset', 'dataset', 'learningRate', 'init', 'bias', 'loss', 'seed', 'steps', 'batchSize', 'layers', 'outputActivation'] as const;
+export type LockableControl = (typeof LOCKABLE_CONTROLS)[number];
+
+/** Views a step can point at. 'network' and 'last-update' are views other work adds; a file naming them stays valid. */
+export const LESSON_VIEWS = ['loss', 'predictions', 'histograms', 'gradients', 'network', 'last-update'] as const;
+export type LessonView = (typeof LESSON_VIEWS)[number];
+
+const LayerDraftSchema = z.strictObject({ units: z.string(), activation: z.enum(ACTIVATIONS) });
+export const LabDraftSchema = z.strictObject({
+  presetId: z.string(),
+  dataset: z.enum(DATASET_KEYS),
+  base: z.record(z.string(), z.unknown()),
+  learningRate: z.string(),
+  init: z.enum([...WEIGHT_SCHEMES, 'explicit']),
+  bias: z.boolean(),
+  loss: z.enum(LOSSES),
+  seed: z.string(),
+  steps: z.string(),
+  batchSize: z.string(),
+  hidden: z.array(LayerDraftSchema).max(64),
+  outputActivation: z.enum(ACTIVATIONS),
+});
+
+export const LabViewSchema = z
+  .object({
+    logScale: z.boolean(),
+    histLayer: z.number().int().min(0),
+    histKind: z.enum(['weights', 'biases']),
+    presentation: z.boolean(),
+    speed: z.union(SPEEDS.map((s) => z.literal(s)) as unknown as [z.ZodLiteral<Speed>, z.ZodLiteral<Speed>]),
+    sampleIndex: z.number().int().min(0),
+    threshold: z.number().positive().nullable(),
+  })
+  .partial();
+
+export const LessonStepSchema = z.strictObject({
+  title: z.string().trim().min(1).max(80),
+  /** What to do and what to notice: a few sentences, read aloud in class. */
+  text: z.string().trim().min(1).max(1000),
+  /** The prepared experiment in the core's own format, validated as such but kept as written (presets match it). */
+  experiment: z
+    .record(z.string(), z.unknown())
+    .superRefine((value, ctx) => {
+      const r = ExperimentSchema.safeParse(value);
+      if (!r.success) for (const iss of r.error.issues) ctx.addIssue({ code: 'custom', message: iss.message, path: iss.path });
+    })
+    .transform((v) => v as ExperimentInput),
+  /** The preset it was taken from, shown in the Preset select; '' or absent = Custom. */
+  preset: z.string().max(100).optional(),
+  locked: z.array(z.enum(LOCKABLE_CONTROLS)).max(LOCKABLE_CONTROLS.length).default([]),
+  /** Why the locked controls are locked, shown next to them. */
+  lockReason: z.string().max(200).optional(),
+  look: z.enum(LESSON_VIEWS).optional(),
+  speed: z.union(SPEEDS.map((s) => z.literal(s)) as unknown as [z.ZodLiteral<Speed>, z.ZodLiteral<Speed>]).optional(),
+});
+
+export const LessonSchema = z.strictObject({
+  title: z.string().trim().min(1).max(100),
+  summary: z.string().max(500).optional(),
+  steps: z.array(LessonStepSchema).min(1).max(50),
+});
+
+export type LessonStep = z.output<typeof LessonStepSchema>;
+export type LessonStepInput = z.input<typeof LessonStepSchema>;
+export type Lesson = z.output<typeof LessonSchema>;
+export type LessonInput = z.input<typeof LessonSchema>;
+export type LabDraftData = z.output<typeof LabDraftSchema>;
+export type LabViewData = z.output<typeof LabViewSchema>;
+
+export const LabFileSchema = z.strictObject({
+  format: z.literal(LAB_FILE_FORMAT),
+  version: z.literal(1),
+  draft: LabDraftSchema,
+  view: LabViewSchema,
+  lesson: LessonSchema.optional(),
+});
+export type LabFile = z.output<typeof LabFileSchema>;
+
+export type LabFileResult = { ok: true; file: LabFile } | { ok: false; message: string };
+
+/** `lesson.steps[1].experiment.learningRate` */
+function pathText(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out ? '.' : ''}${String(p)}`;
+  return out;
+}
+
+/** One message naming the first bad field, for a file as parsed JSON. */
+export function checkLabFile(raw: unknown): LabFileResult {
+  const r = LabFileSchema.safeParse(raw);
+  if (r.success) return { ok: true, file: r.data };
+  const first = r.error.issues[0];
+  const where = first?.path.length ? pathText(first.path) : 'file';
+  return { ok: false, message: `Not an nnlab lab file: ${where}: ${first?.message ?? 'invalid'}` };
+}
+
+export function parseLabFileText(text: string): LabFileResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, message: `Not an nnlab lab file: not valid JSON (${(e as Error).message})` };
+  }
+  return checkLabFile(raw);
+}
+
+/** A lesson on its own (the shipped ones, a test's): the same one-message rule. */
+export function checkLesson(raw: unknown): { ok: true; lesson: Lesson } | { ok: false; message: string } {
+  const r = LessonSchema.safeParse(raw);
+  if (r.success) return { ok: true, lesson: r.data };
+  const first = r.error.issues[0];
+  return { ok: false, message: `Not a valid lesson: ${first?.path.length ? pathText(first.path) : 'lesson'}: ${first?.message ?? 'invalid'}` };
+}
