@@ -73,7 +73,7 @@ for (const size of [
     await page.getByRole('button', { name: 'Experiment panel' }).click();
     // Type readable from the back: axis ticks and the map's labels at 14 px or more.
     const tickSize = await page
-      .locator('.loss-chart .recharts-cartesian-axis text')
+      .locator('.loss-chart .recharts-cartesian-axis-tick-labels text')
       .first()
       .evaluate((t) => parseFloat(getComputedStyle(t).fontSize));
     expect(tickSize).toBeGreaterThanOrEqual(14);

@@ -57,13 +57,32 @@ describe('view slice', () => {
     run.channel = channel;
     const { store } = viewStore(run);
     store.getState().probeAt(0.5, -0.5);
-    expect(store.getState().probe).toEqual({ x: 0.5, y: -0.5, outputs: null });
+    expect(store.getState().probe).toEqual({ x: 0.5, y: -0.5, outputs: null, step: null });
     store.getState().probeAt(1, 1);
     expect(asked.map((a) => a.points)).toEqual([[[0.5, -0.5]], [[1, 1]]]);
     asked[1]!.answer([[0, 1, 0, 0]]);
     asked[0]!.answer([[1, 0, 0, 0]]); // late answer for the earlier point
     await settle();
-    expect(store.getState().probe).toEqual({ x: 1, y: 1, outputs: [0, 1, 0, 0] });
+    expect(store.getState().probe).toEqual({ x: 1, y: 1, outputs: [0, 1, 0, 0], step: 0 });
+  });
+
+  it('asking again at the probe (a new map) keeps the answer shown until the newer one lands; an older answer never wins', async () => {
+    const run = blankRun(1, experiment, 'r', null, null);
+    const { channel, asked } = heldChannel();
+    run.channel = channel;
+    const { store } = viewStore(run);
+    store.getState().probeAt(1, 1);
+    asked[0]!.answer([[1, 0, 0, 0]]);
+    await settle();
+    run.step = 50;
+    store.getState().probeAt(1, 1);
+    expect(store.getState().probe).toEqual({ x: 1, y: 1, outputs: [1, 0, 0, 0], step: 0 });
+    run.step = 90;
+    store.getState().probeAt(1, 1);
+    asked[2]!.answer([[0, 0, 1, 0]]);
+    asked[1]!.answer([[0, 1, 0, 0]]); // the step-50 answer arrives after the step-90 one
+    await settle();
+    expect(store.getState().probe).toEqual({ x: 1, y: 1, outputs: [0, 0, 1, 0], step: 90 });
   });
 
   it('a chosen sample shows its target from the data and the trainer prediction for its input', async () => {

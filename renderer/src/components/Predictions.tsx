@@ -64,6 +64,13 @@ function DecisionMap({ run, data, highContrast }: { run: Run | null; data: PlotD
   const placed = useMemo(() => tps.map((p) => placePoint(bounds, SIZE, SIZE, p[0]!, p[1]!)), [tps, bounds]);
 
   // A new map is a new network: the probe asks again, so its answer never lags the regions under it.
+  // Painted once per new map (tens of ms at this size), not on every redraw of the points.
+  const regions = useMemo(() => {
+    if (!grid) return null;
+    const img = new ImageData(SIZE, SIZE);
+    paintRegions(grid, SIZE, SIZE, tints, img.data);
+    return img;
+  }, [grid, tints]);
   const store = useLabStore();
   useEffect(() => {
     const p = store.getState().probe;
@@ -78,11 +85,7 @@ function DecisionMap({ run, data, highContrast }: { run: Run | null; data: PlotD
     const H = canvas.height;
     ctx.fillStyle = highContrast ? '#000' : '#fff';
     ctx.fillRect(0, 0, W, H);
-    if (grid) {
-      const img = ctx.createImageData(W, H);
-      paintRegions(grid, W, H, tints, img.data);
-      ctx.putImageData(img, 0, 0);
-    }
+    if (regions) ctx.putImageData(regions, 0, 0);
     const sx = (x: number) => ((x - bounds.xMin) / (bounds.xMax - bounds.xMin)) * W;
     const sy = (y: number) => ((bounds.yMax - y) / (bounds.yMax - bounds.yMin)) * H;
     const fg = highContrast ? '#fff' : '#000';
@@ -182,7 +185,7 @@ function DecisionMap({ run, data, highContrast }: { run: Run | null; data: PlotD
       ctx.lineTo(at.x, at.y + 13);
       ctx.stroke();
     }
-  }, [grid, bounds, data, tints, run, probe, tick, highContrast, tps, placed]);
+  }, [regions, grid, bounds, data, run, probe, tick, highContrast, tps, placed]);
 
   const onClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();

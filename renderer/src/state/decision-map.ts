@@ -65,7 +65,9 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   if (!(max > min) || !Number.isFinite(min) || !Number.isFinite(max)) return [];
   const raw = (max - min) / Math.max(1, count);
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  // The 1-2-5 step whose tick count comes nearest the one asked for.
+  const span = max - min;
+  const step = [1, 2, 5, 10].map((m) => m * mag).reduce((a, b) => (Math.abs(span / b - count) < Math.abs(span / a - count) ? b : a));
   const out: number[] = [];
   for (let t = Math.ceil(min / step) * step; t <= max + step * 1e-9; t += step) out.push(Math.abs(t) < step * 1e-9 ? 0 : Number(t.toPrecision(12)));
   return out;

@@ -3,6 +3,7 @@
  * Every edit revalidates; a valid new learning rate reaches the live runs at once (the slider's lesson).
  */
 import type { StateCreator } from 'zustand/vanilla';
+import type { LockableControl } from '../../../../core/contract/lab-file';
 import { PRESETS, presetById } from '../../../../core';
 import { draftFromExperiment, validateDraft, withDataset, type DatasetKey, type Draft, type LayerDraft, type Validation } from '../draft';
 import type { LabState } from '../store';
@@ -33,6 +34,8 @@ export const createDraftSlice =
   (set, get) => {
     const preset = presetById(initialPreset) ?? PRESETS[0]!;
     const draft0 = draftFromExperiment(preset.experiment, preset.id);
+    // The lesson slice's locks; a store without lessons (a slice on its own) locks nothing.
+    const locked = (c: LockableControl) => get().isLocked?.(c) ?? false;
     return {
       draft: draft0,
       validation: validateDraft(draft0),
@@ -43,33 +46,33 @@ export const createDraftSlice =
         if (validation.ok) get().applyLearningRate(validation.experiment.learningRate);
       },
       setField(key, value) {
-        if (get().isLocked(key)) return;
+        if (locked(key)) return;
         get().replaceDraft({ ...get().draft, [key]: value });
       },
       choosePreset(id) {
-        if (get().isLocked('preset')) return;
+        if (locked('preset')) return;
         const p = presetById(id);
         if (!p) return;
         get().replaceDraft(draftFromExperiment(p.experiment, p.id));
         get().resetExperimentView();
       },
       chooseDataset(kind) {
-        if (get().isLocked('dataset')) return;
+        if (locked('dataset')) return;
         get().replaceDraft(withDataset(get().draft, kind));
       },
       setLayer(index, patch) {
-        if (get().isLocked('layers')) return;
+        if (locked('layers')) return;
         const d = get().draft;
         get().replaceDraft({ ...d, hidden: d.hidden.map((l, i) => (i === index ? { ...l, ...patch } : l)), init: schemeAfterReshape(d) });
       },
       addLayer() {
-        if (get().isLocked('layers')) return;
+        if (locked('layers')) return;
         const d = get().draft;
         const last = d.hidden[d.hidden.length - 1];
         get().replaceDraft({ ...d, hidden: [...d.hidden, { units: last?.units ?? '8', activation: last?.activation ?? 'relu' }], init: schemeAfterReshape(d) });
       },
       removeLayer(index) {
-        if (get().isLocked('layers')) return;
+        if (locked('layers')) return;
         const d = get().draft;
         get().replaceDraft({ ...d, hidden: d.hidden.filter((_, i) => i !== index), init: schemeAfterReshape(d) });
       },

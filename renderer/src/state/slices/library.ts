@@ -80,11 +80,11 @@ export const createLibrarySlice =
         get().replaceDraft(r.draft);
         set({ view: { ...DEFAULT_VIEW, ...r.view }, notice: r.lesson ? `Lesson opened: ${r.lesson.title}.` : 'Lab opened.' });
         if (r.lesson) get().openLesson(r.lesson);
-        else get().closeLesson();
+        else get().closeLesson?.();
         return { ok: true };
       },
       newExperiment() {
-        get().closeLesson();
+        get().closeLesson?.();
         get().choosePreset(DEFAULT_PRESET);
         set({ probe: null, sample: null });
         notify('info', 'New experiment.');
