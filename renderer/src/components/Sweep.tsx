@@ -129,7 +129,7 @@ function ResultsTable({ runs, axisNames, onOpen }: { runs: readonly SweepRow[]; 
                   {s}
                   {r.error ? <span className="error-text"> — {r.error}</span> : null}
                 </td>
-                <td>{fmtLoss(r.finalLoss)}</td>
+                <td data-value={r.finalLoss ?? undefined}>{fmtLoss(r.finalLoss)}</td>
                 <td>{fmtLoss(r.minLoss)}</td>
                 <td>{r.divergedAtStep === null ? '—' : fmtInt(r.divergedAtStep)}</td>
                 <td>{fmtLoss(r.testLoss)}</td>
