@@ -64,8 +64,9 @@ describe('sweep results', () => {
   it('stability: diverged, dead (above 90% of the first loss), converged, failed', () => {
     expect(stabilityOf({ status: 'diverged', finalLoss: 3, firstLoss: 10 })).toBe('diverged');
     expect(stabilityOf({ status: 'completed', finalLoss: Number.POSITIVE_INFINITY, firstLoss: 10 })).toBe('diverged');
-    expect(stabilityOf({ status: 'completed', finalLoss: 10 * DEAD_FRACTION * (1 + 1e-9), firstLoss: 10 })).toBe('dead');
-    expect(stabilityOf({ status: 'completed', finalLoss: 10 * DEAD_FRACTION, firstLoss: 10 })).toBe('converged');
+    expect(DEAD_FRACTION).toBe(0.9);
+    expect(stabilityOf({ status: 'completed', finalLoss: 9 * (1 + 1e-9), firstLoss: 10 })).toBe('dead');
+    expect(stabilityOf({ status: 'completed', finalLoss: 9, firstLoss: 10 })).toBe('converged');
     expect(stabilityOf({ status: 'completed', finalLoss: 0.1, firstLoss: 10 })).toBe('converged');
     expect(stabilityOf({ status: 'failed', finalLoss: null, firstLoss: null })).toBe('failed');
     expect(stabilityOf({ status: 'stopped', finalLoss: null, firstLoss: null })).toBe('stopped');
@@ -116,14 +117,14 @@ describe('sweep results', () => {
   it('CSV: a column per axis, full-precision numbers, empty for none, errors quoted; read back by papaparse', () => {
     next = 0;
     const runs = [
-      row({ learningRate: 0.1, batchSize: null }, 0.123456789012345, { testLoss: 0.2 }),
+      row({ learningRate: 0.1, batchSize: null }, 0.123456789012345, { testLoss: 0.2, minLoss: 0.1 }),
       row({ learningRate: 0.01, batchSize: 16 }, null, { status: 'failed', firstLoss: null, error: 'worker crashed: "boom", twice' }),
     ];
     const csv = sweepCsv(runs, ['learningRate', 'batchSize']);
     const back = Papa.parse<Record<string, string>>(csv, { header: true }).data;
     expect(csv.split('\n')[0]).toBe('index,learningRate,batchSize,status,stability,steps,firstLoss,finalLoss,minLoss,divergedAtStep,testLoss,accuracy,testAccuracy,seconds,error');
     expect(back).toHaveLength(2);
-    expect(back[0]).toMatchObject({ index: '0', learningRate: '0.1', batchSize: 'null', status: 'completed', stability: 'converged', finalLoss: '0.123456789012345', testLoss: '0.2', accuracy: '' });
+    expect(back[0]).toMatchObject({ index: '0', learningRate: '0.1', batchSize: 'null', status: 'completed', stability: 'converged', finalLoss: '0.123456789012345', minLoss: '0.1', testLoss: '0.2', accuracy: '' });
     expect(back[1]).toMatchObject({ batchSize: '16', status: 'failed', stability: 'failed', finalLoss: '', error: 'worker crashed: "boom", twice' });
   });
 
@@ -133,7 +134,8 @@ describe('sweep results', () => {
       row({ 'init.weights': 'xavier', seed: 0 }, 0.5),
       row({ 'init.weights': 'xavier', seed: 1 }, 0.1),
       row({ 'init.weights': 'xavier', seed: 2 }, 0.3),
-      row({ 'init.weights': 'he', seed: 0 }, null, { status: 'diverged' }),
+      // A diverged run's last loss can be finite (huge): it is counted as diverged, not put in the spread.
+      row({ 'init.weights': 'he', seed: 0 }, 1e30, { status: 'diverged' }),
       row({ 'init.weights': 'he', seed: 1 }, null, { status: 'failed' }),
     ];
     const s = seedSummary(runs, ['xavier', 'he', 'standard-normal'] as const);
