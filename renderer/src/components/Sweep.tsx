@@ -134,7 +134,7 @@ function ResultsTable({ runs, axisNames, onOpen }: { runs: readonly SweepRow[]; 
                 <td>{r.divergedAtStep === null ? '—' : fmtInt(r.divergedAtStep)}</td>
                 <td>{fmtLoss(r.testLoss)}</td>
                 <td>{fmtPct(r.accuracy)}</td>
-                <td>{r.seconds === null ? '—' : r.seconds.toFixed(2)}</td>
+                <td>{r.seconds === null ? '—' : r.seconds.toFixed(3)}</td>
               </tr>
             );
           })}
@@ -159,13 +159,17 @@ export function Sweep() {
       <h2>Sweep</h2>
       <AxisPicker />
       <div className="row">
-        <button type="button" onClick={start} disabled={running || !valid}>
+        <button type="button" onClick={start} disabled={running || !valid || !sweep.workers}>
           Run sweep
         </button>
         <button type="button" onClick={cancel} disabled={!running}>
           Cancel sweep
         </button>
-        {sweep.workers ? <span className="hint">{sweep.workers} workers</span> : null}
+        {sweep.workers ? (
+          <span className="hint">{sweep.workers} workers</span>
+        ) : (
+          <span className="hint">This build has no sweep pool yet (the desktop app); run sweeps in the browser build or with `nnlab sweep`.</span>
+        )}
       </div>
       {sweep.error ? (
         <p className="error-text" role="alert">

@@ -204,6 +204,8 @@ export function FailedBanner() {
 function CompareSeeds() {
   const n = useLab((s) => s.compareSeeds);
   const setN = useLab((s) => s.setCompareSeeds);
+  const hasPool = useLab((s) => s.sweep.workers > 0);
+  if (!hasPool) return null;
   return (
     <label className="inline compare-seeds">
       × seeds{' '}
