@@ -5,6 +5,6 @@ export { NumpyRandom } from './rng';
 export { makeDataset, type Dataset } from './data';
 export { Trainer, type TrainerOptions } from './trainer';
 export { PRESETS, presetById, type Preset } from './presets';
-export { exportNumpy } from './export-numpy';
+export { exportNumpy, FLOAT32_NOTE } from './export-numpy';
 export { referenceBackend, type Backend } from './kernels';
 export { createWasmBackend, defaultBackend, relaxedSimdSupported, wasmSimdSupported, type WasmBackend } from './wasm/backend';
