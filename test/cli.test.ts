@@ -34,6 +34,9 @@ function presetFile(id: string, changes: Record<string, unknown> = {}, text?: (j
 }
 
 const hasPython = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+// One BLAS thread: on a loaded 2-core machine OpenBLAS's default thread pool made init-xavier's
+// 300 steps take 58 s instead of 4.8 s (same printed losses).
+const python = (script: string) => execFileSync('python3', [script], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' } });
 
 describe('nnlab CLI', () => {
   it('lists every preset with a one-line description', async () => {
@@ -261,7 +264,7 @@ describe.runIf(hasPython)('export-numpy round trip (python3 + numpy)', () => {
       const script = (await cli('export-numpy', exp)).stdout;
       const py = join(dir, `${id}.py`);
       writeFileSync(py, script);
-      const printed = execFileSync('python3', [py], { encoding: 'utf8' });
+      const printed = python(py);
       const rows = printed.split('\n').filter((l) => /^\d+ /.test(l));
       expect(rows.map((l) => Number(l.split(' ')[0]))).toEqual(result.losses.map((_, i) => i));
       expect(worstMismatch(rows.map((l) => Number(l.split(' ')[1])), result.losses)).toBeNull();
@@ -274,10 +277,10 @@ describe.runIf(hasPython)('export-numpy round trip (python3 + numpy)', () => {
     const exp = presetFile('xor', { steps: 30, testFraction: 0.25 });
     const py = join(dir, 'holdout.py');
     writeFileSync(py, (await cli('export-numpy', exp)).stdout);
-    const printed = execFileSync('python3', [py], { encoding: 'utf8' });
+    const printed = python(py);
     expect(printed).toMatch(/^# hold-out loss after training: \d\.\d+(e-?\d+)?$/m);
     const div = presetFile('seed-004-diverging', { steps: 30 });
     writeFileSync(py, (await cli('export-numpy', div)).stdout);
-    expect(execFileSync('python3', [py], { encoding: 'utf8' })).toMatch(/^# diverged at step 9: the loss is (inf|nan)$/m);
+    expect(python(py)).toMatch(/^# diverged at step 9: the loss is (inf|nan)$/m);
   });
 });
