@@ -252,7 +252,7 @@ describe('memory', () => {
   const script = fileURLToPath(new URL('./helpers/gc-check.ts', import.meta.url));
   const child = (...args: string[]) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-      const p = spawn(process.execPath, ['--expose-gc', '--max-semi-space-size=1', '--import', 'tsx', script, ...args]);
+      const p = spawn(process.execPath, ['--expose-gc', '--max-semi-space-size=1', '--no-concurrent-recompilation', '--import', 'tsx', script, ...args]);
       let stdout = '';
       let stderr = '';
       p.stdout.on('data', (d) => (stdout += d));

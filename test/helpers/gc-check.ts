@@ -1,4 +1,5 @@
-// Run by test/wasm-training.test.ts in a child `node --expose-gc --max-semi-space-size=1`, one
+// Run by test/wasm-training.test.ts in a child `node --expose-gc --max-semi-space-size=1
+// --no-concurrent-recompilation` (optimization on the main thread, not at the mercy of a busy machine), one
 // case per process (`gc-check.ts <steps> <case>`; `list` prints the case names): trains past
 // warm-up, empties the young generation, runs the measured steps in one call and prints, as JSON,
 // every garbage collection V8 reported during that call. The young generation is held to 1 MB, so
@@ -24,7 +25,7 @@ const base = (data: ExperimentInput['data'], batchSize: number | null, precision
   init: { weights: 'xavier', biases: 'zeros' },
   loss: 'sse',
   learningRate: 1e-4,
-  steps: warm + steps,
+  steps: warm + 3 * steps,
   batchSize,
   testFraction: 0.2,
   testEvery: 50,
@@ -64,14 +65,23 @@ for (const [name, input, inputGram, backend] of cases.filter((c) => c[0] === onl
   // float32 picks its own backend; the option is for the float64 cases.
   const t = new Trainer(exp, exp.precision === 'float32' ? { inputGram } : { backend: backend(), inputGram });
   t.run(warm);
-  gc();
-  const start = performance.now();
-  const done = t.run(steps);
-  const end = performance.now();
-  // gc entries arrive asynchronously; let them in before reading.
-  await new Promise((r) => setTimeout(r, 50));
-  const gcs = seen.filter((e) => e.startTime >= start && e.startTime <= end).map((e) => kinds[(e as { detail?: { kind: number } }).detail?.kind ?? 0] ?? 'gc');
-  seen.length = 0;
+  // Up to three measured windows; the first clean one passes. A loop that allocates ≥ 16 bytes a
+  // step fills the 1 MB young generation in every window, so retrying cannot hide it; what it does
+  // absorb is a window spent partly in not-yet-optimized code, which boxes floats (seen on a
+  // loaded machine, where the compiler thread starves).
+  let gcs: string[] = [];
+  let done = 0;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    gc();
+    seen.length = 0;
+    const start = performance.now();
+    done = t.run(steps);
+    const end = performance.now();
+    // gc entries arrive asynchronously; let them in before reading.
+    await new Promise((r) => setTimeout(r, 50));
+    gcs = seen.filter((e) => e.startTime >= start && e.startTime <= end).map((e) => kinds[(e as { detail?: { kind: number } }).detail?.kind ?? 0] ?? 'gc');
+    if (gcs.length === 0) break;
+  }
   report.push({ name, gram: t.inputGramActive, steps: done, gcs });
 }
 observer.disconnect();
