@@ -8,3 +8,4 @@ export { PRESETS, presetById, type Preset } from './presets';
 export { exportNumpy } from './export-numpy';
 export { referenceBackend, type Backend } from './kernels';
 export { createWasmBackend, defaultBackend, relaxedSimdSupported, wasmSimdSupported, type WasmBackend } from './wasm/backend';
+export { HISTORY_BINS, HistoryRecorder, historySchedule, isHistoryStep, type HistoryEntry, type HistoryHistogram, type HistoryLayer } from './history';
