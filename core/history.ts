@@ -77,7 +77,7 @@ function nextLogStep(t: number): number {
 /**
  * The steps a run of `totalSteps` records, ascending: every step 0..10; 10, 11, 12, … growing by
  * ×1.12 (each at least one more than the last); every multiple of ceil(totalSteps / 50); and the
- * last step, totalSteps − 1. A million-step run records 163 entries.
+ * last step, totalSteps − 1. A million-step run records 166 entries.
  */
 export function historySchedule(totalSteps: number): Int32Array {
   const last = totalSteps - 1;
