@@ -183,19 +183,15 @@ export class HistoryRecorder {
       const h = (e * this.layerCount + l) * HISTOGRAMS;
       const W = src.W;
       const nA = rows * src.units;
-      this.scalars[s + WEIGHT_STD] = std(W, W.length);
-      this.scalars[s + GRAD_NORM] = frobenius(src.dW);
-      this.scalars[s + ACT_STD] = std(src.A, nA);
+      this.scalars[s + WEIGHT_STD] = this.summarize(W, W.length, h + H_WEIGHTS, this.before[l]!);
+      this.weightNorms[l] = Math.sqrt(this.sumSquares);
+      this.summarize(src.dW, src.dW.length, h + H_GRADIENTS, null);
+      this.scalars[s + GRAD_NORM] = Math.sqrt(this.sumSquares);
+      this.scalars[s + ACT_STD] = this.summarize(src.A, nA, h + H_ACTIVATIONS, null);
       this.scalars[s + DEAD] = src.activation === 'relu' ? deadShare(src.A, rows, src.units) : NaN;
       this.scalars[s + SATURATED] = src.activation === 'tanh' || src.activation === 'sigmoid' ? saturatedShare(src.activation, src.A, nA) : NaN;
-      this.scalars[s + BIAS_STD] = src.b ? std(src.b, src.b.length) : NaN;
+      this.scalars[s + BIAS_STD] = src.b ? this.summarize(src.b, src.b.length, h + H_BIASES, null) : NaN;
       this.scalars[s + BIAS_GRAD_NORM] = src.db ? frobenius(src.db) : NaN;
-      this.histogramInto(W, W.length, h + H_WEIGHTS);
-      if (src.b) this.histogramInto(src.b, src.b.length, h + H_BIASES);
-      this.histogramInto(src.A, nA, h + H_ACTIVATIONS);
-      this.histogramInto(src.dW, src.dW.length, h + H_GRADIENTS);
-      this.before[l]!.set(W);
-      this.weightNorms[l] = frobenius(W);
     }
   }
 
@@ -225,30 +221,47 @@ export class HistoryRecorder {
     this.count = e + 1;
   }
 
-  private histogramInto(v: Float64Array, n: number, slot: number): void {
+  /** Σx² of the values the last `summarize` saw. */
+  private sumSquares = 0;
+
+  /**
+   * In two passes over v[0..n): np.std (returned: the mean first, then the squared deviations, as
+   * numpy computes it), Σx² (in `sumSquares`), the histogram into `slot`, and a copy into `copy`.
+   */
+  private summarize(v: Float64Array, n: number, slot: number, copy: Float64Array | null): number {
     const o = slot * this.histSize;
     const out = this.hists;
     const bins = this.bins;
     let min = Infinity;
     let max = -Infinity;
     let nonFinite = 0;
+    let sum = 0;
+    let sq = 0;
     for (let i = 0; i < n; i++) {
       const x = v[i]!;
-      if (!Number.isFinite(x)) nonFinite++;
+      sum += x;
+      sq += x * x;
+      if (x - x !== 0) nonFinite++; // NaN or ±Infinity
       else {
         if (x < min) min = x;
         if (x > max) max = x;
       }
     }
+    if (copy) copy.set(n === v.length ? v : v.subarray(0, n));
+    const mean = sum / n;
     out.fill(0, o + 3, o + 3 + bins);
+    const width = max - min;
+    let dev = 0;
     if (nonFinite === n) {
       min = 0;
       max = 0;
+      for (let i = 0; i < n; i++) dev += (v[i]! - mean) * (v[i]! - mean);
     } else {
-      const width = max - min;
       for (let i = 0; i < n; i++) {
         const x = v[i]!;
-        if (!Number.isFinite(x)) continue;
+        const d = x - mean;
+        dev += d * d;
+        if (x - x !== 0) continue;
         const bin = width > 0 ? Math.min(bins - 1, Math.floor(((x - min) / width) * bins)) : 0;
         out[o + 3 + bin]!++;
       }
@@ -256,6 +269,8 @@ export class HistoryRecorder {
     out[o] = min;
     out[o + 1] = max;
     out[o + 2] = nonFinite;
+    this.sumSquares = sq;
+    return Math.sqrt(dev / n);
   }
 
   private histogram(slot: number): HistoryHistogram {
@@ -294,19 +309,6 @@ export class HistoryRecorder {
     for (let i = from; i < this.count; i++) out.push(this.entry(i));
     return out;
   }
-}
-
-/** np.std: the root of the mean squared deviation from the mean (two passes, as numpy computes it). */
-function std(v: Float64Array, n: number): number {
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += v[i]!;
-  const mean = sum / n;
-  let sq = 0;
-  for (let i = 0; i < n; i++) {
-    const d = v[i]! - mean;
-    sq += d * d;
-  }
-  return Math.sqrt(sq / n);
 }
 
 function frobenius(v: Float64Array): number {
