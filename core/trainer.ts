@@ -389,7 +389,7 @@ export class Trainer {
     if (!this.gram) return;
     const first = this.layers[0]!;
     this.gram.syncWeights(first.W, first.dW); // uses dW as scratch
-    if (!withGradient) return; // only gradients() needs it; metrics() takes its norm from the Gram matrix
+    if (!withGradient) return; // gradients() and the history need it; metrics() takes its norm from the Gram matrix
     if (this.firstLayerGradientImplicit) this.gram.gradient(first.dZ, first.dW);
     else first.dW.fill(0);
   }
