@@ -153,8 +153,10 @@ describe('npm run build output', () => {
     const ended = () => control.some((m) => (m as { phase?: string }).phase === 'completed');
     for (let i = 0; i < 500 && !ended(); i++) await new Promise((r) => setTimeout(r, 10));
     expect(control).toContainEqual({ type: 'status', runId: 'built-1', phase: 'completed', step: 500 });
+    // The UI's end going away (its page is gone) ends the utility process by itself.
+    const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
     port1.close();
-    await worker.terminate();
+    expect(await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running'), 5000))])).toBe(0);
   });
 
   it('the built main process, run against an imitation of Electron, wires window, protocol, IPC, menu and trainers', async () => {
@@ -186,6 +188,8 @@ describe('npm run build output', () => {
     expect(report.runEvents).toEqual(['started']);
     expect(report.portBeforeReply).toBe(false);
     expect(report.failure).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/^the trainer process ran out of memory \(exit code 9\) at step [1-9]\d*$/) });
+    expect(report.cancelledNavigation).toEqual({ prevented: true, stillTraining: true });
+    expect(report.rendererGone).toEqual(['shutdown']);
     expect(report.quit).toBe(1);
   }, 60_000);
 });
