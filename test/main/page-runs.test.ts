@@ -5,10 +5,10 @@
  */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { ControlToTrainer } from '../../main/control-protocol';
-import { endRunsWithPage, type PageEvents } from '../../main/page-runs';
-import { hardenContents } from '../../main/security';
-import { TrainerHost, type TrainerChild } from '../../main/trainer-host';
+import type { ControlToTrainer } from '../../core/contract/control-protocol';
+import { endRunsWithPage, type PageEvents } from '../../main/electron-main/page-runs';
+import { hardenContents } from '../../main/electron-main/security';
+import { TrainerHost, type TrainerChild } from '../../main/electron-main/trainer-host';
 
 class FakeContents extends EventEmitter {
   setWindowOpenHandler(): void {}
