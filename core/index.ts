@@ -8,3 +8,7 @@ export { PRESETS, presetById, type Preset } from './presets';
 export { exportNumpy } from './export-numpy';
 export { referenceBackend, type Backend } from './kernels';
 export { createWasmBackend, defaultBackend, relaxedSimdSupported, wasmSimdSupported, type WasmBackend } from './wasm/backend';
+export * from './sweep';
+export * from './contract/sweep';
+export { runSweep, type SweepProgress, type SweepRunOptions, type SweepWorkerEvents, type SweepWorkerFactory, type SweepWorkerHandle, type StopSignal } from './service/sweep-runner';
+export { runSweepJob } from './service/sweep-job';
