@@ -91,7 +91,7 @@ describe('the CLI entry', () => {
     // A copy of the sources without core/wasm/generated, node_modules linked: as after an install that ran no scripts.
     const dir = mkdtempSync(join(tmpdir(), 'nnlab-fresh-'));
     try {
-      for (const d of ['bin', 'cli', 'core', 'scripts']) cpSync(join(root, d), join(dir, d), { recursive: true, filter: (p) => !p.includes('/generated') });
+      for (const d of ['bin', 'cli', 'core', 'node', 'scripts']) cpSync(join(root, d), join(dir, d), { recursive: true, filter: (p) => !p.includes('/generated') });
       cpSync(join(root, 'package.json'), join(dir, 'package.json'));
       symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
       expect(existsSync(join(dir, 'core/wasm/generated/kernels.ts'))).toBe(false);
