@@ -2,7 +2,8 @@
 // Chromium (Playwright's own browser download is not reachable here).
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4173;
+// Parallel runs (several checkouts on one machine) each pick their own port.
+const PORT = Number(process.env.NNLAB_E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'test/e2e',
