@@ -110,7 +110,10 @@ async function train(args: string[], io: Io): Promise<number> {
   } else if (!quiet) {
     io.stderr(`completed ${result.steps} steps in ${elapsed.toFixed(2)} s, final loss ${result.losses.at(-1) ?? NaN}\n`);
   }
-  if (out !== undefined) writeResultFile(out, JSON.stringify(result) + '\n', io.fs);
+  // JSON has no Infinity or NaN (JSON.stringify would write null, which means "not applicable" in the
+  // history): a diverging layer's non-finite values are written as the strings "Infinity", "-Infinity", "NaN".
+  const text = JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)) + '\n';
+  if (out !== undefined) writeResultFile(out, text, io.fs);
   return result.status === 'diverged' ? EXIT.diverged : EXIT.ok;
 }
 

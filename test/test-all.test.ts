@@ -72,7 +72,7 @@ describe('npm run typecheck (scripts/typecheck.mjs)', () => {
     const calls = readFileSync(join(root, 'calls.log'), 'utf8').trim().split('\n');
     expect(calls).toEqual(['core/tsconfig.json', 'tsconfig.json', 'main/tsconfig.json', 'renderer/tsconfig.json'].map((p) => `tsc -p ${p} --noEmit`));
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.typecheck).toBe('node scripts/typecheck.mjs');
+    expect(pkg.scripts.typecheck).toContain('node scripts/typecheck.mjs');
   });
 
   it('fails when a tsconfig is missing', () => {
