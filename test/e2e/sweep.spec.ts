@@ -44,3 +44,20 @@ test('a sweep runs on the worker pool; its table and chart appear; a row opens i
   expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((x) => x.target.join(' ')).join(', ')}`)).toEqual([]);
   expect(pageErrors(page)).toEqual([]);
 });
+
+test('paired seeds: Compare init schemes with 3 seeds per scheme shows each scheme median and spread', async ({ page }) => {
+  await openLab(page);
+  await page.getByLabel('Steps', { exact: true }).fill('200');
+  await page.getByLabel('Seeds per scheme (Compare)').fill('3');
+  await page.getByRole('button', { name: 'Compare init schemes' }).click();
+  const panel = page.getByRole('region', { name: 'Paired seeds' });
+  await expect(panel).toContainText('9 of 9 runs ended', { timeout: 60_000 });
+  const table = panel.getByRole('table', { name: 'Final loss over seeds, per init scheme' });
+  await expect(table.locator('tbody tr')).toHaveCount(3);
+  for (const scheme of ['Standard normal', 'Xavier', 'He']) {
+    const row = table.getByRole('row', { name: new RegExp(`^${scheme}`) });
+    await expect(row.locator('td').nth(0)).toHaveText('3');
+    await expect(row.locator('td').nth(2)).toHaveText(/^\S+ – \S+$/);
+  }
+  expect(pageErrors(page)).toEqual([]);
+});
