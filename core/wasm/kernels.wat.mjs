@@ -310,6 +310,8 @@ function activations() {
     (if (i64x2.all_true (local.get $big)) (then (return (local.get $hi))))))
   (local.set $s ${mul(c2('$x'), c2('$x'))})
   (local.set $lo ${add(c2('$x'), mul(mul(c2('$x'), c2('$s')), div(add(mul(add(mul(f2('-9.64399179425052238628E-1'), c2('$s')), f2('-9.92877231001918586564E1')), c2('$s')), f2('-1.61468768441708447952E3')), add(mul(add(mul(add(c2('$s'), f2('1.12811678491632931402E2')), c2('$s')), f2('2.23548839060100448583E3')), c2('$s')), f2('4.84406305325125486048E3')))))})
+  ;; ±0 keeps its sign (x + x³·R would give +0 for -0)
+  (local.set $lo (v128.bitselect (local.get $x) (local.get $lo) (f64x2.eq (local.get $x) ${f2('0.0')})))
   (v128.bitselect (local.get $hi) (local.get $lo) (local.get $big)))
 
 (func $act2x (param $kind i32) (param $z v128) (result v128)
