@@ -19,7 +19,7 @@ export const SHAPES: BenchShape[] = [
   {
     id: 'classroom-tanh',
     label: '512×2→32×4 tanh→2, full batch',
-    steps: 300,
+    steps: 150,
     experiment: (steps) =>
       experiment({
         version: 1,
@@ -37,7 +37,7 @@ export const SHAPES: BenchShape[] = [
   {
     id: 'wide-relu-b32',
     label: '256×64→128→128 relu→10, batch 32',
-    steps: 600,
+    steps: 300,
     experiment: (steps) =>
       experiment({
         version: 1,
@@ -60,13 +60,13 @@ export const SHAPES: BenchShape[] = [
   {
     id: 'seed-004-b16',
     label: 'seed-004 (64×1000→100 relu→10), batch 16',
-    steps: 600,
+    steps: 300,
     experiment: (steps) => experiment({ ...presetById('seed-004')!.experiment, name: 'seed-004-b16', steps, batchSize: 16 }),
   },
   {
     id: 'tiny-tanh',
     label: '200×2→8→8 tanh→2, full batch',
-    steps: 3000,
+    steps: 1500,
     experiment: (steps) =>
       experiment({
         version: 1,
