@@ -15,8 +15,6 @@ export const PRECISIONS = ['float64', 'float32'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 export type LossName = (typeof LOSSES)[number];
 export type WeightScheme = (typeof WEIGHT_SCHEMES)[number];
-export type BiasScheme = (typeof BIAS_SCHEMES)[number];
-export type GeneratedKind = (typeof GENERATED_KINDS)[number];
 
 /**
  * Refuse before allocating: every number the run holds (data, parameters, gradients, activations
@@ -193,7 +191,6 @@ export type Experiment = z.output<typeof ExperimentSchema>;
 export type ExperimentInput = z.input<typeof ExperimentSchema>;
 export type LayerSpec = Experiment['layers'][number];
 export type DataSpec = Experiment['data'];
-export type InitSpec = Experiment['init'];
 
 export interface FieldIssue {
   /** `layers[1].units`; empty for the whole document. */

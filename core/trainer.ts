@@ -57,7 +57,11 @@ export class Trainer {
   private readonly backend: Backend;
   /** Set when the full-batch shortcut runs the first layer; its W is then brought up to date on read. */
   private readonly gram: InputGram | null;
-  private gramGradient = false;
+  /**
+   * True after a backward pass under the shortcut: the first layer's dW was not formed (it is Xᵀ·dZ,
+   * computed only when read), so its norm and value come from the Gram matrix or syncGram().
+   */
+  private firstLayerGradientImplicit = false;
   private readonly layers: Layer[];
   private readonly rng: NumpyRandom;
   private readonly batchX: Float64Array | null;
@@ -172,7 +176,7 @@ export class Trainer {
       layer.Z.fill(0);
     }
     this.gram?.restart(this.layers[0]!.W);
-    this.gramGradient = false;
+    this.firstLayerGradientImplicit = false;
     this.step = 0;
     this.cursor = 0;
     this.lastRows = 0;
@@ -324,11 +328,11 @@ export class Trainer {
       const layer = layers[l]!;
       if (this.backend.derive) this.backend.derive(layer.activation, rows, layer.units, layer.Z, layer.A, layer.dZ, layer.db);
       else {
-        derive(layer.activation, layer.Z, layer.A, layer.dZ, rows * layer.units);
+        maskByActivationSlope(layer.activation, layer.Z, layer.A, layer.dZ, rows * layer.units);
         if (layer.db) columnSums(layer.dZ, rows, layer.units, layer.db);
       }
       const prevA = l > 0 ? layers[l - 1]!.A : input;
-      if (l === 0 && this.gram) this.gramGradient = true; // formed only if read: syncGram()
+      if (l === 0 && this.gram) this.firstLayerGradientImplicit = true; // formed only if read: syncGram()
       else this.backend.gemmTN(rows, layer.units, layer.fanIn, prevA, layer.dZ, layer.dW);
       // The input layer's gradient is never used: skip the largest product of the step.
       if (l > 0) this.backend.gemmNT(rows, layer.units, layer.fanIn, layer.dZ, layer.W, layers[l - 1]!.dZ);
@@ -371,7 +375,7 @@ export class Trainer {
     const first = this.layers[0]!;
     this.gram.syncWeights(first.W, first.dW); // uses dW as scratch
     if (!withGradient) return; // only gradients() needs it; metrics() takes its norm from the Gram matrix
-    if (this.gramGradient) this.gram.gradient(first.dZ, first.dW);
+    if (this.firstLayerGradientImplicit) this.gram.gradient(first.dZ, first.dW);
     else first.dW.fill(0);
   }
 
@@ -456,7 +460,7 @@ export class Trainer {
       return {
         weights: histogram(layer.W, bins),
         biases: layer.b ? histogram(layer.b, bins) : null,
-        weightGradNorm: this.gram && layer === this.layers[0] ? (this.gramGradient ? this.gram.gradientNorm(layer.dZ) : 0) : norm(layer.dW),
+        weightGradNorm: this.gram && layer === this.layers[0] ? (this.firstLayerGradientImplicit ? this.gram.gradientNorm(layer.dZ) : 0) : norm(layer.dW),
         biasGradNorm: layer.db ? norm(layer.db) : null,
         weightNorm: norm(layer.W),
         deadFraction: dead,
@@ -575,8 +579,8 @@ function activate(kind: Activation, Z: Float64Array, A: Float64Array, count: num
   }
 }
 
-/** dZ = dA ⊙ f′(Z), in place. ReLU passes the gradient at exactly 0, as the seeds' `grad[h < 0] = 0` does. */
-function derive(kind: Activation, Z: Float64Array, A: Float64Array, dZ: Float64Array, count: number): void {
+/** dZ = dA ⊙ f′(Z), in place: turns ∂loss/∂A into ∂loss/∂Z. ReLU passes the gradient at exactly 0, as the seeds' `grad[h < 0] = 0` does. */
+function maskByActivationSlope(kind: Activation, Z: Float64Array, A: Float64Array, dZ: Float64Array, count: number): void {
   switch (kind) {
     case 'linear':
       return;
