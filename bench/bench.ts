@@ -10,8 +10,15 @@
  * (`gram`: the full-batch shortcut of core/input-gram.ts, nnlab's default; `direct`: every product
  * formed). Each row also checks that nnlab's last loss agrees with numpy's.
  *
- * Then: heap growth over 100k steps of a small net, and what the UI's snapshots (metrics, plus the
- * decision map for 2-D nets) cost at the trainer service's 10 Hz cap, as a share of training time.
+ * Then: heap growth over 100k steps of a small net, what the UI's snapshots (metrics, plus the
+ * decision map for 2-D nets) cost at the trainer service's 10 Hz cap, as a share of training time,
+ * and what the step-scheduled history (core/history.ts) costs: whole preset runs with and without it
+ * (the seed-004 net, on the input-Gram shortcut, and the 2-D tanh xor net), best of --repeats each.
+ * The kernel rows above train without the history, so they measure the kernels alone.
+ *
+ * Then a sweep: a 24-run grid of a 2-D tanh net on nnlab's run pool (node/sweep-pool.ts, one worker
+ * per core, pool start-up included) against numpy running the same 24 exported scripts one after
+ * another in one Python process (bench/numpy_sweep.py); every run's last loss must agree.
  *
  * Then the shapes of issue #15 (bench/shapes.ts: classroom nets and minibatches, where the shortcut
  * does not apply), nnlab's default kernels on this Node against numpy, interleaved round by round so
@@ -20,12 +27,14 @@
  * ratio and the geometric mean.
  *
  * Flags: --json (machine-readable, one object), --steps N (500), --repeats N (3), --quick (1 repeat,
- * no reference row, shorter heap run), --shapes (the issue #15 shapes only).
+ * no reference row, shorter heap run), --sweep-only (just the sweep comparison), --history (only the
+ * history cost, 5 repeats unless --repeats), --shapes (the issue #15 shapes only).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { experiment, presetById, referenceBackend, relaxedSimdSupported, createWasmBackend, Trainer, type Backend, type Experiment } from '../core';
+import { exportNumpy, experiment, parseSweep, presetById, referenceBackend, relaxedSimdSupported, createWasmBackend, Trainer, type Backend, type Experiment } from '../core';
 import { createThreadedWasmBackend } from '../node/kernel-threads';
+import { defaultWorkerCount, runSweepOnThreads } from '../node/sweep-pool';
 import { SHAPES } from './shapes';
 
 type Precision = 'float64' | 'float32';
@@ -85,7 +94,7 @@ async function timeNnlab(net: string, precision: Precision, kernels: Kernels, pa
   let lastLoss = NaN;
   for (let r = 0; r < REPEATS; r++) {
     const { backend, close } = await backendFor(kernels, precision, threads);
-    const t = new Trainer(exp, { recordLosses: false, backend, inputGram: path === 'gram' });
+    const t = new Trainer(exp, { recordLosses: false, backend, inputGram: path === 'gram', history: false });
     t.run(WARMUP);
     const t0 = performance.now();
     const done = t.run(STEPS, out);
@@ -253,6 +262,150 @@ function snapshotCost(net: string, seconds: number): { net: string; snapshots: n
   return { net, snapshots: snaps, msPerSnapshot: snapTime / Math.max(1, snaps), shareOfTraining: snapTime / (total - snapTime) };
 }
 
+interface HistoryCost {
+  net: string;
+  steps: number;
+  entries: number;
+  shortcut: boolean;
+  secondsWithout: number;
+  secondsWith: number;
+  msPerEntry: number;
+  shareOfTraining: number;
+}
+
+/**
+ * A whole preset run (its own step count) with and without the history, alternating, best of
+ * `repeats` each: the history's share of training time, and its cost per entry.
+ */
+function historyCost(net: string, repeats: number): HistoryCost {
+  const exp = netExperiment(net, presetById(net)!.experiment.steps, 'float64');
+  const best = { with: Infinity, without: Infinity };
+  let entries = 0;
+  let shortcut = false;
+  for (let r = 0; r < repeats; r++) {
+    for (const history of [false, true]) {
+      const t = new Trainer(exp, { recordLosses: false, history });
+      const t0 = performance.now();
+      t.run(exp.steps);
+      const seconds = (performance.now() - t0) / 1000;
+      if (history) {
+        best.with = Math.min(best.with, seconds);
+        entries = t.history!.count;
+      } else best.without = Math.min(best.without, seconds);
+      shortcut = t.inputGramActive;
+    }
+  }
+  const extra = best.with - best.without;
+  return {
+    net,
+    steps: exp.steps,
+    entries,
+    shortcut,
+    secondsWithout: best.without,
+    secondsWith: best.with,
+    msPerEntry: (1000 * extra) / Math.max(1, entries),
+    shareOfTraining: extra / best.without,
+  };
+}
+
+const HISTORY_NETS = ['seed-004', 'xor'] as const;
+
+function printHistoryCost(costs: HistoryCost[]): void {
+  for (const c of costs) {
+    console.log(
+      `history (${c.net}, ${c.steps} steps${c.shortcut ? ', input-Gram shortcut' : ''}): ${c.entries} entries, ` +
+        `${(c.secondsWithout * 1000).toFixed(1)} ms -> ${(c.secondsWith * 1000).toFixed(1)} ms, ${c.msPerEntry.toFixed(3)} ms each = ${(100 * c.shareOfTraining).toFixed(1)} % of training time`,
+    );
+  }
+}
+
+/** The sweep benchmark's grid: 4 learning rates × 3 init schemes × 2 seeds of a 2→16→16→2 tanh net on spirals. */
+export const SWEEP_BENCH = {
+  version: 1,
+  kind: 'sweep',
+  base: {
+    version: 1,
+    name: 'sweep bench',
+    seed: 0,
+    data: { kind: 'spiral', samples: 200, noise: 0.1, classes: 2 },
+    layers: [
+      { units: 16, activation: 'tanh' },
+      { units: 16, activation: 'tanh' },
+      { units: 2, activation: 'linear' },
+    ],
+    bias: true,
+    init: { weights: 'xavier', biases: 'zeros' },
+    loss: 'softmax-cross-entropy',
+    learningRate: 0.1,
+    steps: 400,
+  },
+  axes: { learningRate: { logspace: [-2, -1, 4] }, 'init.weights': ['xavier', 'he', 'standard-normal'], seed: [1, 2] },
+};
+
+interface SweepBench {
+  runs: number;
+  steps: number;
+  workers: number;
+  nnlabSeconds: number;
+  /** Sum of the runs' own training-loop seconds (what one worker would need, start-up excluded). */
+  nnlabRunSeconds: number;
+  numpySeconds: number;
+  ratio: number;
+  /** Worst |nnlab − numpy| / |numpy| over the runs' last losses. */
+  lastLossMaxRelDiff: number;
+}
+
+async function sweepBench(repeats: number): Promise<SweepBench> {
+  const parsed = parseSweep(SWEEP_BENCH);
+  if (!parsed.ok) throw new Error(parsed.message);
+  const points = parsed.points;
+  const scripts = JSON.stringify(points.map((p) => exportNumpy(p.experiment)));
+  const script = fileURLToPath(new URL('./numpy_sweep.py', import.meta.url));
+  const numpyOnce = () => {
+    const r = spawnSync('python3', [script], { input: scripts, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`numpy sweep failed: ${r.stderr || r.error?.message}`);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; lastLosses: (number | null)[] };
+  };
+  const workers = defaultWorkerCount();
+  let numpyBest = numpyOnce();
+  let nnlabBest = Infinity;
+  let runSeconds = 0;
+  let worst = 0;
+  for (let r = 0; r < repeats; r++) {
+    // Wall clock from a cold pool: bundling the worker, starting the threads and compiling the kernels count.
+    const t0 = performance.now();
+    const res = await runSweepOnThreads(points, { workers });
+    const wall = (performance.now() - t0) / 1000;
+    if (wall < nnlabBest) {
+      nnlabBest = wall;
+      runSeconds = res.runs.reduce((a, run) => a + (run.seconds ?? 0), 0);
+    }
+    res.runs.forEach((run, i) => {
+      const np = numpyBest.lastLosses[i];
+      if (run.status !== 'completed' && run.status !== 'diverged') throw new Error(`sweep run ${i} ${run.status}: ${run.error}`);
+      if (np != null && run.finalLoss != null) worst = Math.max(worst, relDiff(run.finalLoss, np));
+    });
+    const again = numpyOnce();
+    if (again.seconds < numpyBest.seconds) numpyBest = again;
+  }
+  return {
+    runs: points.length,
+    steps: SWEEP_BENCH.base.steps,
+    workers,
+    nnlabSeconds: nnlabBest,
+    nnlabRunSeconds: runSeconds,
+    numpySeconds: numpyBest.seconds,
+    ratio: numpyBest.seconds / nnlabBest,
+    lastLossMaxRelDiff: worst,
+  };
+}
+
+function printSweep(s: SweepBench) {
+  console.log(
+    `sweep: ${s.runs} runs × ${s.steps} steps (2→16→16→2 tanh, spiral): nnlab pool of ${s.workers} workers ${s.nnlabSeconds.toFixed(2)} s (start-up included; the runs' own loops sum to ${s.nnlabRunSeconds.toFixed(2)} s), numpy one after another ${s.numpySeconds.toFixed(2)} s = ${s.ratio.toFixed(2)}×; last losses agree to ${s.lastLossMaxRelDiff.toExponential(1)}`,
+  );
+}
+
 function pad(s: string, n: number, right = false) {
   return right ? s.padStart(n) : s.padEnd(n);
 }
@@ -275,6 +428,12 @@ function printShapes(shapes: ShapeRow[]): void {
 }
 
 async function main() {
+  if (flag('--history')) {
+    const costs = HISTORY_NETS.map((n) => historyCost(n, option('--repeats', 5)));
+    if (flag('--json')) console.log(JSON.stringify({ node: process.version, history: costs }, null, 2));
+    else printHistoryCost(costs);
+    return;
+  }
   if (flag('--child-rows')) {
     // Child mode (relaxed SIMD flag set by the parent): nnlab rows only, as JSON.
     console.log(JSON.stringify(await nnlabRows(['wasm-relaxed'])));
@@ -284,6 +443,12 @@ async function main() {
     const shapes = shapeRows(REPEATS);
     if (flag('--json')) console.log(JSON.stringify({ node: process.version, repeats: REPEATS, shapes }, null, 2));
     else printShapes(shapes);
+    return;
+  }
+  if (flag('--sweep-only')) {
+    const s = await sweepBench(REPEATS);
+    if (flag('--json')) console.log(JSON.stringify({ sweep: s }, null, 2));
+    else printSweep(s);
     return;
   }
   const numpy = new Map<string, NumpyResult>();
@@ -328,6 +493,8 @@ async function main() {
   const shapes = shapeRows(REPEATS);
   const heap = heapOverSteps(quick ? 20_000 : 100_000);
   const snapshots = [snapshotCost('seed-004', quick ? 1 : 3), snapshotCost('spiral', quick ? 1 : 3)];
+  const history = HISTORY_NETS.map((n) => historyCost(n, quick ? 2 : 5));
+  const sweep = await sweepBench(REPEATS);
   const result = {
     steps: STEPS,
     repeats: REPEATS,
@@ -340,6 +507,8 @@ async function main() {
     shapesFloat32: summary(shapes, 'float32'),
     heap,
     snapshots,
+    history,
+    sweep,
   };
   if (flag('--json')) {
     console.log(JSON.stringify(result, null, 2));
@@ -364,6 +533,8 @@ async function main() {
   for (const s of snapshots) {
     console.log(`UI snapshot (${s.net}): ${s.msPerSnapshot.toFixed(2)} ms each, ${s.snapshots} at 10 Hz = ${(100 * s.shareOfTraining).toFixed(2)} % of training time`);
   }
+  printHistoryCost(history);
+  printSweep(sweep);
 }
 
 await main();

@@ -3,8 +3,17 @@
  * the same draws in the same order, `.dot` products, SGD by hand. Running it prints
  * `<step> <loss>` per step at full precision, which is how its agreement with nnlab is tested.
  */
-import { shapeOf, type Experiment } from './experiment';
+import { dataDims, shapeOf, type Experiment } from './experiment';
 import { numpyDataCode, pyNum } from './data';
+
+export interface ExportOptions {
+  /**
+   * "Export this step as numpy": train up to `step`, take that step, then print (as the last line,
+   * JSON) what core/explain.ts reports for it: loss before and after, per-layer norms, flipped
+   * predictions and `sampleRow`'s forward and backward record.
+   */
+  explain?: { step: number; sampleRow: number };
+}
 
 const py = (v: unknown): string => {
   if (v === null || v === undefined) return 'None';
@@ -15,7 +24,8 @@ const py = (v: unknown): string => {
   throw new Error(`cannot write ${typeof v} as Python`);
 };
 
-export function exportNumpy(exp: Experiment): string {
+export function exportNumpy(exp: Experiment, options: ExportOptions = {}): string {
+  const explain = options.explain;
   const shape = shapeOf(exp);
   const init = exp.init;
   const explicit = Array.isArray(init.weights);
@@ -71,7 +81,7 @@ export function exportNumpy(exp: Experiment): string {
     '',
     `layers = [${layerList}]  # (units, activation); the last is the output layer`,
     `learning_rate = ${pyNum(exp.learningRate)}`,
-    `steps = ${exp.steps}`,
+    explain ? `steps = ${explain.step + 1}  # up to the explained step` : `steps = ${exp.steps}`,
     `batch_size = ${exp.batchSize ?? 'None'}`,
     `n_train = ${shape.trainRows}  # the last ${shape.testRows} rows are held out, never trained on`,
     '',
@@ -124,6 +134,7 @@ export function exportNumpy(exp: Experiment): string {
     'for t in range(steps):',
     '    if batch_size is None:',
     '        xb, yb = x_train, y_train',
+    '        idx = np.arange(n_train)',
     '    else:',
     '        if cursor == 0:',
     '            perm = np.random.permutation(n_train)',
@@ -131,6 +142,13 @@ export function exportNumpy(exp: Experiment): string {
     '        cursor = 0 if cursor + len(idx) >= n_train else cursor + len(idx)',
     '        xb, yb = x_train[idx], y_train[idx]',
     '',
+    ...(explain
+      ? [
+          '    if t == steps - 1:  # the explained step: keep what its update starts from',
+          '        W0, b0 = [w.copy() for w in W], [None if v is None else v.copy() for v in b]',
+          '        classes0 = np.argmax(forward(x_train)[1][-1], axis=1)',
+        ]
+      : []),
     '    hs, acts = forward(xb)',
     '    loss, grad = loss_and_grad(acts[-1], yb)',
     '    if not np.isfinite(loss):',
@@ -162,5 +180,49 @@ export function exportNumpy(exp: Experiment): string {
       "print('\\n'.join('# ' + line for line in str(forward(test)[1][-1]).splitlines()))",
     );
   }
+  if (explain) lines.push('', ...explainCode(explain.sampleRow, (dataDims(exp.data).classes ?? 0) > 0));
   return lines.join('\n') + '\n';
+}
+
+/** After the loop stopped at the explained step: its record, from W0/b0 (before) and W/b (after). */
+function explainCode(sampleRow: number, classes: boolean): string[] {
+  return [
+    '# The explained step, as nnlab\'s "Last update" shows it (the last line, JSON).',
+    'import json',
+    '',
+    '',
+    'def norm(m):',
+    '    return float(np.sqrt(np.square(m).sum()))',
+    '',
+    '',
+    'loss_before, grad = loss_and_grad(acts[-1], yb)',
+    'deltas = [None] * len(layers)',
+    'for l in reversed(range(len(layers))):',
+    '    grad = derive(layers[l][1], hs[l], acts[l + 1], grad)',
+    '    deltas[l] = grad',
+    '    if l > 0:',
+    '        grad = grad.dot(W0[l].T)',
+    'loss_after, _ = loss_and_grad(forward(xb)[1][-1], yb)',
+    'per_layer = []',
+    'for l in range(len(layers)):',
+    '    w_norm, u_norm = norm(W0[l]), norm(W[l] - W0[l])',
+    '    per_layer.append({',
+    "        'gradNorm': norm(acts[l].T.dot(deltas[l])), 'updateNorm': u_norm, 'weightNorm': w_norm,",
+    "        'updateRatio': u_norm / w_norm if w_norm > 0 else None,",
+    "        'biasGradNorm': None if b0[l] is None else norm(deltas[l].sum(axis=0)),",
+    '    })',
+    classes
+      ? 'flipped = [int(r) for r in np.nonzero(classes0 != np.argmax(forward(x_train)[1][-1], axis=1))[0]]'
+      : 'flipped = []  # regression targets: no classes to flip',
+    'rows = [int(r) for r in idx]',
+    `k = rows.index(${sampleRow}) if ${sampleRow} in rows else 0`,
+    'record = {',
+    "    'step': t, 'learningRate': learning_rate, 'lossBefore': float(loss_before), 'lossAfter': float(loss_after),",
+    "    'batchRows': rows, 'layers': per_layer, 'flipped': flipped,",
+    "    'sample': {'row': rows[k], 'x': xb[k].tolist(), 'y': yb[k].tolist(), 'layers': [",
+    "        {'activation': kind, 'z': hs[l][k].tolist(), 'a': acts[l + 1][k].tolist(), 'delta': deltas[l][k].tolist()}",
+    '        for l, (_, kind) in enumerate(layers)]},',
+    '}',
+    'print(json.dumps(record))',
+  ];
 }

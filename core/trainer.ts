@@ -10,9 +10,11 @@ import { ExperimentError, shapeOf, type Activation, type Experiment, type Shape 
 import { makeDataset, type Dataset } from './data';
 import { referenceBackend, type Backend } from './kernels';
 import { InputGram } from './input-gram';
+import { HistoryRecorder, type HistoryEntry } from './history';
 import { defaultBackend, wasmSimdSupported } from './wasm/backend';
 import { NumpyRandom } from './rng';
-import type { Histogram, LayerMetrics, LayerParams, MetricsSnapshot, PredictionGrid, RunResult, RunStatus } from './types';
+import type { ActivationGrid, Histogram, LayerMetrics, LayerParams, MetricsSnapshot, PredictionGrid, RunResult, RunStatus } from './types';
+import { explainUpdate, type UpdateExplanation } from './explain';
 
 export interface TrainerOptions {
   /** Keep every step's loss for `result()` (the CLI does; the UI keeps its own decimated series). */
@@ -21,6 +23,8 @@ export interface TrainerOptions {
   backend?: Backend;
   /** Full-batch first-layer shortcut (core/input-gram.ts) where it pays; false forces the direct products. */
   inputGram?: boolean;
+  /** Record the step-scheduled history (core/history.ts); default true. */
+  history?: boolean;
 }
 
 interface Layer {
@@ -68,6 +72,8 @@ export class Trainer {
   private readonly batchY: Float64Array | null;
   private readonly perm: Int32Array | null;
   private cursor = 0;
+  /** Where the last batch began in `perm` (minibatch runs), for `lastBatchRows`. */
+  private lastBatchStart = 0;
   private lastRows = 0;
   private readonly evalX: Float64Array;
   private readonly evalY: Float64Array;
@@ -75,6 +81,8 @@ export class Trainer {
   private readonly testRecord: Float64Array;
   private testCount = 0;
   readonly testEvery: number;
+  /** The step-scheduled history (null when turned off in the options). */
+  readonly history: HistoryRecorder | null;
 
   constructor(
     readonly experiment: Experiment,
@@ -132,6 +140,13 @@ export class Trainer {
     const useGram = options.inputGram !== false && !minibatch && InputGram.worthwhile(trainRows, inputs, testRows > 0 ? this.testEvery : 0);
     this.gram = useGram ? new InputGram(this.backend, this.data.x, trainRows, inputs, this.layers[0]!.units) : null;
     this.gram?.restart(this.layers[0]!.W);
+    this.history =
+      options.history === false
+        ? null
+        : new HistoryRecorder(
+            experiment.steps,
+            this.layers.map((l) => ({ fanIn: l.fanIn, units: l.units, activation: l.activation, bias: l.b !== null })),
+          );
   }
 
   /** Draws the initial parameters from the stream, right after the data (the seeds' order). */
@@ -177,6 +192,7 @@ export class Trainer {
     }
     this.gram?.restart(this.layers[0]!.W);
     this.firstLayerGradientImplicit = false;
+    this.history?.reset();
     this.step = 0;
     this.cursor = 0;
     this.lastRows = 0;
@@ -225,7 +241,10 @@ export class Trainer {
       }
       if (this.shape.testRows > 0 && t % this.testEvery === 0) this.recordTestLoss(t);
       this.backward(input, rows);
+      const recording = this.history?.due(t) === true;
+      if (recording) this.recordHistory(t, loss, rows);
       this.update(this.learningRate);
+      if (recording) this.history!.recordUpdate(this.layers, this.gram ? 0 : -1, this.learningRate);
       this.lastLoss = loss;
       this.lastRows = rows;
       if (this.losses) this.losses[t] = loss;
@@ -235,6 +254,17 @@ export class Trainer {
       if (this.step >= steps) this.complete();
     }
     return done;
+  }
+
+  /** Step t's history entry, before its update. Under the shortcut, W and dW are formed first (reading never moves the run). */
+  private recordHistory(t: number, loss: number, rows: number): void {
+    this.syncGram(true);
+    this.history!.record(t, loss, rows, this.layers);
+  }
+
+  /** History entries recorded so far, from index `from` (plain data; allocates). */
+  historyEntries(from = 0): HistoryEntry[] {
+    return this.history ? this.history.entries(from) : [];
   }
 
   private complete(): void {
@@ -247,6 +277,7 @@ export class Trainer {
     const { trainRows, batchRows, inputs, outputs } = this.shape;
     if (!this.perm) return trainRows;
     if (this.cursor === 0) this.rng.permutationInto(this.perm);
+    this.lastBatchStart = this.cursor;
     const rows = Math.min(batchRows, trainRows - this.cursor);
     const x = this.data.x;
     const y = this.data.y;
@@ -374,7 +405,7 @@ export class Trainer {
     if (!this.gram) return;
     const first = this.layers[0]!;
     this.gram.syncWeights(first.W, first.dW); // uses dW as scratch
-    if (!withGradient) return; // only gradients() needs it; metrics() takes its norm from the Gram matrix
+    if (!withGradient) return; // gradients() and the history need it; metrics() takes its norm from the Gram matrix
     if (this.firstLayerGradientImplicit) this.gram.gradient(first.dZ, first.dW);
     else first.dW.fill(0);
   }
@@ -383,6 +414,36 @@ export class Trainer {
   gradients(): { weights: Float64Array; biases: Float64Array | null }[] {
     this.syncGram(true);
     return this.layers.map((l) => ({ weights: l.dW.slice(), biases: l.db ? l.db.slice() : null }));
+  }
+
+  /** Data set rows of the last step's batch, in batch order (allocates; for inspection only). */
+  lastBatchRows(): number[] {
+    if (!this.perm) return Array.from({ length: this.lastRows }, (_, r) => r);
+    return Array.from(this.perm.subarray(this.lastBatchStart, this.lastBatchStart + this.lastRows));
+  }
+
+  /**
+   * Takes one step and explains it (core/explain.ts): loss before and after on its batch, per-layer
+   * gradient and update norms, flipped predictions, and one sample's forward and backward record.
+   * Null when no step was taken (the run has ended, or this step's loss is not finite).
+   */
+  stepExplained(sampleRow = 0): UpdateExplanation | null {
+    if (this.finished) return null;
+    const before = this.params();
+    const step = this.step;
+    const learningRate = this.learningRate;
+    if (this.run(1) !== 1) return null;
+    return explainUpdate({
+      experiment: this.experiment,
+      data: this.data,
+      trainRows: this.shape.trainRows,
+      step,
+      learningRate,
+      before,
+      after: this.params(),
+      batchRows: this.lastBatchRows(),
+      sampleRow,
+    });
   }
 
   /** Passes rows [start, start + count) of `x` through the network in chunks; `visit` sees each chunk's outputs. */
@@ -519,13 +580,7 @@ export class Trainer {
     const { xMin, xMax, yMin, yMax } = bounds;
     const n = this.shape.outputs;
     const cells = resolution * resolution;
-    const x = new Float64Array(cells * 2);
-    for (let i = 0; i < resolution; i++) {
-      for (let j = 0; j < resolution; j++) {
-        x[2 * (i * resolution + j)] = xMin + ((j + 0.5) * (xMax - xMin)) / resolution;
-        x[2 * (i * resolution + j) + 1] = yMax - ((i + 0.5) * (yMax - yMin)) / resolution;
-      }
-    }
+    const x = gridPoints(resolution, bounds);
     const values = new Float32Array(cells * n);
     const classes = new Uint8Array(cells);
     const ce = this.experiment.loss === 'softmax-cross-entropy';
@@ -536,6 +591,23 @@ export class Trainer {
       }
     });
     return { xMin, xMax, yMin, yMax, resolution, outputs: n, values, argmax: classes };
+  }
+
+  /**
+   * Every unit's activation over the input plane (2-D inputs only), at the centres of resolution²
+   * cells laid out as in `predictGrid`: what each unit has learned to respond to.
+   */
+  activationGrid(resolution = 24, bounds = this.shape.inputs === 2 ? this.dataBounds() : undefined): ActivationGrid | null {
+    if (this.shape.inputs !== 2 || !bounds) return null;
+    const cells = resolution * resolution;
+    const layers = this.layers.map((l) => new Float32Array(l.units * cells));
+    this.evaluate(gridPoints(resolution, bounds), 0, cells, (_out, rows, first) => {
+      this.layers.forEach((layer, l) => {
+        const dst = layers[l]!;
+        for (let r = 0; r < rows; r++) for (let j = 0; j < layer.units; j++) dst[j * cells + first + r] = layer.evalA[r * layer.units + j]!;
+      });
+    });
+    return { ...bounds, resolution, layers };
   }
 
   params(): LayerParams[] {
@@ -557,10 +629,23 @@ export class Trainer {
       losses,
       divergedAtStep: this.divergedAtStep,
       params: this.params(),
+      history: this.historyEntries(),
       testLoss: this.testLosses(),
       timing: { seconds, stepsPerSecond: seconds > 0 ? this.step / seconds : 0 },
     };
   }
+}
+
+/** Centres of resolution² cells over `bounds`: row i from yMax down, column j from xMin up. */
+function gridPoints(resolution: number, { xMin, xMax, yMin, yMax }: { xMin: number; xMax: number; yMin: number; yMax: number }): Float64Array {
+  const x = new Float64Array(resolution * resolution * 2);
+  for (let i = 0; i < resolution; i++) {
+    for (let j = 0; j < resolution; j++) {
+      x[2 * (i * resolution + j)] = xMin + ((j + 0.5) * (xMax - xMin)) / resolution;
+      x[2 * (i * resolution + j) + 1] = yMax - ((i + 0.5) * (yMax - yMin)) / resolution;
+    }
+  }
+  return x;
 }
 
 function activate(kind: Activation, Z: Float64Array, A: Float64Array, count: number): void {

@@ -1,3 +1,5 @@
+import type { HistoryEntry } from './history';
+
 /** Shapes of what the core hands out: run results, metrics snapshots, prediction grids. Plain data, structured-clone safe. */
 
 export type RunStatus = 'ready' | 'running' | 'completed' | 'diverged';
@@ -21,6 +23,8 @@ export interface RunResult {
   params: LayerParams[];
   /** [step, hold-out loss] pairs, scored with the parameters in force before that step's update. */
   testLoss: [number, number][];
+  /** The step-scheduled history (core/history.ts): per-layer statistics at historySchedule(steps). */
+  history: HistoryEntry[];
   timing: { seconds: number; stepsPerSecond: number };
 }
 
@@ -69,4 +73,15 @@ export interface PredictionGrid {
   values: Float32Array;
   /** Argmax class per cell. */
   argmax: Uint8Array;
+}
+
+/** Each unit's activation over the input plane, cells laid out as in PredictionGrid. */
+export interface ActivationGrid {
+  xMin: number;
+  xMax: number;
+  yMin: number;
+  yMax: number;
+  resolution: number;
+  /** Per layer, units × resolution² values: unit j's map is [j·res², (j+1)·res²). */
+  layers: Float32Array[];
 }
