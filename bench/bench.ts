@@ -1,5 +1,7 @@
 /**
  * `npm run bench`: nnlab's training speed against numpy's on the same machine, in the same run.
+ * (One file over 400 lines on purpose: every row of the speed table is measured here, side by side,
+ * so a reader checks one place for how each figure in the README was taken.)
  *
  * For each seed net (seed-004: 64×1000→100 relu→10 with biases; seed-000: 128×1000→100→100→10, no
  * biases) it times `--steps` SGD steps (after a warm-up) in nnlab and in numpy (bench/numpy_steps.py,

@@ -5,7 +5,8 @@
  * copying; an array from elsewhere still works, through a copy into scratch.
  *
  * Pure core code: no Node or DOM imports, synchronous instantiation (the module is a few KB),
- * so it runs the same in Node, a browser worker and Electron's utility process.
+ * so it runs the same in Node, a browser worker and Electron's utility process. (Over 400 lines on
+ * purpose: every kernel call's pointer arithmetic against the one linear memory stays in one file.)
  */
 import type { Activation } from '../experiment';
 import type { Backend } from '../kernels';

@@ -1,7 +1,8 @@
 // The WebAssembly kernels, as WAT text. The register-blocked tiles are a dozen near-identical
 // functions per precision (rows 1..4 × vectors 1..VB, plus a scalar column for odd widths), so
 // they are written once here as templates instead of by hand; `scripts/build-wasm.mjs` assembles
-// the text with wabt. Nothing here runs at training time.
+// the text with wabt. Nothing here runs at training time. (Over 400 lines on purpose: the whole
+// kernel module is one WAT text, and its templates share the register layout defined at the top.)
 //
 // One primitive carries every product the trainer needs ("TN form"):
 //   C[p][j] = bias[j] + Σ_{i<L} A[i][p] · B[i][j]     for p < P, j < N
