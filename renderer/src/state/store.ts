@@ -11,13 +11,14 @@ import { createHostSlice, type HostSlice } from './slices/host';
 import { createLessonSlice, type LessonSlice } from './slices/lesson';
 import { createLibrarySlice, type LibrarySlice } from './slices/library';
 import { createRunsSlice, type RunsSlice } from './slices/runs';
+import { createSweepSlice, type SweepSlice } from './slices/sweep';
 import { createViewSlice, type ViewSlice } from './slices/view';
 
 export { DEFAULT_PRESET } from './slices/draft';
 export { PUBLISH_MS } from './slices/host';
 export { MAX_RUNS } from './slices/runs';
 
-export type LabState = DraftSlice & RunsSlice & HostSlice & LibrarySlice & ViewSlice & LessonSlice;
+export type LabState = DraftSlice & RunsSlice & HostSlice & LibrarySlice & ViewSlice & SweepSlice & LessonSlice;
 export type LabStore = StoreApi<LabState>;
 
 export function createLabStore(host: TrainerHost, initialPreset = DEFAULT_PRESET): LabStore {
@@ -27,6 +28,7 @@ export function createLabStore(host: TrainerHost, initialPreset = DEFAULT_PRESET
     ...createHostSlice(host)(...a),
     ...createLibrarySlice(host.desktop ?? null)(...a),
     ...createViewSlice(...a),
+    ...createSweepSlice(host.sweepPool ?? null)(...a),
     ...createLessonSlice(...a),
   }));
   store.getState().openLibrary();
