@@ -38,17 +38,28 @@ test('screenshots of the main screens', async ({ page }) => {
   await page.waitForTimeout(1500);
   await page.screenshot({ path: `${DIR}/diverged.png` });
 
-  // 4. Presentation mode, mid-run on XOR at 10 steps/s.
+  // 4. Presentation mode on a 1280×720 projector, mid-run on XOR at 100 steps/s: the 2×2 dashboard.
+  await page.setViewportSize({ width: 1280, height: 720 });
   await choosePreset(page, 'xor');
   await page.getByRole('button', { name: 'Presentation mode' }).click();
   await page.getByLabel('Speed').selectOption('100');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect.poll(() => stepCount(page), { timeout: 30_000 }).toBeGreaterThan(300);
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await page.locator('canvas.decision-map').click({ position: { x: 40, y: 40 } });
   await page.waitForTimeout(1500);
   await page.screenshot({ path: `${DIR}/presentation-mode.png` });
 
-  for (const f of ['lab-quadrants', 'compare-init-schemes', 'diverged', 'presentation-mode']) {
+  // 5. A lesson: "Bias on and off", second step (no biases) trained, in presentation mode.
+  await page.getByLabel('Speed').selectOption('0');
+  await page.getByLabel('Lessons').selectOption({ label: 'Bias on and off' });
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect.poll(() => page.getByTestId('state').innerText(), { timeout: 60_000 }).toBe('completed');
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: `${DIR}/lesson.png` });
+
+  for (const f of ['lab-quadrants', 'compare-init-schemes', 'diverged', 'presentation-mode', 'lesson']) {
     expect((await stat(`${DIR}/${f}.png`)).size).toBeGreaterThan(20_000);
   }
 });
