@@ -49,6 +49,8 @@ const DEFAULT_GRID = 48;
 const MAX_CHUNK = 1 << 20;
 /** Longest gap between two paced `step` commands that still counts as one run of training (1 step/s = 1000 ms). */
 const PACED_GAP_MS = 2500;
+/** Shortest span steps/s is measured over. */
+const RATE_WINDOW_MS = 500;
 
 type Timer = (fn: () => void) => void;
 
@@ -97,6 +99,7 @@ export class TrainerService {
   private rateTime = 0;
   private stepsPerSecond = 0;
   private lastBudgetEnd = -Infinity;
+  private rateFresh = true;
 
   private snapshotEvery = 1;
   private nextSnapshotStep = 1;
@@ -240,6 +243,7 @@ export class TrainerService {
     if (!paced) {
       this.rateStep = this.trainer!.step;
       this.rateTime = this.now();
+      this.rateFresh = true;
     }
     this.status();
     this.schedule();
@@ -352,11 +356,15 @@ export class TrainerService {
     const newTests = tests.slice(this.testSent);
     if (this.lossCount === 0 && newTests.length === 0) return this.sendHistory(t);
     if (t.step !== this.rateStep) {
-      // A window shorter than a progress interval (the first of a paced run, a halt right after a flush)
-      // says nothing about the rate: it only moves the window on.
-      if (now - this.rateTime >= this.progressIntervalMs) this.stepsPerSecond = ((t.step - this.rateStep) * 1000) / (now - this.rateTime);
-      this.rateStep = t.step;
-      this.rateTime = now;
+      // The first flush after a (re)start holds the first command's burst, not a rate: it only anchors the
+      // window. After that the rate is measured over at least RATE_WINDOW_MS, so paced steps arriving on a
+      // jittery timer average out.
+      if (this.rateFresh || now - this.rateTime >= RATE_WINDOW_MS) {
+        if (!this.rateFresh) this.stepsPerSecond = ((t.step - this.rateStep) * 1000) / (now - this.rateTime);
+        this.rateFresh = false;
+        this.rateStep = t.step;
+        this.rateTime = now;
+      }
     }
     this.post({
       type: 'progress',

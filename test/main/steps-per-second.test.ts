@@ -13,17 +13,17 @@ describe('steps/s at paced speeds', () => {
     let clock = 0;
     const s = new TrainerService({ post: (m) => out.push(m), now: () => clock });
     s.handle({ type: 'start', experiment: xor(100_000), paused: true });
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 12; i++) {
       s.handle({ type: 'step', count: 1 });
       await sleep(5);
       clock += 100;
     }
     const rates = out.flatMap((m) => (m.type === 'progress' ? [m.stepsPerSecond] : []));
     s.handle({ type: 'dispose' });
-    expect(rates).toHaveLength(6);
-    // 10 commands a second, one step each: the first has no window yet, then exactly 10.
-    expect(rates[0]).toBe(0);
-    for (const r of rates.slice(1)) expect(r).toBeCloseTo(10, 9);
+    expect(rates).toHaveLength(12);
+    // 10 commands a second, one step each: the first anchors the window; after 500 ms of it, exactly 10.
+    expect(rates.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
+    for (const r of rates.slice(5)) expect(r).toBeCloseTo(10, 9);
   });
 
   it('a command after a long pause starts a new window (no rate from the first lone step)', async () => {
