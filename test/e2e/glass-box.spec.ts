@@ -67,6 +67,14 @@ test('the Network figure has a node per unit, edges once trained, activation map
   await expect(net.locator('[data-unit]')).toHaveCount(ids.length);
   for (const id of ids) await expect(net.locator(`[data-unit="${id}"]`)).toHaveCount(1);
 
+  // A net too wide to draw gets a message, not a hairball.
+  const units = page.getByLabel('Layer 1 units', { exact: true });
+  await units.fill('65');
+  await expect(net.getByTestId('network-too-large')).toContainText('up to 8 layers of at most 64 units');
+  await expect(net.locator('[data-unit]')).toHaveCount(0);
+  await units.fill('10');
+  await expect(net.locator('[data-unit]')).toHaveCount(ids.length);
+
   await page.getByRole('button', { name: 'Step', exact: true }).click();
   await expect.poll(() => stepCount(page)).toBe(1);
   // One edge per weight, and every non-input unit shows its map over the input plane.
@@ -83,11 +91,6 @@ test('the Network figure has a node per unit, edges once trained, activation map
   await expect(spot).toContainText('Bias');
   await expect(spot.getByRole('table', { name: 'Incoming weights' }).getByRole('row')).toHaveCount(3);
   await expect(spot.getByRole('figure')).toHaveAttribute('aria-label', /Activation histogram/);
-
-  // A net too wide to draw gets a message, not a hairball.
-  await page.getByLabel('Layer 1 units', { exact: true }).fill('65');
-  await expect(net.getByTestId('network-too-large')).toContainText('up to 8 layers of at most 64 units');
-  await expect(net.locator('[data-unit]')).toHaveCount(0);
 });
 
 test('after Step, "Last update" shows loss before and after and its numbers are numpy\'s for that step', async ({ page }) => {

@@ -19,7 +19,8 @@ const fmt = (v: number | null) => (v === null ? '—' : Number.isFinite(v) ? Num
 
 function Tex({ tex, label }: { tex: string; label?: string }) {
   const html = useMemo(() => katex.renderToString(tex, { throwOnError: false, displayMode: true, output: 'htmlAndMathml' }), [tex]);
-  return <div className="tex" aria-label={label} dangerouslySetInnerHTML={{ __html: html }} />;
+  // Scrolls sideways on narrow panels, so it takes focus (keyboard users can scroll it too).
+  return <div className="tex" role="math" aria-label={label} tabIndex={0} dangerouslySetInnerHTML={{ __html: html }} />;
 }
 
 function TexInline({ tex }: { tex: string }) {
