@@ -20,11 +20,13 @@ async function values(loc: Locator): Promise<number[]> {
 }
 
 /** Relative difference: numpy and nnlab sum in other orders, so they agree to rounding (the project's 1e-8 parity bound). */
+let worst = 0;
 function expectClose(mine: number[], theirs: number[], what: string) {
   expect(mine.length, what).toBe(theirs.length);
   mine.forEach((m, i) => {
     const t = theirs[i]!;
     const rel = m === t ? 0 : Math.abs(m - t) / Math.max(Math.abs(m), Math.abs(t));
+    worst = Math.max(worst, rel);
     expect(rel, `${what}[${i}]: ${m} vs numpy ${t}`).toBeLessThanOrEqual(1e-8);
   });
 }
@@ -122,6 +124,7 @@ test('after Step, "Last update" shows loss before and after and its numbers are 
   await expect(region.getByTestId('sample-record')).toHaveAttribute('data-row', '7');
   expect((await compareWithNumpy(page, region)).sample.row).toBe(7);
 
+  console.log(`Last update vs numpy: worst relative difference ${worst.toExponential(2)}`);
   // The flipped points are the ones ringed on the decision map.
   await expect(page.locator('canvas.decision-map')).toHaveAttribute('data-highlight', np.flipped.join(','));
 });
