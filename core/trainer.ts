@@ -10,6 +10,7 @@ import { ExperimentError, shapeOf, type Activation, type Experiment, type Shape 
 import { makeDataset, type Dataset } from './data';
 import { referenceBackend, type Backend } from './kernels';
 import { InputGram } from './input-gram';
+import { HistoryRecorder, type HistoryEntry } from './history';
 import { defaultBackend, wasmSimdSupported } from './wasm/backend';
 import { NumpyRandom } from './rng';
 import type { ActivationGrid, Histogram, LayerMetrics, LayerParams, MetricsSnapshot, PredictionGrid, RunResult, RunStatus } from './types';
@@ -22,6 +23,8 @@ export interface TrainerOptions {
   backend?: Backend;
   /** Full-batch first-layer shortcut (core/input-gram.ts) where it pays; false forces the direct products. */
   inputGram?: boolean;
+  /** Record the step-scheduled history (core/history.ts); default true. */
+  history?: boolean;
 }
 
 interface Layer {
@@ -53,6 +56,8 @@ export class Trainer {
   divergedAtStep: number | null = null;
   /** Loss before the last update (NaN before the first step). */
   lastLoss = NaN;
+  /** Where lossAndGradient leaves its loss (see there). */
+  private readonly lossCell = new Float64Array(1);
   learningRate: number;
 
   private readonly backend: Backend;
@@ -78,6 +83,8 @@ export class Trainer {
   private readonly testRecord: Float64Array;
   private testCount = 0;
   readonly testEvery: number;
+  /** The step-scheduled history (null when turned off in the options). */
+  readonly history: HistoryRecorder | null;
 
   constructor(
     readonly experiment: Experiment,
@@ -135,6 +142,13 @@ export class Trainer {
     const useGram = options.inputGram !== false && !minibatch && InputGram.worthwhile(trainRows, inputs, testRows > 0 ? this.testEvery : 0);
     this.gram = useGram ? new InputGram(this.backend, this.data.x, trainRows, inputs, this.layers[0]!.units) : null;
     this.gram?.restart(this.layers[0]!.W);
+    this.history =
+      options.history === false
+        ? null
+        : new HistoryRecorder(
+            experiment.steps,
+            this.layers.map((l) => ({ fanIn: l.fanIn, units: l.units, activation: l.activation, bias: l.b !== null })),
+          );
   }
 
   /** Draws the initial parameters from the stream, right after the data (the seeds' order). */
@@ -180,6 +194,7 @@ export class Trainer {
     }
     this.gram?.restart(this.layers[0]!.W);
     this.firstLayerGradientImplicit = false;
+    this.history?.reset();
     this.step = 0;
     this.cursor = 0;
     this.lastRows = 0;
@@ -219,7 +234,8 @@ export class Trainer {
       const target = this.batchY ?? this.data.y;
       const output = this.forward(input, rows);
       const last = this.layers[this.layers.length - 1]!;
-      const loss = this.lossAndGradient(output, target, rows, last.dZ);
+      this.lossAndGradient(output, target, rows, last.dZ);
+      const loss = this.lossCell[0]!;
       if (!Number.isFinite(loss)) {
         this.status = 'diverged';
         this.divergedAtStep = t;
@@ -228,7 +244,10 @@ export class Trainer {
       }
       if (this.shape.testRows > 0 && t % this.testEvery === 0) this.recordTestLoss(t);
       this.backward(input, rows);
-      this.update(this.learningRate);
+      const recording = this.history?.due(t) === true;
+      if (recording) this.recordHistory(t, loss, rows);
+      this.update();
+      if (recording) this.history!.recordUpdate(this.layers, this.gram ? 0 : -1, this.learningRate);
       this.lastLoss = loss;
       this.lastRows = rows;
       if (this.losses) this.losses[t] = loss;
@@ -238,6 +257,17 @@ export class Trainer {
       if (this.step >= steps) this.complete();
     }
     return done;
+  }
+
+  /** Step t's history entry, before its update. Under the shortcut, W and dW are formed first (reading never moves the run). */
+  private recordHistory(t: number, loss: number, rows: number): void {
+    this.syncGram(true);
+    this.history!.record(t, loss, rows, this.layers);
+  }
+
+  /** History entries recorded so far, from index `from` (plain data; allocates). */
+  historyEntries(from = 0): HistoryEntry[] {
+    return this.history ? this.history.entries(from) : [];
   }
 
   private complete(): void {
@@ -281,9 +311,11 @@ export class Trainer {
 
   /**
    * The loss of `rows` outputs against targets starting at row `targetRow`, and, when `grad` is
-   * given, ∂loss/∂output into it. Returns the normalised loss (sum, mean, or mean over rows).
+   * given, ∂loss/∂output into it. Leaves the normalised loss (sum, mean, or mean over rows) in
+   * `lossCell[0]`: a float returned from a call V8 does not inline is a fresh heap number, one
+   * allocation per step (test/helpers/gc-check.ts saw the scavenges).
    */
-  private lossAndGradient(output: Float64Array, target: Float64Array, rows: number, grad: Float64Array | null, targetRow = 0): number {
+  private lossAndGradient(output: Float64Array, target: Float64Array, rows: number, grad: Float64Array | null, targetRow = 0): void {
     const n = this.shape.outputs;
     const count = rows * n;
     const t0 = targetRow * n;
@@ -297,7 +329,8 @@ export class Trainer {
           sum += d * d;
           if (grad) grad[i] = mean ? (2 * d) / count : 2 * d;
         }
-        return mean ? sum / count : sum;
+        this.lossCell[0] = mean ? sum / count : sum;
+        return;
       }
       case 'softmax-cross-entropy': {
         let sum = 0;
@@ -315,7 +348,8 @@ export class Trainer {
             if (grad) grad[o + j] = (Math.exp(z) / s - y) / rows;
           }
         }
-        return sum / rows;
+        this.lossCell[0] = sum / rows;
+        return;
       }
     }
   }
@@ -334,7 +368,9 @@ export class Trainer {
     }
   }
 
-  private update(lr: number): void {
+  private update(): void {
+    // Read here, not passed in: a float argument to a call V8 does not inline is a heap number.
+    const lr = this.learningRate;
     for (const layer of this.layers) {
       const { W, dW, b, db } = layer;
       if (this.gram && layer === this.layers[0]) this.gram.update(layer.dZ, lr);
@@ -352,7 +388,8 @@ export class Trainer {
     if (this.batchX) throw new Error('lossAndGradients needs full-batch training (no batchSize)');
     const rows = this.shape.trainRows;
     const out = this.forward(this.data.x, rows);
-    const loss = this.lossAndGradient(out, this.data.y, rows, this.layers[this.layers.length - 1]!.dZ);
+    this.lossAndGradient(out, this.data.y, rows, this.layers[this.layers.length - 1]!.dZ);
+    const loss = this.lossCell[0]!;
     this.backward(this.data.x, rows);
     this.lastRows = rows;
     return loss;
@@ -366,7 +403,7 @@ export class Trainer {
     if (!this.gram) return;
     const first = this.layers[0]!;
     this.gram.syncWeights(first.W, first.dW); // uses dW as scratch
-    if (!withGradient) return; // only gradients() needs it; metrics() takes its norm from the Gram matrix
+    if (!withGradient) return; // gradients() and the history need it; metrics() takes its norm from the Gram matrix
     if (this.firstLayerGradientImplicit) this.gram.gradient(first.dZ, first.dW);
     else first.dW.fill(0);
   }
@@ -412,33 +449,46 @@ export class Trainer {
 
   /** Passes rows [start, start + count) of `x` through the network in chunks; `visit` sees each chunk's outputs. */
   private evaluate(x: Float64Array, start: number, count: number, visit: (out: Float64Array, rows: number, firstRow: number) => void): void {
-    const inputs = this.shape.inputs;
     this.syncGram();
     for (let r = 0; r < count; r += EVAL_ROWS) {
       const rows = Math.min(EVAL_ROWS, count - r);
-      this.evalX.set(x.subarray((start + r) * inputs, (start + r + rows) * inputs));
-      visit(this.forward(this.evalX, rows, true), rows, start + r);
+      visit(this.evaluateChunk(x, start + r, rows), rows, start + r);
     }
   }
 
-  /** Loss over rows [start, start + count) with the current parameters, normalised like the training loss. */
-  private lossOver(start: number, count: number): number {
+  /** Outputs for `rows` rows of `x` from `first` on; copies by hand (a subarray is an allocation). */
+  private evaluateChunk(x: Float64Array, first: number, rows: number): Float64Array {
+    const inputs = this.shape.inputs;
+    const evalX = this.evalX;
+    const from = first * inputs;
+    for (let i = 0; i < rows * inputs; i++) evalX[i] = x[from + i]!;
+    return this.forward(evalX, rows, true);
+  }
+
+  /**
+   * Loss over rows [start, start + count) with the current parameters, normalised like the training
+   * loss, left in `lossCell[0]`. Runs inside the step loop (the hold-out record), so it allocates
+   * nothing: no closure, no returned float.
+   */
+  private lossOver(start: number, count: number): void {
     const loss = this.experiment.loss;
     let total = 0;
-    this.evaluate(this.data.x, start, count, (out, rows, first) => {
-      const l = this.lossAndGradient(out, this.data.y, rows, null, first);
+    this.syncGram();
+    for (let r = 0; r < count; r += EVAL_ROWS) {
+      const rows = Math.min(EVAL_ROWS, count - r);
+      this.lossAndGradient(this.evaluateChunk(this.data.x, start + r, rows), this.data.y, rows, null, start + r);
+      const l = this.lossCell[0]!;
       // Undo each chunk's normalisation, then normalise once over all rows.
       total += loss === 'sse' ? l : loss === 'mse' ? l * rows * this.shape.outputs : l * rows;
-    });
-    if (loss === 'mse') return total / (count * this.shape.outputs);
-    if (loss === 'softmax-cross-entropy') return total / count;
-    return total;
+    }
+    this.lossCell[0] = loss === 'mse' ? total / (count * this.shape.outputs) : loss === 'softmax-cross-entropy' ? total / count : total;
   }
 
   private recordTestLoss(step: number): void {
     if (2 * this.testCount + 1 >= this.testRecord.length) return;
     this.testRecord[2 * this.testCount] = step;
-    this.testRecord[2 * this.testCount + 1] = this.lossOver(this.shape.trainRows, this.shape.testRows);
+    this.lossOver(this.shape.trainRows, this.shape.testRows);
+    this.testRecord[2 * this.testCount + 1] = this.lossCell[0]!;
     this.testCount++;
   }
 
@@ -499,7 +549,7 @@ export class Trainer {
       layers,
       accuracy: this.accuracyOver(0, trainRows),
       testAccuracy: testRows > 0 ? this.accuracyOver(trainRows, testRows) : null,
-      testLoss: testRows > 0 ? this.lossOver(trainRows, testRows) : null,
+      testLoss: testRows > 0 ? (this.lossOver(trainRows, testRows), this.lossCell[0]!) : null,
     };
   }
 
@@ -593,6 +643,7 @@ export class Trainer {
       losses,
       divergedAtStep: this.divergedAtStep,
       params: this.params(),
+      history: this.historyEntries(),
       testLoss: this.testLosses(),
       timing: { seconds, stepsPerSecond: seconds > 0 ? this.step / seconds : 0 },
     };
