@@ -129,7 +129,11 @@ test('after Step, "Last update" shows loss before and after and its numbers are 
   await expect(page.locator('canvas.decision-map')).toHaveAttribute('data-highlight', np.flipped.join(','));
 });
 
-test('axe finds no serious issue on the Network and Last update views', async ({ page }) => {
+test('axe finds no serious issue on the Network and Last update views, and the formulas break no CSP rule', async ({ page }) => {
+  const refused: string[] = [];
+  page.on('console', (m) => {
+    if (m.text().includes('Content Security Policy')) refused.push(m.text());
+  });
   await openLab(page);
   await choosePreset(page, 'xor');
   await page.getByRole('button', { name: 'Step', exact: true }).click();
@@ -138,4 +142,7 @@ test('axe finds no serious issue on the Network and Last update views', async ({
   const r = await new AxeBuilder({ page }).include('figure[aria-label="Network"]').include('section[aria-label="Last update"]').analyze();
   const serious = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   expect(serious).toEqual([]);
+  // KaTeX's layout survives style-src 'self' (no inline style attributes), its fonts come from 'self'.
+  await expect(page.locator('.last-update .katex').first()).toBeVisible();
+  expect(refused).toEqual([]);
 });

@@ -7,7 +7,7 @@
 import katex from 'katex';
 import 'katex/dist/katex.min.css';
 import './glass-box.css';
-import { useMemo } from 'react';
+import { useEffect, useRef } from 'react';
 import { exportNumpy, type SampleRecord } from '../../../core';
 import { useLab } from '../context';
 import { fmtInt } from '../format';
@@ -17,15 +17,27 @@ import { useThrottledTick } from './useThrottledTick';
 /** Six significant digits on screen; the exact double in data-value (what the end-to-end test compares). */
 const fmt = (v: number | null) => (v === null ? '—' : Number.isFinite(v) ? Number(v.toPrecision(6)).toString() : String(v));
 
+/**
+ * KaTeX builds its DOM itself: its sizes and offsets land through the CSSOM, which the CSP's
+ * style-src 'self' allows (renderToString's inline style attributes would be blocked).
+ */
+function useKatex<E extends HTMLElement>(tex: string, displayMode: boolean) {
+  const ref = useRef<E>(null);
+  useEffect(() => {
+    if (ref.current) katex.render(tex, ref.current, { throwOnError: false, displayMode, output: 'htmlAndMathml' });
+  }, [tex, displayMode]);
+  return ref;
+}
+
 function Tex({ tex, label }: { tex: string; label?: string }) {
-  const html = useMemo(() => katex.renderToString(tex, { throwOnError: false, displayMode: true, output: 'htmlAndMathml' }), [tex]);
+  const ref = useKatex<HTMLDivElement>(tex, true);
   // Scrolls sideways on narrow panels, so it takes focus (keyboard users can scroll it too).
-  return <div className="tex" role="math" aria-label={label} tabIndex={0} dangerouslySetInnerHTML={{ __html: html }} />;
+  return <div ref={ref} className="tex" role="math" aria-label={label} tabIndex={0} />;
 }
 
 function TexInline({ tex }: { tex: string }) {
-  const html = useMemo(() => katex.renderToString(tex, { throwOnError: false, output: 'htmlAndMathml' }), [tex]);
-  return <span className="tex-inline" dangerouslySetInnerHTML={{ __html: html }} />;
+  const ref = useKatex<HTMLSpanElement>(tex, false);
+  return <span ref={ref} className="tex-inline" />;
 }
 
 const SLOPE: Record<string, string> = {
