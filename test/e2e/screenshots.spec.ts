@@ -54,11 +54,11 @@ test('screenshots of the main screens', async ({ page }) => {
   await page.getByRole('button', { name: 'Presentation mode' }).click();
   await choosePreset(page, 'seed-004-quadrants');
   await page.getByLabel('Layer 1 activation', { exact: true }).selectOption('tanh');
-  await page.getByLabel('Steps', { exact: true }).fill('3000');
+  await page.getByLabel('Steps', { exact: true }).fill('1000000');
   await page.getByLabel('Learning rate', { exact: true }).fill('1e-3');
   await page.getByLabel('Speed').selectOption('0');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
-  await expect.poll(() => stepCount(page), { timeout: 30_000 }).toBeGreaterThan(300);
+  await expect.poll(() => stepCount(page), { timeout: 30_000 }).toBeGreaterThan(3000);
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
   await page.getByRole('button', { name: 'Step', exact: true }).click();
   const net = page.getByRole('figure', { name: 'Network' });
