@@ -9,7 +9,9 @@ import { NetworkDiagram } from './components/NetworkDiagram';
 import { Predictions } from './components/Predictions';
 import { Notices } from './components/Notices';
 import { Runs } from './components/Runs';
+import { PairedSeeds } from './components/PairedSeeds';
 import { SavedRuns } from './components/SavedRuns';
+import { Sweep } from './components/Sweep';
 import { DivergedBanner, FailedBanner, labStateOf, StatusLine, Toolbar } from './components/Toolbar';
 import { WeightHistograms } from './components/WeightHistograms';
 
@@ -75,6 +77,8 @@ export function App() {
           <NetworkDiagram />
           <LastUpdate />
           <Runs />
+          <PairedSeeds />
+          <Sweep />
           <SavedRuns />
         </div>
       </main>
