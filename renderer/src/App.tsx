@@ -3,8 +3,10 @@ import { useEffect, useState } from 'react';
 import { useLab, useLabStore } from './context';
 import { Controls } from './components/Controls';
 import { GradientFlow } from './components/GradientFlow';
+import { LastUpdate } from './components/LastUpdate';
 import { LessonPanel, SaveLesson, ViewCell } from './components/Lessons';
 import { LossChart } from './components/LossChart';
+import { NetworkDiagram } from './components/NetworkDiagram';
 import { Predictions } from './components/Predictions';
 import { Notices } from './components/Notices';
 import { Runs } from './components/Runs';
@@ -117,6 +119,13 @@ export function App() {
           </ViewCell>
           <ViewCell view="gradients">
             <GradientFlow />
+          </ViewCell>
+          {/* Not on the presentation dashboard (yet): a lesson can still point at them. */}
+          <ViewCell view="network" dash={false}>
+            <NetworkDiagram />
+          </ViewCell>
+          <ViewCell view="last-update" dash={false}>
+            <LastUpdate />
           </ViewCell>
           <Runs />
           <PairedSeeds />

@@ -82,10 +82,10 @@ export function LessonPanel() {
 }
 
 /** Wraps a view; the one the lesson's current step points at is highlighted and says so. */
-export function ViewCell({ view, children }: { view: LessonView; children: ReactNode }) {
+export function ViewCell({ view, children, dash = true }: { view: LessonView; children: ReactNode; dash?: boolean }) {
   const look = useLab((s) => currentStep(s)?.look === view);
   return (
-    <div className={`cell dash${look ? ' look' : ''}`} data-view={view} data-look={look ? 'true' : undefined}>
+    <div className={`cell${dash ? ' dash' : ''}${look ? ' look' : ''}`} data-view={view} data-look={look ? 'true' : undefined}>
       {look ? (
         <span className="look-badge" aria-hidden="true">
           Look here

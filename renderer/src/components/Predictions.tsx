@@ -16,6 +16,7 @@ import { useThrottledTick } from './useThrottledTick';
 
 /** Canvas backing size: the interpolated regions are painted per pixel at this size (see decision-map.ts). */
 const SIZE = 480;
+const NONE: readonly number[] = [];
 
 export function boundsOf(data: PlotData, grid: PredictionGrid | null): Bounds {
   if (grid) return { xMin: grid.xMin, xMax: grid.xMax, yMin: grid.yMin, yMax: grid.yMax };
@@ -51,7 +52,8 @@ function gridScores(grid: PredictionGrid, x: number, y: number): number[] | null
   return Array.from(grid.values.subarray(c * grid.outputs, (c + 1) * grid.outputs));
 }
 
-function DecisionMap({ run, data, highContrast }: { run: Run | null; data: PlotData; highContrast: boolean }) {
+/** `highlight`: data set rows to ring (the points whose class the last explained update flipped). */
+function DecisionMap({ run, data, highContrast, highlight }: { run: Run | null; data: PlotData; highContrast: boolean; highlight: readonly number[] }) {
   const tick = useThrottledTick(500);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const probe = useLab((s) => s.probe);
@@ -133,6 +135,16 @@ function DecisionMap({ run, data, highContrast }: { run: Run | null; data: PlotD
         ctx.stroke();
       }
     }
+    for (const i of highlight) {
+      if (i >= data.samples) continue;
+      ctx.beginPath();
+      ctx.arc(sx(data.x[2 * i]!), sy(data.x[2 * i + 1]!), radius + 5, 0, 2 * Math.PI);
+      ctx.strokeStyle = highContrast ? '#F0E442' : '#000';
+      ctx.lineWidth = 2;
+      ctx.setLineDash([3, 2]);
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
     ctx.font = 'bold 24px sans-serif';
     tps.forEach((p, k) => {
       const at = placed[k]!;
@@ -185,7 +197,7 @@ function DecisionMap({ run, data, highContrast }: { run: Run | null; data: PlotD
       ctx.lineTo(at.x, at.y + 13);
       ctx.stroke();
     }
-  }, [regions, grid, bounds, data, run, probe, tick, highContrast, tps, placed]);
+  }, [regions, grid, bounds, data, run, probe, tick, highContrast, tps, placed, highlight]);
 
   const onClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
@@ -221,6 +233,7 @@ function DecisionMap({ run, data, highContrast }: { run: Run | null; data: PlotD
           data-region-colors={regionColors}
           data-has-grid={grid ? 'true' : 'false'}
           data-test-points={placedAttr}
+          data-highlight={highlight.join(',')}
           onClick={onClick}
         />
         <span />
@@ -242,6 +255,7 @@ function DecisionMap({ run, data, highContrast }: { run: Run | null; data: PlotD
           ))}
           <li>✕ misclassified</li>
           <li>◆ test point</li>
+          {highlight.length ? <li>◌ flipped by the last update</li> : null}
         </ul>
         <p className="accuracy">
           Accuracy {fmtPct(run?.metrics.latest?.accuracy)}
@@ -377,13 +391,17 @@ export function Predictions() {
   const highContrast = useLab((s) => s.view.presentation);
   const exp = run?.experiment ?? (validation.ok ? validation.experiment : null);
   const data = useMemo(() => (exp ? plotData(exp) : null), [exp]);
+  useThrottledTick(250);
+  // Flipped points stay ringed while the explained update is the run's latest.
+  const e = run?.explanation ?? null;
+  const flipped = e && run && run.step === e.step + 1 ? e.flipped : NONE;
   return (
     <figure className="view predictions" aria-label="Predictions">
       <figcaption>
         <h2>Predictions</h2>
         {run ? <span className="hint">{run.label}</span> : null}
       </figcaption>
-      {!data ? <p className="empty">Fix the experiment to see its data.</p> : data.inputs === 2 ? <DecisionMap run={run} data={data} highContrast={highContrast} /> : <SampleView data={data} />}
+      {!data ? <p className="empty">Fix the experiment to see its data.</p> : data.inputs === 2 ? <DecisionMap run={run} data={data} highContrast={highContrast} highlight={flipped} /> : <SampleView data={data} />}
       {run ? <TestPointsTable run={run} /> : null}
     </figure>
   );

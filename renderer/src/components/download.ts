@@ -1,4 +1,4 @@
-/** Hands a text file to the user: a download in the browser, Electron's save prompt on the desktop. */
+/** Saves text as a file through the browser's download (the web build; Electron's renderer does the same). */
 export function download(name: string, text: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
