@@ -1,12 +1,13 @@
 /**
- * A dense network trained by plain SGD, step for step what the seed tutorials compute in numpy:
+ * A dense network trained by plain SGD (or format v2's optimisers, core/optimizers.ts), step for step what the seed tutorials compute in numpy:
  * forward `h = a·W + b`, the loss before the update, every gradient before any parameter moves.
  *
  * All buffers are allocated in the constructor; `run` allocates nothing, so a million-step run is
  * as cheap on memory as a ten-step one. Matrix products go through a `Backend` so a faster kernel
  * set can replace the reference one without touching the algorithm.
  */
-import { ExperimentError, shapeOf, type Activation, type Experiment, type Shape } from './experiment';
+import { ExperimentError, shapeOf, trainingOf, type Activation, type Experiment, type Shape } from './experiment';
+import { isPlainSgd, learningRateAt, Optimizer } from './optimizers';
 import { makeDataset, type Dataset } from './data';
 import { referenceBackend, type Backend } from './kernels';
 import { InputGram } from './input-gram';
@@ -50,13 +51,16 @@ export class Trainer {
   step = 0;
   status: RunStatus = 'ready';
   divergedAtStep: number | null = null;
-  /** Loss before the last update (NaN before the first step). */
+  /** Loss before the last update (NaN before the first step); includes the v2 penalty, if any. */
   lastLoss = NaN;
+  /** The live base rate (the UI may change it mid-run); the experiment's schedule scales it per step. */
   learningRate: number;
 
   private readonly backend: Backend;
   /** Set when the full-batch shortcut runs the first layer; its W is then brought up to date on read. */
   private readonly gram: InputGram | null;
+  /** Null for plain SGD without penalties, which keeps its own fast path (and the Gram shortcut). */
+  private readonly optimizer: Optimizer | null;
   private gramGradient = false;
   private readonly layers: Layer[];
   private readonly rng: NumpyRandom;
@@ -112,6 +116,14 @@ export class Trainer {
       };
     });
     this.initParams();
+    const training = trainingOf(experiment);
+    this.optimizer = isPlainSgd(experiment)
+      ? null
+      : new Optimizer(
+          training.optimizer,
+          training.regularization,
+          this.layers.flatMap((l) => [{ value: l.W, grad: l.dW, weight: true }, ...(l.b && l.db ? [{ value: l.b, grad: l.db, weight: false }] : [])]),
+        );
 
     const minibatch = batchRows < this.shape.trainRows;
     this.batchX = minibatch ? alloc(batchRows * inputs) : null;
@@ -125,7 +137,8 @@ export class Trainer {
     this.testRecord = new Float64Array(2 * (Math.floor(experiment.steps / this.testEvery) + 2));
 
     const { trainRows, testRows } = this.shape;
-    const useGram = options.inputGram !== false && !minibatch && InputGram.worthwhile(trainRows, inputs, testRows > 0 ? this.testEvery : 0);
+    // The shortcut moves X·W by −lr·G·dZ, which is SGD's step and no other rule's.
+    const useGram = options.inputGram !== false && !minibatch && !this.optimizer && InputGram.worthwhile(trainRows, inputs, testRows > 0 ? this.testEvery : 0);
     this.gram = useGram ? new InputGram(this.backend, this.data.x, trainRows, inputs, this.layers[0]!.units) : null;
     this.gram?.restart(this.layers[0]!.W);
   }
@@ -172,6 +185,7 @@ export class Trainer {
       layer.Z.fill(0);
     }
     this.gram?.restart(this.layers[0]!.W);
+    this.optimizer?.reset();
     this.gramGradient = false;
     this.step = 0;
     this.cursor = 0;
@@ -186,6 +200,16 @@ export class Trainer {
   /** Whether the full-batch first-layer shortcut (core/input-gram.ts) is training this run. */
   get inputGramActive(): boolean {
     return this.gram !== null;
+  }
+
+  /** The rate the next update will use: the live base rate through the schedule. */
+  get currentLearningRate(): number {
+    return this.rateAt(this.step);
+  }
+
+  private rateAt(t: number): number {
+    const schedule = this.experiment.schedule;
+    return schedule ? learningRateAt(schedule, this.learningRate, t, this.experiment.steps) : this.learningRate;
   }
 
   get finished(): boolean {
@@ -212,7 +236,7 @@ export class Trainer {
       const target = this.batchY ?? this.data.y;
       const output = this.forward(input, rows);
       const last = this.layers[this.layers.length - 1]!;
-      const loss = this.lossAndGradient(output, target, rows, last.dZ);
+      const loss = this.lossAndGradient(output, target, rows, last.dZ) + (this.optimizer ? this.optimizer.penalty() : 0);
       if (!Number.isFinite(loss)) {
         this.status = 'diverged';
         this.divergedAtStep = t;
@@ -221,7 +245,7 @@ export class Trainer {
       }
       if (this.shape.testRows > 0 && t % this.testEvery === 0) this.recordTestLoss(t);
       this.backward(input, rows);
-      this.update(this.learningRate);
+      this.update(this.rateAt(t));
       this.lastLoss = loss;
       this.lastRows = rows;
       if (this.losses) this.losses[t] = loss;
@@ -327,6 +351,7 @@ export class Trainer {
   }
 
   private update(lr: number): void {
+    if (this.optimizer) return this.optimizer.update(lr);
     for (const layer of this.layers) {
       const { W, dW, b, db } = layer;
       if (this.gram && layer === this.layers[0]) this.gram.update(layer.dZ, lr);
