@@ -122,7 +122,7 @@ function dispatch<S extends z.ZodType>(pick: (v: unknown) => S, precheck?: (v: u
     }
     const r = pick(v).safeParse(v);
     if (!r.success) {
-      for (const iss of r.error.issues) ctx.addIssue({ code: 'custom', message: iss.message, path: iss.path as PropertyKey[] });
+      for (const iss of r.error.issues) ctx.addIssue({ code: 'custom', message: zodMessage(iss), path: iss.path as PropertyKey[] });
       return z.NEVER;
     }
     return r.data;

@@ -189,7 +189,7 @@ describe('the full-batch shortcut', () => {
 describe('memory', () => {
   // In a child Node with --expose-gc, so the number is live heap after a full collection, not
   // whatever garbage the test runner left around.
-  const growth = (which: 'small' | 'seed-004', steps: number) => {
+  const growth = (which: 'small' | 'seed-004' | 'adam', steps: number) => {
     const script = fileURLToPath(new URL('./helpers/heap-check.ts', import.meta.url));
     const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, which, String(steps)], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
@@ -201,6 +201,13 @@ describe('memory', () => {
     expect(r.steps).toBe(100_000);
     // Any per-step allocation of even 8 bytes would add 800 kB here.
     expect(r.growth).toBeLessThan(200_000);
+  });
+
+  it('and under Adam with both penalties and a cosine schedule (format v2, minibatches, 20k steps)', () => {
+    const r = growth('adam', 20_000);
+    expect(r.steps).toBe(20_000);
+    // 8 bytes a step would add 160 kB.
+    expect(r.growth).toBeLessThan(100_000);
   });
 
   it('and through the shortcut (seed-004, 5000 steps)', () => {

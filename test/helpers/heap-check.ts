@@ -19,7 +19,15 @@ const exp =
         learningRate: 0.05,
         steps: steps + 1000,
       })
-    : experiment({ ...presetById('seed-004')!.experiment, steps: steps + 1000 });
+    : which === 'adam'
+      ? experiment({
+          ...presetById('optimizers-adam')!.experiment,
+          regularization: { l2: 1e-4, l1: 1e-5 },
+          schedule: { kind: 'cosine' },
+          batchSize: 50,
+          steps: steps + 1000,
+        })
+      : experiment({ ...presetById('seed-004')!.experiment, steps: steps + 1000 });
 const t = new Trainer(exp, { recordLosses: false });
 t.run(1000);
 gc();
