@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
-import { CSP } from './main/security';
+import { CSP } from './main/electron-main/security';
 
 const path = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -21,14 +21,14 @@ export default defineConfig({
   main: {
     build: {
       rolldownOptions: {
-        input: { index: path('./main/index.ts'), 'trainer-process': path('./main/trainer-process.ts') },
+        input: { index: path('./main/electron-main/index.ts'), 'trainer-process': path('./main/utility/trainer-process.ts') },
       },
     },
   },
   preload: {
     build: {
       rolldownOptions: {
-        input: { index: path('./main/preload.ts') },
+        input: { index: path('./main/preload/preload.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },

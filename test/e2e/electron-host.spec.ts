@@ -9,9 +9,9 @@ import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import type { LibraryEntry, MenuCommand, NnlabApi, RunEvent, SavedRun } from '../../main/preload-api';
-import { TRAINER_PORT_MESSAGE } from '../../main/preload-api';
-import { SavedRunSchema } from '../../main/run-file';
+import type { LibraryEntry, MenuCommand, NnlabApi, RunEvent, SavedRun } from '../../core/contract/api';
+import { TRAINER_PORT_MESSAGE } from '../../core/contract/api';
+import { SavedRunSchema } from '../../core/contract/run-file';
 import { currentLoss, openLab, pageErrors, state, stepCount } from './lab';
 
 /** What the stub keeps for the test to read. Losses are plain arrays (as after IPC and JSON). */

@@ -11,10 +11,10 @@ import { runInNewContext } from 'node:vm';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { experiment, Trainer } from '../../core';
-import { CALL_CHANNELS, EVENTS } from '../../main/ipc-channels';
-import { RunRecorder } from '../../main/run-recorder';
-import { API_GLOBAL, TRAINER_PORT_MESSAGE } from '../../main/preload-api';
-import { CSP } from '../../main/security';
+import { CALL_CHANNELS, EVENTS } from '../../main/common/ipc-channels';
+import { RunRecorder } from '../../core/service/run-recorder';
+import { API_GLOBAL, TRAINER_PORT_MESSAGE } from '../../core/contract/api';
+import { CSP } from '../../main/electron-main/security';
 import { xor } from './harness';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -37,7 +37,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 describe('npm run build output', () => {
   it('emits main, the utility-process entry, a CommonJS preload and the renderer', () => {
     for (const f of ['main/index.js', 'main/trainer-process.js', 'preload/index.cjs', 'renderer/index.html']) expect(existsSync(join(out, f)), f).toBe(true);
-    // main/index.ts resolves these paths relative to itself.
+    // main/electron-main/index.ts resolves these paths relative to itself.
     const main = readFileSync(join(out, 'main/index.js'), 'utf8');
     expect(main).toContain('"../preload/index.cjs"');
     expect(main).toContain('"trainer-process.js"');

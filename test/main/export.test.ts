@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exportRun, runToCsv } from '../../main/export';
-import type { SavedRunData } from '../../main/run-file';
+import { exportRun, runToCsv } from '../../main/electron-main/export';
+import type { SavedRunData } from '../../core/contract/run-file';
 import { xor } from './harness';
 
 const run: SavedRunData = {

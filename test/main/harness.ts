@@ -4,10 +4,10 @@
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { ExperimentInput } from '../../core';
-import type { RunEvent } from '../../main/preload-api';
-import type { FromTrainer, ToTrainer } from '../../main/protocol';
-import { RunRecorder } from '../../main/run-recorder';
-import { TrainerHost, type HostDeps, type TrainerChild } from '../../main/trainer-host';
+import type { RunEvent } from '../../core/contract/api';
+import type { FromTrainer, ToTrainer } from '../../core/contract/protocol';
+import { RunRecorder } from '../../core/service/run-recorder';
+import { TrainerHost, type HostDeps, type TrainerChild } from '../../main/electron-main/trainer-host';
 
 const threadEntry = new URL('./fixtures/trainer-thread.mjs', import.meta.url);
 

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CALL_CHANNELS } from '../../main/ipc-channels';
-import { registerIpc, type InvokeEvent } from '../../main/ipc';
-import type { RunEvent } from '../../main/preload-api';
-import { Store } from '../../main/store';
-import { TrainerHost, type TrainerChild } from '../../main/trainer-host';
-import { RunRecorder } from '../../main/run-recorder';
+import { CALL_CHANNELS } from '../../main/common/ipc-channels';
+import { registerIpc, type InvokeEvent } from '../../main/electron-main/ipc';
+import type { RunEvent } from '../../core/contract/api';
+import { Store } from '../../main/electron-main/store';
+import { TrainerHost, type TrainerChild } from '../../main/electron-main/trainer-host';
+import { RunRecorder } from '../../core/service/run-recorder';
 import { xor } from './harness';
 
 type Handler = (event: InvokeEvent<string>, ...args: unknown[]) => unknown;

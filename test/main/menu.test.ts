@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { menuTemplate, type MenuActions } from '../../main/menu';
+import { menuTemplate, type MenuActions } from '../../main/electron-main/menu';
 
 type MenuItemConstructorOptions = ReturnType<typeof menuTemplate>[number];
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseFromTrainer, parseToTrainer, TO_TRAINER_TYPES, type FromTrainer } from '../../main/protocol';
-import { TrainerService } from '../../main/trainer-service';
+import { parseFromTrainer, parseToTrainer, TO_TRAINER_TYPES, type FromTrainer } from '../../core/contract/protocol';
+import { TrainerService } from '../../core/service/trainer-service';
 import { xor } from './harness';
 
 describe('protocol schemas', () => {

@@ -2,8 +2,8 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveAppPath, serveAppFile } from '../../main/app-protocol';
-import { CSP, CSP_HEADER, hardenContents, hardenSession, isAppUrl, isTrustedSender, type HardenableContents, type HardenableSession } from '../../main/security';
+import { resolveAppPath, serveAppFile } from '../../main/electron-main/app-protocol';
+import { CSP, CSP_HEADER, hardenContents, hardenSession, isAppUrl, isTrustedSender, type HardenableContents, type HardenableSession } from '../../main/electron-main/security';
 
 describe('navigation and origins', () => {
   it('knows the app’s own URLs, and the dev server only when there is one', () => {

@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync, mkdi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { RunRecorder } from '../../main/run-recorder';
-import { MIGRATIONS, Store, checkDocument, nodeFs, slug, type StoreFs } from '../../main/store';
-import type { SavedRunData } from '../../main/run-file';
+import { RunRecorder } from '../../core/service/run-recorder';
+import { MIGRATIONS, Store, checkDocument, nodeFs, slug, type StoreFs } from '../../main/electron-main/store';
+import type { SavedRunData } from '../../core/contract/run-file';
 import { xor } from './harness';
 
 let root: string;

@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { experiment, Trainer, type ExperimentInput } from '../../core';
-import type { RunEvent } from '../../main/preload-api';
-import { TO_TRAINER_TYPES } from '../../main/protocol';
+import type { RunEvent } from '../../core/contract/api';
+import { TO_TRAINER_TYPES } from '../../core/contract/protocol';
 import { FakeUi, nodeHost, xor } from './harness';
 
 const hosts: { shutdown(): void }[] = [];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { experiment, Trainer, type ExperimentInput } from '../../core';
-import { MAX_PROGRESS_PER_SECOND, type FromTrainer, type StatusMsg } from '../../main/protocol';
-import { RunRecorder } from '../../main/run-recorder';
-import { TrainerService } from '../../main/trainer-service';
+import { MAX_PROGRESS_PER_SECOND, type FromTrainer, type StatusMsg } from '../../core/contract/protocol';
+import { RunRecorder } from '../../core/service/run-recorder';
+import { TrainerService } from '../../core/service/trainer-service';
 import { diverging, xor } from './harness';
 
 /** A service with a recorder as its UI; `until` waits on what it has received. */

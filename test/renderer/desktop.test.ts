@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExperimentInput } from '../../core';
-import type { ExportFormat, LibraryEntry, MenuCommand, NnlabApi, RunEvent, SavedRun } from '../../main/preload-api';
-import { SavedRunSchema } from '../../main/run-file';
+import type { ExportFormat, LibraryEntry, MenuCommand, NnlabApi, RunEvent, SavedRun } from '../../core/contract/api';
+import { SavedRunSchema } from '../../core/contract/run-file';
 import { libraryRunId, openFailureText, saveResultNotice } from '../../renderer/src/state/library';
 import { createLabStore, type LabStore } from '../../renderer/src/state/store';
 import { fakeHost, progress, status } from './fake-host';

@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageChannel, type MessagePort as NodePort } from 'node:worker_threads';
-import { TRAINER_PORT_MESSAGE, type NnlabApi, type RunEvent } from '../../main/preload-api';
-import type { FromTrainer, ToTrainer } from '../../main/protocol';
+import { TRAINER_PORT_MESSAGE, type NnlabApi, type RunEvent } from '../../core/contract/api';
+import type { FromTrainer, ToTrainer } from '../../core/contract/protocol';
 import { electronHost } from '../../renderer/src/host/electron-host';
 
 function fakeWindow() {

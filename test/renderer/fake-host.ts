@@ -1,6 +1,6 @@
 /** A trainer host for store tests: records what the store sends and lets a test play the trainer's part. */
-import type { NnlabApi } from '../../main/preload-api';
-import type { FromTrainer, ToTrainer } from '../../main/protocol';
+import type { NnlabApi } from '../../core/contract/api';
+import type { FromTrainer, ToTrainer } from '../../core/contract/protocol';
 import type { RunChannel, TrainerHost } from '../../renderer/src/host/types';
 
 export interface FakeRun {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FromTrainer, ToTrainer } from '../../main/protocol';
+import type { FromTrainer, ToTrainer } from '../../core/contract/protocol';
 import { draftFromExperiment, experimentInputOf, fieldOf, numberOrText, validateDraft, withDataset } from '../../renderer/src/state/draft';
 import { parseLabFile } from '../../renderer/src/state/lab-file';
 import { createLabStore, MAX_RUNS, type LabStore } from '../../renderer/src/state/store';

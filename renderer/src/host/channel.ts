@@ -2,7 +2,7 @@
  * A run channel over any message port (a Worker, an Electron MessagePort): validates every message
  * from the trainer with the protocol's schemas and matches `predict` requests to their answers.
  */
-import { parseFromTrainer, type FromTrainer, type ToTrainer } from '../../../main/protocol';
+import { parseFromTrainer, type FromTrainer, type ToTrainer } from '../../../core/contract/protocol';
 import type { RunChannel } from './types';
 
 export interface PortLike {

@@ -3,7 +3,7 @@
  * itself arrives as a window message because ports cannot cross contextBridge. Commands sent before the
  * port arrives (a queued run) are held and flushed in order.
  */
-import { TRAINER_PORT_MESSAGE, type NnlabApi, type RunId } from '../../../main/preload-api';
+import { TRAINER_PORT_MESSAGE, type NnlabApi, type RunId } from '../../../core/contract/api';
 import { portChannel, type PortLike } from './channel';
 import type { FromTrainer, RunChannel, TrainerHost } from './types';
 

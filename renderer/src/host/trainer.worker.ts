@@ -2,8 +2,8 @@
  * The browser's trainer: the same TrainerService loop the Electron utility process runs, with the
  * worker's global scope as its port. Transferring the loss buffers and grids keeps copies off the UI thread.
  */
-import { TrainerService } from '../../../main/trainer-service';
-import type { FromTrainer } from '../../../main/protocol';
+import { TrainerService } from '../../../core/service/trainer-service';
+import type { FromTrainer } from '../../../core/contract/protocol';
 
 interface WorkerScope {
   postMessage(message: unknown, transfer?: Transferable[]): void;

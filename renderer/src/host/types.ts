@@ -1,10 +1,10 @@
 /**
  * What the UI needs from wherever the trainer runs. The browser host runs the trainer loop in a Web
  * Worker; the Electron host talks to a utility process over a port handed out by the preload. Both speak
- * the same protocol (main/protocol.ts), so the store never knows which one it has.
+ * the same protocol (core/contract/protocol.ts), so the store never knows which one it has.
  */
-import type { FromTrainer, ToTrainer } from '../../../main/protocol';
-import type { NnlabApi } from '../../../main/preload-api';
+import type { FromTrainer, ToTrainer } from '../../../core/contract/protocol';
+import type { NnlabApi } from '../../../core/contract/api';
 
 export type { FromTrainer, ToTrainer };
 

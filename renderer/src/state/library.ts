@@ -3,7 +3,7 @@
  * what the File menu's results mean. Pure, so the store's desktop seam is tested without a window.
  */
 import type { FieldIssue } from '../../../core';
-import type { LibraryEntry, OpenResult, SaveResult, SavedRun } from '../../../main/preload-api';
+import type { LibraryEntry, OpenResult, SaveResult, SavedRun } from '../../../core/contract/api';
 
 export interface Notice {
   readonly id: number;

@@ -17,9 +17,9 @@ import {
   type PredictionGrid,
   type WeightScheme,
 } from '../../../core';
-import type { ExportFormat, MenuCommand, SavedRun } from '../../../main/preload-api';
-import { isFinalPhase, type FromTrainer, type TrainerPhase } from '../../../main/protocol';
-import { RunRecorder } from '../../../main/run-recorder';
+import type { ExportFormat, MenuCommand, SavedRun } from '../../../core/contract/api';
+import { isFinalPhase, type FromTrainer, type TrainerPhase } from '../../../core/contract/protocol';
+import { RunRecorder } from '../../../core/service/run-recorder';
 import type { RunChannel, TrainerHost } from '../host/types';
 import { draftFromExperiment, experimentInputOf, INIT_LABEL, validateDraft, withDataset, withScheme, type DatasetKey, type Draft, type LayerDraft, type Validation } from './draft';
 import { EXPORT_LABEL, issuesText, libraryRunId, MAX_NOTICES, openFailureText, saveResultNotice, type Notice, type SavedRunEntry } from './library';

@@ -3,9 +3,9 @@
  * so the renderer can keep its run data with it, and the main-process tests use it as "the UI".
  * When the trainer dies, what has arrived so far is the run's data: `fail` marks it and keeps it.
  */
-import type { ExperimentInput } from '../core';
-import { isFinalPhase, parseFromTrainer, type ErrorMsg, type FromTrainer, type SnapshotMsg, type TrainerPhase } from './protocol';
-import { RUN_FILE_FORMAT, RUN_FILE_VERSION, type SavedRunData } from './run-file';
+import type { ExperimentInput } from '../index';
+import { isFinalPhase, parseFromTrainer, type ErrorMsg, type FromTrainer, type SnapshotMsg, type TrainerPhase } from '../contract/protocol';
+import { RUN_FILE_FORMAT, RUN_FILE_VERSION, type SavedRunData } from '../contract/run-file';
 
 export class RunRecorder {
   phase: TrainerPhase | 'failed' = 'idle';

@@ -1,7 +1,7 @@
 /** File ▸ Export run as CSV / JSON / numpy script: the text of each, from a saved run. Pure. */
-import { exportNumpy, parseExperiment } from '../core';
-import type { ExportFormat } from './preload-api';
-import type { SavedRunData } from './run-file';
+import { exportNumpy, parseExperiment } from '../../core';
+import type { ExportFormat } from '../../core/contract/api';
+import type { SavedRunData } from '../../core/contract/run-file';
 
 export const EXPORT_EXTENSIONS: Record<ExportFormat, { extension: string; label: string }> = {
   csv: { extension: 'csv', label: 'CSV' },

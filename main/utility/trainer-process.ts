@@ -3,7 +3,7 @@
  * Only the port plumbing is Electron-specific; the behaviour is trainer-runtime.ts.
  */
 import type { MessagePortMain } from 'electron';
-import { runTrainerRuntime, type UiPort } from './trainer-runtime';
+import { runTrainerRuntime, type UiPort } from '../../core/service/trainer-runtime';
 
 function uiPort(p: MessagePortMain): UiPort {
   return {

@@ -19,10 +19,10 @@ import {
   type MessagePortMain,
   type WebContents,
 } from 'electron';
-import { EVENTS } from './ipc-channels';
+import { EVENTS } from '../common/ipc-channels';
 import { registerIpc, type Dialogs, type FileActions } from './ipc';
 import { menuTemplate } from './menu';
-import type { MenuCommand } from './preload-api';
+import type { MenuCommand } from '../../core/contract/api';
 import { serveAppFile } from './app-protocol';
 import { APP_ORIGIN, APP_SCHEME, hardenContents, hardenSession } from './security';
 import { Store } from './store';
@@ -134,7 +134,7 @@ function createWindow(): void {
     show: false,
     // Spelled out here rather than built by a helper, so electronegativity's static checks can see each one.
     webPreferences: {
-      // The preload is sandboxed CommonJS exposing only the fixed, typed window.nnlab API (main/preload.ts).
+      // The preload is sandboxed CommonJS exposing only the fixed, typed window.nnlab API (main/preload/preload.ts).
       preload: preloadPath, // eng-disable PRELOAD_JS_CHECK because it only bridges the typed nnlab API
       contextIsolation: true,
       sandbox: true,

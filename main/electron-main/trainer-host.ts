@@ -10,9 +10,9 @@
  * Everything platform-specific is behind `HostDeps` (Electron: utilityProcess + MessageChannelMain;
  * tests: worker threads + MessageChannel).
  */
-import { ControlFromTrainerSchema, type ControlToTrainer } from './control-protocol';
-import type { RunEvent, RunId } from './preload-api';
-import { isFinalPhase, type TrainerPhase } from './protocol';
+import { ControlFromTrainerSchema, type ControlToTrainer } from '../../core/contract/control-protocol';
+import type { RunEvent, RunId } from '../../core/contract/api';
+import { isFinalPhase, type TrainerPhase } from '../../core/contract/protocol';
 
 export interface TrainerChild<P> {
   /** Sends a control message, with the trainer's end of the UI channel for `attach`. */

@@ -7,7 +7,7 @@
  * fails validation is answered with an `error` naming the field, never thrown.
  */
 import { z } from 'zod';
-import { formatPath, type FieldIssue, type MetricsSnapshot, type PredictionGrid } from '../core';
+import { formatPath, type FieldIssue, type MetricsSnapshot, type PredictionGrid } from '../index';
 
 /** Bumped when a message changes shape; a host and a UI built from different versions refuse each other. */
 export const PROTOCOL_VERSION = 1;

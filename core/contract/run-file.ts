@@ -4,7 +4,7 @@
  * JSON export. Pure zod + core.
  */
 import { z } from 'zod';
-import { parseExperiment, type ExperimentInput } from '../core';
+import { parseExperiment, type ExperimentInput } from '../index';
 
 export const RUN_FILE_FORMAT = 'nnlab-run';
 export const RUN_FILE_VERSION = 1;

@@ -5,8 +5,8 @@
  * contextBridge, so they are handed to the page with window.postMessage.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { EVENTS, type Call } from './ipc-channels';
-import { API_GLOBAL, TRAINER_PORT_MESSAGE, type MenuCommand, type NnlabApi, type RunEvent } from './preload-api';
+import { EVENTS, type Call } from '../common/ipc-channels';
+import { API_GLOBAL, TRAINER_PORT_MESSAGE, type MenuCommand, type NnlabApi, type RunEvent } from '../../core/contract/api';
 
 const call =
   <R>(channel: Call) =>

@@ -5,11 +5,11 @@
  * bundle holds neither zod nor the core.
  */
 import { z } from 'zod';
-import { RunIdSchema } from './control-protocol';
-import type { Call } from './ipc-channels';
-import { ExperimentFieldSchema, LibraryIdSchema, SavedRunSchema } from './run-file';
+import { RunIdSchema } from '../../core/contract/control-protocol';
+import type { Call } from '../common/ipc-channels';
+import { ExperimentFieldSchema, LibraryIdSchema, SavedRunSchema } from '../../core/contract/run-file';
 
-export { EVENTS, CALL_CHANNELS, type Call } from './ipc-channels';
+export { EVENTS, CALL_CHANNELS, type Call } from '../common/ipc-channels';
 
 const ExportFormatSchema = z.enum(['csv', 'json', 'numpy'], { error: 'must be "csv", "json" or "numpy"' });
 const none = z.tuple([], { error: 'takes no arguments' });

@@ -12,10 +12,10 @@ import { mkdir, readFile, readdir, rename } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
-import { parseExperiment, type ExperimentInput } from '../core';
-import type { LibraryEntry, Listing, LoadResult } from './preload-api';
-import { LibraryIdSchema, RUN_FILE_FORMAT, RUN_FILE_VERSION, SavedRunSchema, type SavedRun, type SavedRunData } from './run-file';
-import { issuesOf, summarize } from './protocol';
+import { parseExperiment, type ExperimentInput } from '../../core';
+import type { LibraryEntry, Listing, LoadResult } from '../../core/contract/api';
+import { LibraryIdSchema, RUN_FILE_FORMAT, RUN_FILE_VERSION, SavedRunSchema, type SavedRun, type SavedRunData } from '../../core/contract/run-file';
+import { issuesOf, summarize } from '../../core/contract/protocol';
 
 /** The file operations the store needs; tests may wrap them to inject failures. */
 export interface StoreFs {

@@ -5,7 +5,7 @@
  * data so tests can check it without Electron.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import type { ExportFormat } from './preload-api';
+import type { ExportFormat } from '../../core/contract/api';
 
 export interface MenuActions {
   newExperiment(): void;

@@ -3,9 +3,10 @@
  * serve the trainer protocol on it. The Electron utility process (trainer-process.ts, on
  * `process.parentPort`) and the Node tests (on a worker thread's `parentPort`) run this same code.
  */
-import { ControlToTrainerSchema, type ControlFromTrainer } from './control-protocol';
-import { issuesOf, summarize, type FromTrainer } from './protocol';
+import { ControlToTrainerSchema, type ControlFromTrainer } from '../contract/control-protocol';
+import { issuesOf, summarize, type FromTrainer } from '../contract/protocol';
 import { TrainerService } from './trainer-service';
+import { host } from './host';
 
 /** The trainer's end of the UI channel. */
 export interface UiPort {
@@ -50,8 +51,8 @@ export function runTrainerRuntime(control: ControlPort): void {
     const svc = new TrainerService({
       post: (m) => {
         ui.post(m);
-        if (m.type === 'progress' && performance.now() - mirrored >= PROGRESS_MIRROR_MS) {
-          mirrored = performance.now();
+        if (m.type === 'progress' && host.performance.now() - mirrored >= PROGRESS_MIRROR_MS) {
+          mirrored = host.performance.now();
           control.post({ type: 'progress', runId, step: m.step });
         }
       },

@@ -9,7 +9,7 @@
  *
  * Imports only core and the protocol (zod): no Electron, Node or DOM.
  */
-import { parseExperiment, Trainer, ExperimentError, type Experiment } from '../core';
+import { parseExperiment, Trainer, ExperimentError, type Experiment } from '../index';
 import {
   MAX_PROGRESS_PER_SECOND,
   parseToTrainer,
@@ -19,7 +19,8 @@ import {
   type ToTrainer,
   type TrainerPhase,
   isFinalPhase,
-} from './protocol';
+} from '../contract/protocol';
+import { host } from './host';
 
 export interface TrainerServiceOptions {
   /** Sends a message to the UI. */
@@ -48,10 +49,7 @@ type Timer = (fn: () => void) => void;
 
 /** setImmediate where it exists (Node, utility process), else a MessageChannel tick (browsers clamp setTimeout to 4 ms). */
 function defaultYield(): Timer {
-  const g = globalThis as {
-    setImmediate?: (fn: () => void) => unknown;
-    MessageChannel?: new () => { port1: { onmessage: ((e: unknown) => void) | null }; port2: { postMessage(v: unknown): void } };
-  };
+  const g = host;
   if (typeof g.setImmediate === 'function') return (fn) => void g.setImmediate!(fn);
   if (typeof g.MessageChannel === 'function') {
     const queue: (() => void)[] = [];
@@ -62,7 +60,7 @@ function defaultYield(): Timer {
       ch.port2.postMessage(null);
     };
   }
-  return (fn) => void setTimeout(fn, 0);
+  return (fn) => void host.setTimeout(fn, 0);
 }
 
 export class TrainerService {
@@ -105,9 +103,9 @@ export class TrainerService {
   constructor(options: TrainerServiceOptions) {
     this.post = options.post;
     this.onStatus = options.onStatus;
-    this.now = options.now ?? (() => performance.now());
+    this.now = options.now ?? (() => host.performance.now());
     this.yieldThen = options.yieldThen ?? defaultYield();
-    this.delay = options.delay ?? ((fn, ms) => void setTimeout(fn, ms));
+    this.delay = options.delay ?? ((fn, ms) => void host.setTimeout(fn, ms));
     this.sliceMs = options.sliceMs ?? 12;
     this.progressIntervalMs = options.progressIntervalMs ?? Math.ceil(1000 / MAX_PROGRESS_PER_SECOND);
     this.snapshotIntervalMs = options.snapshotIntervalMs ?? 100;

@@ -5,11 +5,11 @@
  * so the checks can be tested under Node.
  */
 import { basename } from 'node:path';
-import type { ExperimentInput } from '../core';
+import type { ExperimentInput } from '../../core';
 import { exportRun, EXPORT_EXTENSIONS } from './export';
 import { CALLS, type Call, type CallArgs } from './ipc-contract';
-import type { ExportFormat, OpenResult, SaveResult } from './preload-api';
-import { issuesOf, summarize } from './protocol';
+import type { ExportFormat, OpenResult, SaveResult } from '../../core/contract/api';
+import { issuesOf, summarize } from '../../core/contract/protocol';
 import { slug, type Store } from './store';
 import { isTrustedSender } from './security';
 import type { TrainerHost } from './trainer-host';

@@ -1,9 +1,9 @@
 /**
  * What the preload exposes as `window.nnlab`: types (and two string constants) only, so the renderer
  * can import them without pulling in Electron. The schemas main validates these calls with live in
- * ipc-schema.ts; a change here must be made there too.
+ * main/electron-main/ipc-contract.ts; a change here must be made there too.
  */
-import type { ExperimentInput, FieldIssue } from '../core';
+import type { ExperimentInput, FieldIssue } from '../index';
 import type { SavedRun } from './run-file';
 
 export type { SavedRun } from './run-file';
