@@ -17,10 +17,6 @@ export const SCHEDULES = ['constant', 'step', 'exponential', 'cosine'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 export type LossName = (typeof LOSSES)[number];
 export type WeightScheme = (typeof WEIGHT_SCHEMES)[number];
-export type BiasScheme = (typeof BIAS_SCHEMES)[number];
-export type GeneratedKind = (typeof GENERATED_KINDS)[number];
-export type OptimizerKind = (typeof OPTIMIZERS)[number];
-export type ScheduleKind = (typeof SCHEDULES)[number];
 
 /**
  * Refuse before allocating: every number the run holds (data, parameters, gradients, activations
@@ -274,7 +270,6 @@ export type Experiment = z.output<typeof ExperimentSchema>;
 export type ExperimentInput = z.input<typeof ExperimentSchema>;
 export type LayerSpec = Experiment['layers'][number];
 export type DataSpec = Experiment['data'];
-export type InitSpec = Experiment['init'];
 export type OptimizerSpec = z.output<(typeof OPTIMIZER_BRANCHES)[keyof typeof OPTIMIZER_BRANCHES]>;
 export type ScheduleSpec = z.output<(typeof SCHEDULE_BRANCHES)[keyof typeof SCHEDULE_BRANCHES]>;
 export type RegularizationSpec = { l2: number; l1: number };

@@ -13,7 +13,7 @@
  *
  * This is the same algebra in a different order, so it agrees with numpy to rounding: each step
  * adds about one ulp of |Z| (the parity tests hold it to 1e-8 relative over the seed runs, and
- * test/input-gram.test.ts bounds the drift against the direct path). The trajectory depends only on
+ * test/wasm-training.test.ts runs the fixtures on both paths and bounds the drift between them). The trajectory depends only on
  * the step sequence, never on when W is read, because a read does not touch the kept product.
  */
 import type { Backend } from './kernels';
@@ -63,7 +63,7 @@ export class InputGram {
     const { xw, units } = this;
     const n = this.rows * units;
     if (!b) {
-      Z.set(xw.length === n ? xw : xw.subarray(0, n));
+      Z.set(xw);
       return;
     }
     for (let r = 0; r < n; r += units) for (let j = 0; j < units; j++) Z[r + j] = xw[r + j]! + b[j]!;

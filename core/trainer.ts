@@ -1,5 +1,6 @@
 /**
- * A dense network trained by plain SGD (or format v2's optimisers, core/optimizers.ts), step for step what the seed tutorials compute in numpy:
+ * A dense network trained by plain SGD (or format v2's optimisers, core/optimizers.ts), step for
+ * step what the seed tutorials compute in numpy:
  * forward `h = a·W + b`, the loss before the update, every gradient before any parameter moves.
  *
  * All buffers are allocated in the constructor; `run` allocates nothing, so a million-step run is
@@ -61,7 +62,11 @@ export class Trainer {
   private readonly gram: InputGram | null;
   /** Null for plain SGD without penalties, which keeps its own fast path (and the Gram shortcut). */
   private readonly optimizer: Optimizer | null;
-  private gramGradient = false;
+  /**
+   * True after a backward pass under the shortcut: the first layer's dW was not formed (it is Xᵀ·dZ,
+   * computed only when read), so its norm and value come from the Gram matrix or syncGram().
+   */
+  private firstLayerGradientImplicit = false;
   private readonly layers: Layer[];
   private readonly rng: NumpyRandom;
   private readonly batchX: Float64Array | null;
@@ -186,7 +191,7 @@ export class Trainer {
     }
     this.gram?.restart(this.layers[0]!.W);
     this.optimizer?.reset();
-    this.gramGradient = false;
+    this.firstLayerGradientImplicit = false;
     this.step = 0;
     this.cursor = 0;
     this.lastRows = 0;
@@ -340,9 +345,9 @@ export class Trainer {
     const layers = this.layers;
     for (let l = layers.length - 1; l >= 0; l--) {
       const layer = layers[l]!;
-      derive(layer.activation, layer.Z, layer.A, layer.dZ, rows * layer.units);
+      maskByActivationSlope(layer.activation, layer.Z, layer.A, layer.dZ, rows * layer.units);
       const prevA = l > 0 ? layers[l - 1]!.A : input;
-      if (l === 0 && this.gram) this.gramGradient = true; // formed only if read: syncGram()
+      if (l === 0 && this.gram) this.firstLayerGradientImplicit = true; // formed only if read: syncGram()
       else this.backend.gemmTN(rows, layer.units, layer.fanIn, prevA, layer.dZ, layer.dW);
       if (layer.db) columnSums(layer.dZ, rows, layer.units, layer.db);
       // The input layer's gradient is never used: skip the largest product of the step.
@@ -364,6 +369,7 @@ export class Trainer {
   /**
    * The training loss over every training row at the current parameters, leaving its gradients in
    * place for `gradients()`; nothing moves and the step count stays. For gradient checks and inspection.
+   * The data loss alone: a v2 penalty is added by the optimiser, to the loss it records and its gradient.
    */
   lossAndGradients(): number {
     if (this.batchX) throw new Error('lossAndGradients needs full-batch training (no batchSize)');
@@ -384,7 +390,7 @@ export class Trainer {
     const first = this.layers[0]!;
     this.gram.syncWeights(first.W, first.dW); // uses dW as scratch
     if (!withGradient) return; // only gradients() needs it; metrics() takes its norm from the Gram matrix
-    if (this.gramGradient) this.gram.gradient(first.dZ, first.dW);
+    if (this.firstLayerGradientImplicit) this.gram.gradient(first.dZ, first.dW);
     else first.dW.fill(0);
   }
 
@@ -469,7 +475,7 @@ export class Trainer {
       return {
         weights: histogram(layer.W, bins),
         biases: layer.b ? histogram(layer.b, bins) : null,
-        weightGradNorm: this.gram && layer === this.layers[0] ? (this.gramGradient ? this.gram.gradientNorm(layer.dZ) : 0) : norm(layer.dW),
+        weightGradNorm: this.gram && layer === this.layers[0] ? (this.firstLayerGradientImplicit ? this.gram.gradientNorm(layer.dZ) : 0) : norm(layer.dW),
         biasGradNorm: layer.db ? norm(layer.db) : null,
         weightNorm: norm(layer.W),
         deadFraction: dead,
@@ -588,8 +594,8 @@ function activate(kind: Activation, Z: Float64Array, A: Float64Array, count: num
   }
 }
 
-/** dZ = dA ⊙ f′(Z), in place. ReLU passes the gradient at exactly 0, as the seeds' `grad[h < 0] = 0` does. */
-function derive(kind: Activation, Z: Float64Array, A: Float64Array, dZ: Float64Array, count: number): void {
+/** dZ = dA ⊙ f′(Z), in place: turns ∂loss/∂A into ∂loss/∂Z. ReLU passes the gradient at exactly 0, as the seeds' `grad[h < 0] = 0` does. */
+function maskByActivationSlope(kind: Activation, Z: Float64Array, A: Float64Array, dZ: Float64Array, count: number): void {
   switch (kind) {
     case 'linear':
       return;

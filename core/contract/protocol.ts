@@ -9,9 +9,6 @@
 import { z } from 'zod';
 import { formatPath, type FieldIssue, type MetricsSnapshot, type PredictionGrid } from '../index';
 
-/** Bumped when a message changes shape; a host and a UI built from different versions refuse each other. */
-export const PROTOCOL_VERSION = 1;
-
 /** At most this many progress messages a second, however fast training runs. */
 export const MAX_PROGRESS_PER_SECOND = 30;
 
@@ -209,11 +206,9 @@ export const FromTrainerSchema = z.discriminatedUnion('type', [ProgressMessage, 
   error: unionError(FROM_TRAINER_TYPES),
 });
 export type FromTrainer = z.output<typeof FromTrainerSchema>;
-export type ProgressMsg = z.output<typeof ProgressMessage>;
 export type SnapshotMsg = z.output<typeof SnapshotMessage>;
 export type StatusMsg = z.output<typeof StatusMessage>;
 export type ErrorMsg = z.output<typeof ErrorMessage>;
-export type PredictionMsg = z.output<typeof PredictionMessage>;
 
 // ---------------------------------------------------------------------------------------------
 // parsing helpers shared by every receiver

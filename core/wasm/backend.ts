@@ -202,12 +202,12 @@ export function createWasmBackend(
 ): WasmBackend {
   const precision = options.precision ?? 'float64';
   const mem = options.memory ?? new KernelMemory(options.reserveBytes ?? 256 * 1024 * 1024);
-  const { exports: k, relaxed } = instantiateKernels(mem, options.relaxed ?? true);
+  const { exports: kernels, relaxed } = instantiateKernels(mem, options.relaxed ?? true);
   const threads = options.threads && mem.shared ? options.threads : null;
 
   /** tn_T, split into bands across the threads when the product is big enough. */
   const tn = (f32: boolean, P: number, N: number, L: number, a: number, sa: number, panel: number, b: number, sb: number, c: number, sc: number, bias: number): void => {
-    const run = f32 ? k.tn_f32 : k.tn_f64;
+    const run = f32 ? kernels.tn_f32 : kernels.tn_f64;
     const parts = threads ? threads.count + 1 : 1;
     const bytes = f32 ? 4 : 8;
     // Bands align to whole tiles: PANEL_ROWS rows, or one full column block (2 vectors).
@@ -273,18 +273,18 @@ export function createWasmBackend(
   const f64 = {
     gemm(m: number, n: number, k_: number, pa: number, pb: number, pc: number, pbias: number) {
       const packed = packA.get(panelCount(m) * k_ * 8);
-      k.pack_f64(m, k_, pa, packed);
+      kernels.pack_f64(m, k_, pa, packed);
       tn(false, m, n, k_, packed, PANEL_ROWS, PANEL_F64 * k_, pb, n, pc, n, pbias);
     },
     gemmTN(m: number, n: number, k_: number, pa: number, pb: number, pc: number) {
       tn(false, k_, n, m, pa, k_, 0, pb, n, pc, n, 0);
     },
     gemmNT(m: number, n: number, k_: number, pa: number, pb: number, pc: number) {
-      // C[m×k] = Σ_j A[i][j]·B[p][j]: A packed by rows, B transposed to n×k.
+      // C[m×k] = Σ_j A[i][j]·B[p][j]: A packed by rows, B transposed to n×kernels.
       const packed = packA.get(panelCount(m) * n * 8);
-      k.pack_f64(m, n, pa, packed);
+      kernels.pack_f64(m, n, pa, packed);
       const bt = packB.get(k_ * n * 8);
-      k.transpose_f64(k_, n, pb, bt);
+      kernels.transpose_f64(k_, n, pb, bt);
       tn(false, m, k_, n, packed, PANEL_ROWS, PANEL_F64 * n, bt, k_, pc, k_, 0);
     },
   };
@@ -293,12 +293,12 @@ export function createWasmBackend(
   const f32 = {
     gemm(m: number, n: number, k_: number, pa: number, pb: number, pc: number, pbias: number) {
       const packed = packA.get(panelCount(m) * k_ * 4);
-      k.pack_f64_f32(m, k_, pa, packed);
+      kernels.pack_f64_f32(m, k_, pa, packed);
       const b32 = packB.get(k_ * n * 4);
-      k.demote(k_ * n, pb, b32);
+      kernels.demote(k_ * n, pb, b32);
       const c32 = out32.get(m * n * 4);
       tn(true, m, n, k_, packed, PANEL_ROWS, PANEL_F32 * k_, b32, n, c32, n, 0);
-      k.promote(m * n, c32, pc);
+      kernels.promote(m * n, c32, pc);
       if (pbias) {
         const h = heapView();
         const c0 = pc / 8;
@@ -308,21 +308,21 @@ export function createWasmBackend(
     },
     gemmTN(m: number, n: number, k_: number, pa: number, pb: number, pc: number) {
       const a32 = packA.get(m * k_ * 4);
-      k.demote(m * k_, pa, a32);
+      kernels.demote(m * k_, pa, a32);
       const b32 = packB.get(m * n * 4);
-      k.demote(m * n, pb, b32);
+      kernels.demote(m * n, pb, b32);
       const c32 = out32.get(k_ * n * 4);
       tn(true, k_, n, m, a32, k_, 0, b32, n, c32, n, 0);
-      k.promote(k_ * n, c32, pc);
+      kernels.promote(k_ * n, c32, pc);
     },
     gemmNT(m: number, n: number, k_: number, pa: number, pb: number, pc: number) {
       const packed = packA.get(panelCount(m) * n * 4);
-      k.pack_f64_f32(m, n, pa, packed);
+      kernels.pack_f64_f32(m, n, pa, packed);
       const bt = packB.get(k_ * n * 4);
-      k.transpose_f64_f32(k_, n, pb, bt);
+      kernels.transpose_f64_f32(k_, n, pb, bt);
       const c32 = out32.get(m * k_ * 4);
       tn(true, m, k_, n, packed, PANEL_ROWS, PANEL_F32 * n, bt, k_, c32, k_, 0);
-      k.promote(m * k_, c32, pc);
+      kernels.promote(m * k_, c32, pc);
     },
   };
   const impl = precision === 'float32' ? f32 : f64;
@@ -335,11 +335,11 @@ export function createWasmBackend(
       return threads ? threads.count + 1 : 1;
     },
     kernelMemory: mem,
-    kernels: k,
+    kernels,
     alloc: (length) => mem.f64(length),
     sgd(n, lr, g, w) {
       // Parameters stay float64 in both precisions; views from elsewhere take the plain loop.
-      if (mem.owns(g) && mem.owns(w)) k.sgd(n, lr, g.byteOffset, w.byteOffset);
+      if (mem.owns(g) && mem.owns(w)) kernels.sgd(n, lr, g.byteOffset, w.byteOffset);
       else for (let i = 0; i < n; i++) w[i] = w[i]! - lr * g[i]!;
     },
     gemm(m, n, k_, a, b, c, bias) {
