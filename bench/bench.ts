@@ -13,13 +13,18 @@
  * Then: heap growth over 100k steps of a small net, and what the UI's snapshots (metrics, plus the
  * decision map for 2-D nets) cost at the trainer service's 10 Hz cap, as a share of training time.
  *
+ * Then a sweep: a 24-run grid of a 2-D tanh net on nnlab's run pool (node/sweep-pool.ts, one worker
+ * per core, pool start-up included) against numpy running the same 24 exported scripts one after
+ * another in one Python process (bench/numpy_sweep.py); every run's last loss must agree.
+ *
  * Flags: --json (machine-readable, one object), --steps N (500), --repeats N (3), --quick (1 repeat,
- * no reference row, shorter heap run).
+ * no reference row, shorter heap run), --sweep-only (just the sweep comparison).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { experiment, presetById, referenceBackend, relaxedSimdSupported, createWasmBackend, Trainer, type Backend, type Experiment } from '../core';
+import { exportNumpy, experiment, parseSweep, presetById, referenceBackend, relaxedSimdSupported, createWasmBackend, Trainer, type Backend, type Experiment } from '../core';
 import { createThreadedWasmBackend } from '../node/kernel-threads';
+import { defaultWorkerCount, runSweepOnThreads } from '../node/sweep-pool';
 
 type Precision = 'float64' | 'float32';
 type Kernels = 'ts-reference' | 'wasm-simd' | 'wasm-relaxed';
@@ -185,6 +190,93 @@ function snapshotCost(net: string, seconds: number): { net: string; snapshots: n
   return { net, snapshots: snaps, msPerSnapshot: snapTime / Math.max(1, snaps), shareOfTraining: snapTime / (total - snapTime) };
 }
 
+/** The sweep benchmark's grid: 4 learning rates × 3 init schemes × 2 seeds of a 2→16→16→2 tanh net on spirals. */
+export const SWEEP_BENCH = {
+  version: 1,
+  kind: 'sweep',
+  base: {
+    version: 1,
+    name: 'sweep bench',
+    seed: 0,
+    data: { kind: 'spiral', samples: 200, noise: 0.1, classes: 2 },
+    layers: [
+      { units: 16, activation: 'tanh' },
+      { units: 16, activation: 'tanh' },
+      { units: 2, activation: 'linear' },
+    ],
+    bias: true,
+    init: { weights: 'xavier', biases: 'zeros' },
+    loss: 'softmax-cross-entropy',
+    learningRate: 0.1,
+    steps: 400,
+  },
+  axes: { learningRate: { logspace: [-2, -1, 4] }, 'init.weights': ['xavier', 'he', 'standard-normal'], seed: [1, 2] },
+};
+
+interface SweepBench {
+  runs: number;
+  steps: number;
+  workers: number;
+  nnlabSeconds: number;
+  /** Sum of the runs' own training-loop seconds (what one worker would need, start-up excluded). */
+  nnlabRunSeconds: number;
+  numpySeconds: number;
+  ratio: number;
+  /** Worst |nnlab − numpy| / |numpy| over the runs' last losses. */
+  lastLossMaxRelDiff: number;
+}
+
+async function sweepBench(repeats: number): Promise<SweepBench> {
+  const parsed = parseSweep(SWEEP_BENCH);
+  if (!parsed.ok) throw new Error(parsed.message);
+  const points = parsed.points;
+  const scripts = JSON.stringify(points.map((p) => exportNumpy(p.experiment)));
+  const script = fileURLToPath(new URL('./numpy_sweep.py', import.meta.url));
+  const numpyOnce = () => {
+    const r = spawnSync('python3', [script], { input: scripts, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`numpy sweep failed: ${r.stderr || r.error?.message}`);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; lastLosses: (number | null)[] };
+  };
+  const workers = defaultWorkerCount();
+  let numpyBest = numpyOnce();
+  let nnlabBest = Infinity;
+  let runSeconds = 0;
+  let worst = 0;
+  for (let r = 0; r < repeats; r++) {
+    // Wall clock from a cold pool: bundling the worker, starting the threads and compiling the kernels count.
+    const t0 = performance.now();
+    const res = await runSweepOnThreads(points, { workers });
+    const wall = (performance.now() - t0) / 1000;
+    if (wall < nnlabBest) {
+      nnlabBest = wall;
+      runSeconds = res.runs.reduce((a, run) => a + (run.seconds ?? 0), 0);
+    }
+    res.runs.forEach((run, i) => {
+      const np = numpyBest.lastLosses[i];
+      if (run.status !== 'completed' && run.status !== 'diverged') throw new Error(`sweep run ${i} ${run.status}: ${run.error}`);
+      if (np != null && run.finalLoss != null) worst = Math.max(worst, relDiff(run.finalLoss, np));
+    });
+    const again = numpyOnce();
+    if (again.seconds < numpyBest.seconds) numpyBest = again;
+  }
+  return {
+    runs: points.length,
+    steps: SWEEP_BENCH.base.steps,
+    workers,
+    nnlabSeconds: nnlabBest,
+    nnlabRunSeconds: runSeconds,
+    numpySeconds: numpyBest.seconds,
+    ratio: numpyBest.seconds / nnlabBest,
+    lastLossMaxRelDiff: worst,
+  };
+}
+
+function printSweep(s: SweepBench) {
+  console.log(
+    `sweep: ${s.runs} runs × ${s.steps} steps (2→16→16→2 tanh, spiral): nnlab pool of ${s.workers} workers ${s.nnlabSeconds.toFixed(2)} s (start-up included; the runs' own loops sum to ${s.nnlabRunSeconds.toFixed(2)} s), numpy one after another ${s.numpySeconds.toFixed(2)} s = ${s.ratio.toFixed(2)}×; last losses agree to ${s.lastLossMaxRelDiff.toExponential(1)}`,
+  );
+}
+
 function pad(s: string, n: number, right = false) {
   return right ? s.padStart(n) : s.padEnd(n);
 }
@@ -193,6 +285,12 @@ async function main() {
   if (flag('--child-rows')) {
     // Child mode (relaxed SIMD flag set by the parent): nnlab rows only, as JSON.
     console.log(JSON.stringify(await nnlabRows(['wasm-relaxed'])));
+    return;
+  }
+  if (flag('--sweep-only')) {
+    const s = await sweepBench(REPEATS);
+    if (flag('--json')) console.log(JSON.stringify({ sweep: s }, null, 2));
+    else printSweep(s);
     return;
   }
   const numpy = new Map<string, NumpyResult>();
@@ -236,6 +334,7 @@ async function main() {
   });
   const heap = heapOverSteps(quick ? 20_000 : 100_000);
   const snapshots = [snapshotCost('seed-004', quick ? 1 : 3), snapshotCost('spiral', quick ? 1 : 3)];
+  const sweep = await sweepBench(REPEATS);
   const result = {
     steps: STEPS,
     repeats: REPEATS,
@@ -245,6 +344,7 @@ async function main() {
     rows,
     heap,
     snapshots,
+    sweep,
   };
   if (flag('--json')) {
     console.log(JSON.stringify(result, null, 2));
@@ -268,6 +368,7 @@ async function main() {
   for (const s of snapshots) {
     console.log(`UI snapshot (${s.net}): ${s.msPerSnapshot.toFixed(2)} ms each, ${s.snapshots} at 10 Hz = ${(100 * s.shareOfTraining).toFixed(2)} % of training time`);
   }
+  printSweep(sweep);
 }
 
 await main();

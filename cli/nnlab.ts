@@ -2,16 +2,21 @@
  * `nnlab`: the core on the command line. Errors are one readable message and a non-zero exit,
  * never a stack trace: the people typing these commands are learning, not debugging nnlab.
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import writeFileAtomic from 'write-file-atomic';
-import { exportNumpy, parseExperimentJson, presetById, PRESETS, Trainer, type Experiment } from '../core';
+import { exportNumpy, parseExperimentJson, parseSweepJson, presetById, PRESETS, Trainer, type Experiment, type SweepPoint, type SweepProgress } from '../core';
+import { defaultWorkerCount, runSweepOnThreads } from '../node/sweep-pool';
 
 const USAGE = `usage:
   nnlab presets                           list the built-in experiments
   nnlab preset <id>                       print a preset as an experiment file
   nnlab train <experiment.json> [--out run.json] [--quiet]
                                           train; progress on stderr, result file with --out
+  nnlab sweep <sweep.json> --out results.json [--runs-dir DIR] [--workers N]
+                                          train every grid point on a pool of workers (one per core);
+                                          --runs-dir keeps each run's full result and experiment
   nnlab export-numpy <experiment.json>    print a standalone numpy script of the experiment`;
 
 export class UsageError extends Error {}
@@ -21,17 +26,15 @@ export interface Io {
   stderr: (text: string) => void;
   /** Whether stderr is a terminal (progress redraws one line) or not (a line every few seconds). */
   stderrIsTTY: boolean;
+  /** Ends a sweep early as Ctrl-C does (the entry point wires SIGINT here). */
+  interrupt?: AbortSignal;
 }
 
+/** Exit code after Ctrl-C (128 + SIGINT), what shells expect of an interrupted command. */
+export const EXIT_INTERRUPTED = 130;
+
 function readExperiment(path: string): Experiment {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}`);
-  }
-  const r = parseExperimentJson(text);
+  const r = parseExperimentJson(readText(path));
   if (!r.ok) throw new UsageError(`${path} is not a valid nnlab experiment:\n${r.message.replace(/^/gm, '  ')}`);
   return r.experiment;
 }
@@ -87,6 +90,121 @@ async function train(args: string[], io: Io): Promise<void> {
   if (out) await writeFileAtomic(out, JSON.stringify(result) + '\n');
 }
 
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}`);
+  }
+}
+
+/** Refuses an --out that could not be written, before any run spends time on it. */
+function checkWritableFile(path: string, flag: string): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    st = null;
+  }
+  if (st?.isDirectory()) throw new UsageError(`${flag} ${path} is a directory; give a file name`);
+  const dir = dirname(resolve(path));
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error();
+    accessSync(dir, constants.W_OK);
+    if (st) accessSync(path, constants.W_OK);
+  } catch {
+    throw new UsageError(`${flag} ${path} cannot be written (${dir} is missing or not writable)`);
+  }
+}
+
+function checkRunsDir(path: string): void {
+  try {
+    if (!statSync(path).isDirectory()) throw new UsageError(`--runs-dir ${path} is a file, not a directory`);
+    accessSync(path, constants.W_OK);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`--runs-dir ${path} is not writable`);
+    checkWritableFile(path, '--runs-dir');
+  }
+}
+
+const runName = (p: SweepPoint, total: number) => `run-${String(p.index).padStart(Math.max(4, String(total - 1).length), '0')}`;
+
+function progressLine(p: SweepProgress, seconds: number): string {
+  const width = 24;
+  const filled = Math.round(p.fraction * width);
+  const extra = [p.running.length ? `${p.running.length} running` : '', p.diverged ? `${p.diverged} diverged` : '', p.failed ? `${p.failed} failed` : ''].filter(Boolean).join(', ');
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.finished}/${p.total} runs${extra ? ` (${extra})` : ''}  ${seconds.toFixed(1)} s`;
+}
+
+async function sweep(args: string[], io: Io): Promise<number> {
+  let out: string | undefined;
+  let runsDir: string | undefined;
+  let workers = defaultWorkerCount();
+  const files: string[] = [];
+  const value = (i: number, flag: string) => {
+    const v = args[i];
+    if (!v) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    if (flag === '--out' || flag === '-o') out = inline ?? value(++i, flag);
+    else if (flag === '--runs-dir') runsDir = inline ?? value(++i, flag);
+    else if (flag === '--workers' || flag === '-j') {
+      const v = inline ?? value(++i, flag);
+      workers = Number(v);
+      if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new UsageError(`--workers must be a whole number from 1 to 256 (got ${v})`);
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+    else files.push(a);
+  }
+  if (files.length !== 1) throw new UsageError('sweep needs exactly one sweep file');
+  if (!out) throw new UsageError('sweep needs --out results.json (where the results go)');
+  const r = parseSweepJson(readText(files[0]!));
+  if (!r.ok) throw new UsageError(`${files[0]} is not a valid nnlab sweep:\n${r.message.replace(/^/gm, '  ')}`);
+  checkWritableFile(out, '--out');
+  if (runsDir) {
+    checkRunsDir(runsDir);
+    mkdirSync(runsDir, { recursive: true });
+  }
+
+  const points = r.points;
+  const started = performance.now();
+  let lastReport = -Infinity;
+  const reportEvery = io.stderrIsTTY ? 100 : 2000;
+  const writes: Promise<void>[] = [];
+  io.stderr(`sweep: ${points.length} runs on ${Math.min(workers, points.length)} workers\n`);
+  const results = await runSweepOnThreads(points, {
+    workers,
+    keepResults: Boolean(runsDir),
+    signal: io.interrupt,
+    onProgress: (p) => {
+      const t = performance.now();
+      if (t - lastReport < reportEvery && p.finished < p.total) return;
+      lastReport = t;
+      const line = progressLine(p, (t - started) / 1000);
+      io.stderr(io.stderrIsTTY ? `\r${line}\x1b[K` : `${line}\n`);
+    },
+    onRun: (run, result) => {
+      if (!runsDir || !result) return;
+      const point = points[run.index]!;
+      const name = join(runsDir, runName(point, points.length));
+      writes.push(writeFileAtomic(`${name}.json`, JSON.stringify(result) + '\n'), writeFileAtomic(`${name}.experiment.json`, JSON.stringify(point.experiment, null, 2) + '\n'));
+    },
+  });
+  await Promise.all(writes);
+  await writeFileAtomic(out, JSON.stringify(results, null, 1) + '\n');
+  if (io.stderrIsTTY) io.stderr('\n');
+  const count = (s: string) => results.runs.filter((x) => x.status === s).length;
+  const stopped = io.interrupt?.aborted ?? false;
+  const summary = ['completed', 'diverged', 'failed', 'stopped'].map((s) => [s, count(s)] as const).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ');
+  io.stderr(`${stopped ? 'stopped' : 'done'}: ${summary} in ${results.timing.seconds.toFixed(2)} s; results in ${out}\n`);
+  for (const run of results.runs) if (run.status === 'failed') io.stderr(`run ${run.index} (${JSON.stringify(run.params)}) failed: ${run.error}\n`);
+  return stopped ? EXIT_INTERRUPTED : 0;
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...args] = argv;
   try {
@@ -107,6 +225,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case 'train':
         await train(args, io);
         return 0;
+      case 'sweep':
+        return await sweep(args, io);
       case 'export-numpy': {
         if (args.length !== 1) throw new UsageError('export-numpy needs exactly one experiment file');
         io.stdout(exportNumpy(readExperiment(args[0]!)));
@@ -135,10 +255,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
 const isEntry = process.argv[1] && import.meta.url === new URL(process.argv[1], 'file://').href;
 if (isEntry || process.env.NNLAB_CLI_ENTRY === '1') {
+  // Ctrl-C once: stop cleanly (a sweep writes what it has); twice: leave at once.
+  const interrupt = new AbortController();
+  process.on('SIGINT', () => {
+    if (interrupt.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    interrupt.abort();
+    if (process.argv[2] !== 'sweep') process.exit(EXIT_INTERRUPTED);
+  });
   main(process.argv.slice(2), {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    interrupt: interrupt.signal,
   }).then((code) => {
     process.exitCode = code;
   });

@@ -4,9 +4,18 @@
  * and schedules also by hand, as the README defines them; a v1 experiment's script is unchanged). Running it prints
  * `<step> <loss>` per step at full precision, which is how its agreement with nnlab is tested.
  */
-import { shapeOf, trainingOf, type Experiment } from './experiment';
+import { dataDims, shapeOf, trainingOf, type Experiment } from './experiment';
 import { isPlainSgd } from './optimizers';
 import { numpyDataCode, pyNum } from './data';
+
+export interface ExportOptions {
+  /**
+   * "Export this step as numpy": train up to `step`, take that step, then print (as the last line,
+   * JSON) what core/explain.ts reports for it: loss before and after, per-layer norms, flipped
+   * predictions and `sampleRow`'s forward and backward record.
+   */
+  explain?: { step: number; sampleRow: number };
+}
 
 const py = (v: unknown): string => {
   if (v === null || v === undefined) return 'None';
@@ -87,8 +96,9 @@ function trainingCode(exp: Experiment): string[] {
   ];
 }
 
-export function exportNumpy(exp: Experiment): string {
+export function exportNumpy(exp: Experiment, options: ExportOptions = {}): string {
   const v2 = !isPlainSgd(exp) || (exp.schedule !== undefined && exp.schedule.kind !== 'constant');
+  const explain = options.explain;
   const shape = shapeOf(exp);
   const init = exp.init;
   const explicit = Array.isArray(init.weights);
@@ -145,7 +155,7 @@ export function exportNumpy(exp: Experiment): string {
     '',
     `layers = [${layerList}]  # (units, activation); the last is the output layer`,
     `learning_rate = ${pyNum(exp.learningRate)}`,
-    `steps = ${exp.steps}`,
+    explain ? `steps = ${explain.step + 1}  # up to the explained step` : `steps = ${exp.steps}`,
     `batch_size = ${exp.batchSize ?? 'None'}`,
     `n_train = ${shape.trainRows}  # the last ${shape.testRows} rows are held out, never trained on`,
     '',
@@ -199,6 +209,7 @@ export function exportNumpy(exp: Experiment): string {
     'for t in range(steps):',
     '    if batch_size is None:',
     '        xb, yb = x_train, y_train',
+    '        idx = np.arange(n_train)',
     '    else:',
     '        if cursor == 0:',
     '            perm = np.random.permutation(n_train)',
@@ -206,6 +217,13 @@ export function exportNumpy(exp: Experiment): string {
     '        cursor = 0 if cursor + len(idx) >= n_train else cursor + len(idx)',
     '        xb, yb = x_train[idx], y_train[idx]',
     '',
+    ...(explain
+      ? [
+          '    if t == steps - 1:  # the explained step: keep what its update starts from',
+          '        W0, b0 = [w.copy() for w in W], [None if v is None else v.copy() for v in b]',
+          '        classes0 = np.argmax(forward(x_train)[1][-1], axis=1)',
+        ]
+      : []),
     '    hs, acts = forward(xb)',
     '    loss, grad = loss_and_grad(acts[-1], yb)',
     ...(v2 ? ['    loss = loss + penalty()'] : []),
@@ -249,5 +267,53 @@ export function exportNumpy(exp: Experiment): string {
       "print('\\n'.join('# ' + line for line in str(forward(test)[1][-1]).splitlines()))",
     );
   }
+  if (explain) {
+    const code = explainCode(explain.sampleRow, (dataDims(exp.data).classes ?? 0) > 0);
+    // Under a v2 schedule the step's rate is rate(t), which the loop left in lr.
+    lines.push('', ...(v2 ? code.map((l) => l.replace("'learningRate': learning_rate", "'learningRate': lr")) : code));
+  }
   return lines.join('\n') + '\n';
+}
+
+/** After the loop stopped at the explained step: its record, from W0/b0 (before) and W/b (after). */
+function explainCode(sampleRow: number, classes: boolean): string[] {
+  return [
+    '# The explained step, as nnlab\'s "Last update" shows it (the last line, JSON).',
+    'import json',
+    '',
+    '',
+    'def norm(m):',
+    '    return float(np.sqrt(np.square(m).sum()))',
+    '',
+    '',
+    'loss_before, grad = loss_and_grad(acts[-1], yb)',
+    'deltas = [None] * len(layers)',
+    'for l in reversed(range(len(layers))):',
+    '    grad = derive(layers[l][1], hs[l], acts[l + 1], grad)',
+    '    deltas[l] = grad',
+    '    if l > 0:',
+    '        grad = grad.dot(W0[l].T)',
+    'loss_after, _ = loss_and_grad(forward(xb)[1][-1], yb)',
+    'per_layer = []',
+    'for l in range(len(layers)):',
+    '    w_norm, u_norm = norm(W0[l]), norm(W[l] - W0[l])',
+    '    per_layer.append({',
+    "        'gradNorm': norm(acts[l].T.dot(deltas[l])), 'updateNorm': u_norm, 'weightNorm': w_norm,",
+    "        'updateRatio': u_norm / w_norm if w_norm > 0 else None,",
+    "        'biasGradNorm': None if b0[l] is None else norm(deltas[l].sum(axis=0)),",
+    '    })',
+    classes
+      ? 'flipped = [int(r) for r in np.nonzero(classes0 != np.argmax(forward(x_train)[1][-1], axis=1))[0]]'
+      : 'flipped = []  # regression targets: no classes to flip',
+    'rows = [int(r) for r in idx]',
+    `k = rows.index(${sampleRow}) if ${sampleRow} in rows else 0`,
+    'record = {',
+    "    'step': t, 'learningRate': learning_rate, 'lossBefore': float(loss_before), 'lossAfter': float(loss_after),",
+    "    'batchRows': rows, 'layers': per_layer, 'flipped': flipped,",
+    "    'sample': {'row': rows[k], 'x': xb[k].tolist(), 'y': yb[k].tolist(), 'layers': [",
+    "        {'activation': kind, 'z': hs[l][k].tolist(), 'a': acts[l + 1][k].tolist(), 'delta': deltas[l][k].tolist()}",
+    '        for l, (_, kind) in enumerate(layers)]},',
+    '}',
+    'print(json.dumps(record))',
+  ];
 }

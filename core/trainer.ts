@@ -14,7 +14,8 @@ import { referenceBackend, type Backend } from './kernels';
 import { InputGram } from './input-gram';
 import { defaultBackend, wasmSimdSupported } from './wasm/backend';
 import { NumpyRandom } from './rng';
-import type { Histogram, LayerMetrics, LayerParams, MetricsSnapshot, PredictionGrid, RunResult, RunStatus } from './types';
+import type { ActivationGrid, Histogram, LayerMetrics, LayerParams, MetricsSnapshot, PredictionGrid, RunResult, RunStatus } from './types';
+import { explainUpdate, type UpdateExplanation } from './explain';
 
 export interface TrainerOptions {
   /** Keep every step's loss for `result()` (the CLI does; the UI keeps its own decimated series). */
@@ -73,6 +74,8 @@ export class Trainer {
   private readonly batchY: Float64Array | null;
   private readonly perm: Int32Array | null;
   private cursor = 0;
+  /** Where the last batch began in `perm` (minibatch runs), for `lastBatchRows`. */
+  private lastBatchStart = 0;
   private lastRows = 0;
   private readonly evalX: Float64Array;
   private readonly evalY: Float64Array;
@@ -272,6 +275,7 @@ export class Trainer {
     const { trainRows, batchRows, inputs, outputs } = this.shape;
     if (!this.perm) return trainRows;
     if (this.cursor === 0) this.rng.permutationInto(this.perm);
+    this.lastBatchStart = this.cursor;
     const rows = Math.min(batchRows, trainRows - this.cursor);
     const x = this.data.x;
     const y = this.data.y;
@@ -398,6 +402,36 @@ export class Trainer {
   gradients(): { weights: Float64Array; biases: Float64Array | null }[] {
     this.syncGram(true);
     return this.layers.map((l) => ({ weights: l.dW.slice(), biases: l.db ? l.db.slice() : null }));
+  }
+
+  /** Data set rows of the last step's batch, in batch order (allocates; for inspection only). */
+  lastBatchRows(): number[] {
+    if (!this.perm) return Array.from({ length: this.lastRows }, (_, r) => r);
+    return Array.from(this.perm.subarray(this.lastBatchStart, this.lastBatchStart + this.lastRows));
+  }
+
+  /**
+   * Takes one step and explains it (core/explain.ts): loss before and after on its batch, per-layer
+   * gradient and update norms, flipped predictions, and one sample's forward and backward record.
+   * Null when no step was taken (the run has ended, or this step's loss is not finite).
+   */
+  stepExplained(sampleRow = 0): UpdateExplanation | null {
+    if (this.finished) return null;
+    const before = this.params();
+    const step = this.step;
+    const learningRate = this.currentLearningRate;
+    if (this.run(1) !== 1) return null;
+    return explainUpdate({
+      experiment: this.experiment,
+      data: this.data,
+      trainRows: this.shape.trainRows,
+      step,
+      learningRate,
+      before,
+      after: this.params(),
+      batchRows: this.lastBatchRows(),
+      sampleRow,
+    });
   }
 
   /** Passes rows [start, start + count) of `x` through the network in chunks; `visit` sees each chunk's outputs. */
@@ -534,13 +568,7 @@ export class Trainer {
     const { xMin, xMax, yMin, yMax } = bounds;
     const n = this.shape.outputs;
     const cells = resolution * resolution;
-    const x = new Float64Array(cells * 2);
-    for (let i = 0; i < resolution; i++) {
-      for (let j = 0; j < resolution; j++) {
-        x[2 * (i * resolution + j)] = xMin + ((j + 0.5) * (xMax - xMin)) / resolution;
-        x[2 * (i * resolution + j) + 1] = yMax - ((i + 0.5) * (yMax - yMin)) / resolution;
-      }
-    }
+    const x = gridPoints(resolution, bounds);
     const values = new Float32Array(cells * n);
     const classes = new Uint8Array(cells);
     const ce = this.experiment.loss === 'softmax-cross-entropy';
@@ -551,6 +579,23 @@ export class Trainer {
       }
     });
     return { xMin, xMax, yMin, yMax, resolution, outputs: n, values, argmax: classes };
+  }
+
+  /**
+   * Every unit's activation over the input plane (2-D inputs only), at the centres of resolution²
+   * cells laid out as in `predictGrid`: what each unit has learned to respond to.
+   */
+  activationGrid(resolution = 24, bounds = this.shape.inputs === 2 ? this.dataBounds() : undefined): ActivationGrid | null {
+    if (this.shape.inputs !== 2 || !bounds) return null;
+    const cells = resolution * resolution;
+    const layers = this.layers.map((l) => new Float32Array(l.units * cells));
+    this.evaluate(gridPoints(resolution, bounds), 0, cells, (_out, rows, first) => {
+      this.layers.forEach((layer, l) => {
+        const dst = layers[l]!;
+        for (let r = 0; r < rows; r++) for (let j = 0; j < layer.units; j++) dst[j * cells + first + r] = layer.evalA[r * layer.units + j]!;
+      });
+    });
+    return { ...bounds, resolution, layers };
   }
 
   params(): LayerParams[] {
@@ -576,6 +621,18 @@ export class Trainer {
       timing: { seconds, stepsPerSecond: seconds > 0 ? this.step / seconds : 0 },
     };
   }
+}
+
+/** Centres of resolution² cells over `bounds`: row i from yMax down, column j from xMin up. */
+function gridPoints(resolution: number, { xMin, xMax, yMin, yMax }: { xMin: number; xMax: number; yMin: number; yMax: number }): Float64Array {
+  const x = new Float64Array(resolution * resolution * 2);
+  for (let i = 0; i < resolution; i++) {
+    for (let j = 0; j < resolution; j++) {
+      x[2 * (i * resolution + j)] = xMin + ((j + 0.5) * (xMax - xMin)) / resolution;
+      x[2 * (i * resolution + j) + 1] = yMax - ((i + 0.5) * (yMax - yMin)) / resolution;
+    }
+  }
+  return x;
 }
 
 function activate(kind: Activation, Z: Float64Array, A: Float64Array, count: number): void {

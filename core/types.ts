@@ -70,3 +70,14 @@ export interface PredictionGrid {
   /** Argmax class per cell. */
   argmax: Uint8Array;
 }
+
+/** Each unit's activation over the input plane, cells laid out as in PredictionGrid. */
+export interface ActivationGrid {
+  xMin: number;
+  xMax: number;
+  yMin: number;
+  yMax: number;
+  resolution: number;
+  /** Per layer, units × resolution² values: unit j's map is [j·res², (j+1)·res²). */
+  layers: Float32Array[];
+}

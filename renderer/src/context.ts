@@ -1,10 +1,10 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
-import type { LabActions, LabState, LabStore } from './state/store';
+import type { LabState, LabStore } from './state/store';
 
 export const LabContext = createContext<LabStore | null>(null);
 
-export function useLab<T>(selector: (s: LabState & LabActions) => T): T {
+export function useLab<T>(selector: (s: LabState) => T): T {
   const store = useContext(LabContext);
   if (!store) throw new Error('useLab outside <LabContext.Provider>');
   return useStore(store, selector);

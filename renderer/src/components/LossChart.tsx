@@ -6,7 +6,7 @@ import { fmtInt, fmtLoss } from '../format';
 import { runColor } from '../palette';
 import { fmtDecade, logAxis, lossCeiling, mergeSeries, nearest, type SeriesInput } from '../state/chart-data';
 import type { SeriesPoint } from '../state/series';
-import type { Run } from '../state/store';
+import type { Run } from '../state/run';
 import { useThrottledTick } from './useThrottledTick';
 
 interface Shown {

@@ -9,7 +9,8 @@ import type { PredictionGrid } from '../../../core';
 import { useLab } from '../context';
 import { argmax, fmtLoss, fmtPct, fmtScores } from '../format';
 import { classColor, regionTint } from '../palette';
-import { plotData, type PlotData, type Run } from '../state/store';
+import { plotData, type PlotData } from '../state/plot-data';
+import type { Run } from '../state/run';
 import { useThrottledTick } from './useThrottledTick';
 
 const SIZE = 360;

@@ -6,7 +6,7 @@ import { useLab } from '../context';
 import { fmtInt, fmtLoss, fmtPct } from '../format';
 import { runColor } from '../palette';
 import { labStateOf } from './Toolbar';
-import type { Run } from '../state/store';
+import type { Run } from '../state/run';
 
 /** Default threshold: a tenth of the lowest starting loss among the shown runs. */
 export function autoThreshold(runs: readonly Run[]): number | null {

@@ -1,9 +1,11 @@
 /** Run buttons, speed, presentation mode, lab files; the status line and the diverged banner. */
 import { useRef } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { exportNumpy } from '../../../core';
 import { useLab } from '../context';
 import { fmtInt, fmtLoss } from '../format';
-import { SPEEDS, type Run, type Speed } from '../state/store';
+import type { Run } from '../state/run';
+import { SPEEDS, type Speed } from '../state/view';
 
 export type LabState = 'idle' | 'training' | 'paused' | 'completed' | 'diverged' | 'stopped' | 'failed';
 
@@ -36,12 +38,15 @@ function download(name: string, text: string, type: string) {
 
 export function Toolbar() {
   useLab((s) => s.tick);
-  const valid = useLab((s) => s.validation.ok);
+  const validation = useLab((s) => s.validation);
+  const valid = validation.ok;
   const run = useLab((s) => s.runs.find((r) => r.id === s.activeRunId) ?? null);
   const pacing = useLab((s) => s.pacing);
   const speed = useLab((s) => s.view.speed);
   const presentation = useLab((s) => s.view.presentation);
-  const a = useLab((s) => s);
+  const a = useLab(
+    useShallow((s) => ({ train: s.train, pause: s.pause, step: s.step, reset: s.reset, compareInitSchemes: s.compareInitSchemes, setView: s.setView, saveLab: s.saveLab, openLab: s.openLab })),
+  );
   const fileRef = useRef<HTMLInputElement>(null);
   const state = labStateOf(run, pacing);
   const training = state === 'training';
@@ -100,7 +105,7 @@ export function Toolbar() {
             type="button"
             disabled={!valid}
             onClick={() => {
-              if (a.validation.ok) download(`${a.validation.experiment.name}.py`, exportNumpy(a.validation.experiment), 'text/x-python');
+              if (validation.ok) download(`${validation.experiment.name}.py`, exportNumpy(validation.experiment), 'text/x-python');
             }}
           >
             Export numpy

@@ -8,7 +8,7 @@ import { useLab } from '../context';
 import { fmtInt, fmtLoss } from '../format';
 import { runColor } from '../palette';
 import { ridgeline, type Ridgeline } from '../state/ridgeline';
-import type { Run } from '../state/store';
+import type { Run } from '../state/run';
 import { useThrottledTick } from './useThrottledTick';
 
 const W = 300;

@@ -78,7 +78,7 @@ export function numberOrText(s: string): number | string {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function defaultData(kind: DatasetKey): Record<string, unknown> {
+function defaultData(kind: DatasetKey): Record<string, unknown> {
   switch (kind) {
     case 'quadrants':
       return { kind: 'quadrants' };
@@ -109,16 +109,6 @@ export function outputsOf(data: unknown): number {
     default:
       return typeof data.classes === 'number' ? data.classes : 2;
   }
-}
-
-export function inputsOf(data: unknown): number {
-  if (!isRecord(data)) return 0;
-  if (data.kind === 'random-regression') return typeof data.inputs === 'number' ? data.inputs : 0;
-  if (data.kind === 'inline') {
-    const x = data.x;
-    return Array.isArray(x) && Array.isArray(x[0]) ? x[0].length : 0;
-  }
-  return 2;
 }
 
 export function draftFromExperiment(input: ExperimentInput | Record<string, unknown>, presetId: string): Draft {
@@ -200,7 +190,7 @@ export function validateDraft(d: Draft): Validation {
   return { ok: false, fields: fieldMessages(r.issues, d.hidden.length), message: r.message };
 }
 
-export function fieldMessages(issues: readonly FieldIssue[], hiddenCount: number): Partial<Record<FieldKey, string>> {
+function fieldMessages(issues: readonly FieldIssue[], hiddenCount: number): Partial<Record<FieldKey, string>> {
   const fields: Partial<Record<FieldKey, string>> = {};
   for (const iss of issues) {
     const key = fieldOf(iss.path, hiddenCount);

@@ -30,7 +30,7 @@ const ViewSchema = z
     threshold: z.number().positive().nullable(),
   })
   .partial();
-export const LabFileSchema = z.strictObject({ format: z.literal('nnlab-lab'), version: z.literal(1), draft: DraftSchema, view: ViewSchema });
+const LabFileSchema = z.strictObject({ format: z.literal('nnlab-lab'), version: z.literal(1), draft: DraftSchema, view: ViewSchema });
 
 export function parseLabFile(text: string): { ok: true; draft: Draft; view: Partial<ViewState> } | { ok: false; message: string } {
   let raw: unknown;

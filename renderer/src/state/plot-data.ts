@@ -1,0 +1,30 @@
+/** The training points an experiment draws, for the decision map and the sample view. */
+import { makeDataset, NumpyRandom, type Experiment } from '../../../core';
+
+/** 2-D training points for the decision map, regenerated from the experiment exactly as the trainer draws them. */
+export interface PlotData {
+  x: Float64Array;
+  labels: Int32Array | null;
+  samples: number;
+  inputs: number;
+  outputs: number;
+  y: Float64Array;
+  testRows: number;
+}
+
+function plotDataOf(exp: Experiment): PlotData {
+  const d = makeDataset(exp.data, new NumpyRandom(exp.seed));
+  const testRows = Math.floor(d.samples * (exp.testFraction ?? 0));
+  return { x: d.x, y: d.y, labels: d.labels, samples: d.samples, inputs: d.inputs, outputs: d.outputs, testRows };
+}
+
+// Experiments are immutable once validated, so the data drawn for one is drawn once.
+const plotCache = new WeakMap<Experiment, PlotData>();
+export function plotData(exp: Experiment): PlotData {
+  let p = plotCache.get(exp);
+  if (!p) {
+    p = plotDataOf(exp);
+    plotCache.set(exp, p);
+  }
+  return p;
+}

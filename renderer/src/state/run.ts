@@ -1,0 +1,162 @@
+/**
+ * One run as the lab holds it, and how a trainer message folds into it. Pure (no store, no timers), so the
+ * runs slice and the host slice share one definition. A new per-run record (say, a history on a step
+ * schedule) is a field on `Run`, its allocation in `blankRun`, its fold in `foldTrainerMessage`, and its
+ * clearing in `clearForReset`.
+ */
+import type { Experiment, MetricsSnapshot, PredictionGrid, WeightScheme } from '../../../core';
+import type { SavedRun } from '../../../core/contract/api';
+import { isFinalPhase, type FromTrainer, type TrainerPhase } from '../../../core/contract/protocol';
+import type { RunRecorder } from '../../../core/service/run-recorder';
+import type { RunChannel } from '../host/types';
+import { MinMaxSeries, ThinnedHistory } from './series';
+
+export type RunPhase = TrainerPhase | 'starting' | 'failed';
+
+export interface Run {
+  readonly id: number;
+  readonly label: string;
+  readonly experiment: Experiment;
+  readonly scheme: WeightScheme | null;
+  /** Compare group this run belongs to, if any. */
+  readonly group: number | null;
+  phase: RunPhase;
+  step: number;
+  totalSteps: number;
+  lastLoss: number;
+  stepsPerSecond: number;
+  learningRate: number;
+  divergedAtStep: number | null;
+  message: string | null;
+  error: string | null;
+  readonly loss: MinMaxSeries;
+  readonly testLoss: MinMaxSeries;
+  readonly metrics: ThinnedHistory<MetricsSnapshot>;
+  grid: PredictionGrid | null;
+  /** Predicted class per training point (2-D class data), refreshed with each grid. */
+  pointClasses: Int32Array | null;
+  /** Outputs for the experiment's testPoints, refreshed with each grid. */
+  testPointOutputs: number[][] | null;
+  channel: RunChannel | null;
+  /** Why the trainer went away mid-run (crashed, killed); the run keeps what had arrived. */
+  failure: string | null;
+  /** Every loss of the run, for the desktop library (the series above are decimated). Desktop only. */
+  recorder: RunRecorder | null;
+  /** A run loaded from the library: its record as saved. */
+  loaded: SavedRun | null;
+  /** Where the finished run stands in the desktop library. */
+  archived: 'saving' | 'saved' | 'not saved' | null;
+}
+
+/** Finished one way or another: no command moves it on. */
+export const hasEnded = (run: Run): boolean => run.phase === 'failed' || isFinalPhase(run.phase as TrainerPhase);
+
+/** The scheme an experiment names for its weights, or null for literal weights. */
+export function schemeOf(exp: Experiment): WeightScheme | null {
+  return 'weights' in exp.init && typeof exp.init.weights === 'string' ? (exp.init.weights as WeightScheme) : null;
+}
+
+export function blankRun(id: number, experiment: Experiment, label: string, scheme: WeightScheme | null, group: number | null): Run {
+  return {
+    id,
+    label,
+    experiment,
+    scheme,
+    group,
+    phase: 'starting',
+    step: 0,
+    totalSteps: experiment.steps,
+    lastLoss: NaN,
+    stepsPerSecond: 0,
+    learningRate: experiment.learningRate,
+    divergedAtStep: null,
+    message: null,
+    error: null,
+    loss: new MinMaxSeries(256),
+    testLoss: new MinMaxSeries(128),
+    metrics: new ThinnedHistory<MetricsSnapshot>(96),
+    grid: null,
+    pointClasses: null,
+    testPointOutputs: null,
+    channel: null,
+    failure: null,
+    recorder: null,
+    loaded: null,
+    archived: null,
+  };
+}
+
+/** A run from the desktop library, shown with the others; it has no trainer, so it holds all there is. */
+export function runFromSaved(id: number, saved: SavedRun, experiment: Experiment): Run {
+  const run = blankRun(id, experiment, `Saved · ${saved.name}`, schemeOf(experiment), null);
+  const losses = Float64Array.from(saved.losses);
+  run.loss.pushMany(0, losses);
+  for (const [step, loss] of saved.testLosses) if (loss !== null) run.testLoss.push(step, loss);
+  run.phase = saved.status;
+  run.step = saved.steps;
+  run.lastLoss = losses.length ? losses[losses.length - 1]! : NaN;
+  run.learningRate = saved.learningRate;
+  run.divergedAtStep = saved.divergedAtStep;
+  run.failure = saved.status === 'failed' ? (saved.failure ?? 'the trainer stopped') : null;
+  run.loaded = saved;
+  run.archived = 'saved';
+  return run;
+}
+
+/** What a folded message asks of the store beyond the run itself. */
+export interface FoldEffect {
+  /** A new prediction grid arrived: the point predictions are stale. */
+  grid: boolean;
+  /** The trainer reached a final phase. */
+  finished: boolean;
+}
+
+export function foldTrainerMessage(run: Run, msg: FromTrainer): FoldEffect {
+  const effect: FoldEffect = { grid: false, finished: false };
+  switch (msg.type) {
+    case 'progress':
+      run.loss.pushMany(msg.fromStep, msg.losses);
+      for (const [step, loss] of msg.testLosses) run.testLoss.push(step, loss);
+      run.step = msg.step;
+      run.learningRate = msg.learningRate;
+      run.stepsPerSecond = msg.stepsPerSecond;
+      if (msg.losses.length) run.lastLoss = msg.losses[msg.losses.length - 1]!;
+      break;
+    case 'snapshot':
+      run.metrics.offer(msg.metrics);
+      if (msg.grid) {
+        run.grid = msg.grid;
+        effect.grid = true;
+      }
+      break;
+    case 'status':
+      run.phase = msg.phase;
+      run.step = msg.step;
+      run.totalSteps = msg.totalSteps;
+      run.learningRate = msg.learningRate;
+      run.divergedAtStep = msg.divergedAtStep;
+      run.message = msg.message ?? null;
+      if (msg.phase !== 'running') run.stepsPerSecond = 0;
+      effect.finished = isFinalPhase(msg.phase);
+      break;
+    case 'error':
+      run.error = msg.issues?.length ? msg.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ') : msg.message;
+      if (msg.inReplyTo === 'start' || run.phase === 'starting') run.phase = 'failed';
+      break;
+  }
+  return effect;
+}
+
+/** Reset: the run starts over from step 0 on the same trainer; what it had recorded is dropped. */
+export function clearForReset(run: Run): void {
+  run.loss.clear();
+  run.testLoss.clear();
+  run.metrics.clear();
+  run.grid = null;
+  run.pointClasses = null;
+  run.testPointOutputs = null;
+  run.step = 0;
+  run.lastLoss = NaN;
+  run.divergedAtStep = null;
+  run.error = null;
+}

@@ -1,0 +1,194 @@
+/**
+ * Library and files: lab files (save/open), the File menu (new, open, save as, export), the desktop
+ * library of finished runs, and the notices that tell the user how each of those went. In the browser
+ * there is no library (`savedRuns` is null) and the desktop actions do nothing.
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import { parseExperiment, PRESETS, type ExperimentInput } from '../../../../core';
+import type { ExportFormat, MenuCommand, NnlabApi, SavedRun } from '../../../../core/contract/api';
+import { RunRecorder } from '../../../../core/service/run-recorder';
+import { draftFromExperiment, experimentInputOf } from '../draft';
+import { parseLabFile } from '../lab-file';
+import { EXPORT_LABEL, issuesText, libraryRunId, MAX_NOTICES, openFailureText, saveResultNotice, type Notice, type SavedRunEntry } from '../library';
+import type { Run } from '../run';
+import type { LabState } from '../store';
+import { DEFAULT_PRESET } from './draft';
+import { DEFAULT_VIEW } from '../view';
+
+export interface LibrarySlice {
+  /** The answer to the last lab file opened in the browser. */
+  notice: string | null;
+  /** Messages for the user from files and the library (opened, saved, set aside), newest last. */
+  notices: Notice[];
+  /** Runs in the desktop library, newest first; null where there is no library (the browser). */
+  savedRuns: SavedRunEntry[] | null;
+  notify(kind: Notice['kind'], text: string): void;
+  dismissNotice(id: number): void;
+  saveLab(): string;
+  openLab(text: string): { ok: true } | { ok: false; message: string };
+  /** File ▸ New: a fresh experiment in the editor (runs stay for comparison). */
+  newExperiment(): void;
+  /** Loads an experiment (File ▸ Open) into the editor, as written. */
+  loadExperiment(input: ExperimentInput, source: string): void;
+  /** The active run as the library keeps it, or null when there is none. */
+  savedRunOf(runId?: number | null): SavedRun | null;
+  /** Desktop only: answers a File-menu command. */
+  menu(command: MenuCommand): Promise<void>;
+  exportRun(format: ExportFormat): Promise<void>;
+  saveExperimentAs(): Promise<void>;
+  /** Desktop only: the library's runs and any files it set aside. */
+  refreshLibrary(): Promise<void>;
+  /** Desktop only: adds a saved run to the runs panel, shown with the others for comparison. */
+  loadSavedRun(id: string): Promise<void>;
+  /** Desktop only: a recorder that keeps every loss of the run for the library; null in the browser. */
+  recorderFor(run: Run): RunRecorder | null;
+  /** A finished run goes to the desktop library once; a failure to save is told, the run stays. */
+  archive(run: Run): void;
+  /** Desktop only: listens to the File menu and lists the library. */
+  openLibrary(): void;
+  closeLibrary(): void;
+}
+
+export const createLibrarySlice =
+  (desktop: NnlabApi | null): StateCreator<LabState, [], [], LibrarySlice> =>
+  (set, get) => {
+    let nextNoticeId = 1;
+    let unsubscribeMenu: (() => void) | null = null;
+    const notify = (kind: Notice['kind'], text: string) => get().notify(kind, text);
+
+    return {
+      notice: null,
+      notices: [],
+      savedRuns: desktop ? [] : null,
+
+      notify(kind, text) {
+        set((s) => ({ notices: [...s.notices, { id: nextNoticeId++, kind, text }].slice(-MAX_NOTICES) }));
+      },
+      dismissNotice(id) {
+        set((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+      },
+      saveLab() {
+        const s = get();
+        return JSON.stringify({ format: 'nnlab-lab', version: 1, draft: s.draft, view: s.view }, null, 2);
+      },
+      openLab(text) {
+        const r = parseLabFile(text);
+        if (!r.ok) {
+          set({ notice: r.message });
+          return r;
+        }
+        get().replaceDraft(r.draft);
+        set({ view: { ...DEFAULT_VIEW, ...r.view }, notice: 'Lab opened.' });
+        return { ok: true };
+      },
+      newExperiment() {
+        get().choosePreset(DEFAULT_PRESET);
+        set({ probe: null, sample: null });
+        notify('info', 'New experiment.');
+      },
+      loadExperiment(input, source) {
+        // A file that is a preset as shipped says so in the Preset select; anything else is Custom.
+        const preset = PRESETS.find((p) => JSON.stringify(p.experiment) === JSON.stringify(input));
+        get().replaceDraft(draftFromExperiment(input, preset?.id ?? ''));
+        get().resetExperimentView();
+        set({ probe: null, sample: null });
+        const v = get().validation;
+        notify(v.ok ? 'info' : 'error', v.ok ? `Opened ${source}.` : `Opened ${source}, but it does not validate: ${v.message}`);
+      },
+      savedRunOf(runId = get().activeRunId) {
+        const run = get().runs.find((r) => r.id === runId);
+        if (!run) return null;
+        return run.loaded ?? run.recorder?.toSavedRun() ?? null;
+      },
+      async menu(cmd) {
+        switch (cmd.command) {
+          case 'new':
+            return get().newExperiment();
+          case 'opened': {
+            if (cmd.result.ok) return get().loadExperiment(cmd.result.experiment, cmd.result.path);
+            const text = openFailureText(cmd.result);
+            if (text) notify('error', text);
+            return;
+          }
+          case 'save-as':
+            return get().saveExperimentAs();
+          case 'export':
+            return get().exportRun(cmd.format);
+        }
+      },
+      async exportRun(format) {
+        if (!desktop) return;
+        const record = get().savedRunOf();
+        if (!record) return notify('error', 'Nothing to export yet: train a run first.');
+        try {
+          const n = saveResultNotice(EXPORT_LABEL[format], await desktop.exportRun(format, record));
+          if (n) notify(n.kind, n.text);
+        } catch (e) {
+          notify('error', `Could not export the run: ${(e as Error).message}`);
+        }
+      },
+      async saveExperimentAs() {
+        if (!desktop) return;
+        const v = get().validation;
+        if (!v.ok) return notify('error', `Fix the experiment before saving it: ${v.message}`);
+        try {
+          const n = saveResultNotice('Experiment', await desktop.saveExperimentAs(experimentInputOf(get().draft) as ExperimentInput));
+          if (n) notify(n.kind, n.text);
+        } catch (e) {
+          notify('error', `Could not save the experiment: ${(e as Error).message}`);
+        }
+      },
+      async refreshLibrary() {
+        if (!desktop) return;
+        try {
+          const [experiments, runs] = await Promise.all([desktop.listExperiments(), desktop.listRuns()]);
+          for (const line of [...experiments.notices, ...runs.notices]) notify('error', line);
+          // A run saved while the listing was on its way is kept.
+          set((s) => {
+            const listed = new Set(runs.entries.map((e) => e.id));
+            const all = [...runs.entries, ...(s.savedRuns ?? []).filter((e) => !listed.has(e.id))];
+            return { savedRuns: all.sort((a, b) => b.savedAt.localeCompare(a.savedAt)) };
+          });
+        } catch (e) {
+          notify('error', `Could not read the library: ${(e as Error).message}`);
+        }
+      },
+      async loadSavedRun(id) {
+        if (!desktop) return;
+        const r = await desktop.loadRun(id).catch((e: unknown) => ({ ok: false as const, message: (e as Error).message }));
+        if (!r.ok) return notify('error', `Could not load the saved run: ${r.message}`);
+        const parsed = parseExperiment(r.value.experiment);
+        if (!parsed.ok) return notify('error', `The saved run's experiment does not validate: ${issuesText(parsed.issues) || parsed.message}`);
+        get().admitSavedRun(r.value, parsed.experiment);
+      },
+      recorderFor(run) {
+        return desktop ? new RunRecorder(libraryRunId(new Date(), run.id), run.experiment, run.label) : null;
+      },
+      archive(run) {
+        if (!desktop || !run.recorder || run.archived) return;
+        const record = run.recorder.toSavedRun();
+        run.archived = 'saving';
+        const done = (ok: boolean, message?: string) => {
+          run.archived = ok ? 'saved' : 'not saved';
+          if (ok) {
+            const entry: SavedRunEntry = { id: record.id, name: record.name, savedAt: record.endedAt, status: record.status };
+            set((s) => ({ savedRuns: [entry, ...(s.savedRuns ?? []).filter((e) => e.id !== entry.id)] }));
+          } else notify('error', `Could not save ${run.label}: ${message}`);
+          get().publishSoon();
+        };
+        desktop.saveRun(record).then(
+          (r) => (r.ok ? done(true) : done(false, r.message)),
+          (e: unknown) => done(false, (e as Error).message),
+        );
+      },
+      openLibrary() {
+        if (!desktop || unsubscribeMenu) return;
+        unsubscribeMenu = desktop.onMenu((cmd) => void get().menu(cmd));
+        void get().refreshLibrary();
+      },
+      closeLibrary() {
+        unsubscribeMenu?.();
+        unsubscribeMenu = null;
+      },
+    };
+  };

@@ -1,0 +1,218 @@
+/**
+ * Runs and compare groups: which runs exist, which one is active and which are shown, and the commands
+ * (Train, Pause, Step, Reset, Compare init schemes) sent to their trainers. Slow speeds are paced from
+ * here with single steps. What a trainer sends back is folded in by the host slice (see ../run.ts).
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import type { Experiment, WeightScheme } from '../../../../core';
+import type { SavedRun } from '../../../../core/contract/api';
+import { isFinalPhase, type TrainerPhase } from '../../../../core/contract/protocol';
+import { INIT_LABEL, withScheme } from '../draft';
+import { blankRun, clearForReset, hasEnded, runFromSaved, schemeOf, type Run } from '../run';
+import type { LabState } from '../store';
+
+export const MAX_RUNS = 8;
+
+export interface RunsSlice {
+  runs: Run[];
+  activeRunId: number | null;
+  visibleRunIds: number[];
+  /** True while slow speeds are paced from the UI (the trainer is between single steps, but the lab is training). */
+  pacing: boolean;
+  train(): void;
+  pause(): void;
+  step(): void;
+  reset(): void;
+  compareInitSchemes(): void;
+  toggleRunVisible(id: number): void;
+  /** The run the views follow, or null. */
+  activeRun(): Run | null;
+  /** The active run, or the whole compare group it belongs to. */
+  runsInFocus(): Run[];
+  /** A new learning rate from the controls, for the live runs in focus. */
+  applyLearningRate(learningRate: number): void;
+  /** The speed changed: a training run goes on at the new one. */
+  applySpeed(): void;
+  stopPacing(): void;
+  /** Adds a run from the library beside the others, for comparison. */
+  admitSavedRun(saved: SavedRun, experiment: Experiment): void;
+}
+
+/** Experiments equal apart from the learning rate (which can change live) train the same run. */
+function sameRun(a: Experiment, b: Experiment): boolean {
+  return JSON.stringify({ ...a, learningRate: 0 }) === JSON.stringify({ ...b, learningRate: 0 });
+}
+
+export const createRunsSlice: StateCreator<LabState, [], [], RunsSlice> = (set, get) => {
+  let nextRunId = 1;
+  let nextGroup = 1;
+  let paceTimer: ReturnType<typeof setInterval> | null = null;
+
+  const newRun = (experiment: Experiment, label: string, scheme: WeightScheme | null, group: number | null): Run => {
+    const run = blankRun(nextRunId++, experiment, label, scheme, group);
+    run.recorder = get().recorderFor(run);
+    try {
+      run.channel = get().openChannel(run);
+    } catch (e) {
+      run.phase = 'failed';
+      run.error = `could not start a trainer: ${(e as Error).message}`;
+    }
+    return run;
+  };
+
+  /** Keeps at most MAX_RUNS, dropping the oldest runs that are neither shown nor active. */
+  const admit = (added: Run[], visible: number[], activeId: number) => {
+    let runs = [...get().runs, ...added];
+    while (runs.length > MAX_RUNS) {
+      const victim = runs.find((r) => r.id !== activeId && !visible.includes(r.id)) ?? runs[0]!;
+      victim.channel?.close();
+      victim.channel = null;
+      runs = runs.filter((r) => r !== victim);
+    }
+    const ids = new Set(runs.map((r) => r.id));
+    // The probe, the sample and the file notice spoke of the run that was active before.
+    set({ runs, activeRunId: activeId, visibleRunIds: visible.filter((id) => ids.has(id)), probe: null, sample: null, notice: null });
+  };
+
+  const start = (run: Run, paused: boolean) => {
+    run.channel?.send({ type: 'start', experiment: run.experiment, paused, gridResolution: 64 });
+  };
+
+  /**
+   * Slow speeds are paced from here with `step` commands, so a class can watch single updates:
+   * 1 and 10 steps/s send one step per tick; 100 and 1000 send a tenth of a second's worth.
+   */
+  const startPacing = () => {
+    get().stopPacing();
+    const speed = get().view.speed;
+    if (speed === 0) return;
+    const interval = speed <= 10 ? 1000 / speed : 100;
+    const count = speed <= 10 ? 1 : speed / 10;
+    paceTimer = setInterval(() => {
+      const runs = get().runsInFocus();
+      if (!runs.length || runs.every(hasEnded)) return get().stopPacing();
+      for (const r of runs) if (r.phase === 'paused') r.channel?.send({ type: 'step', count });
+    }, interval);
+    set({ pacing: true });
+  };
+
+  const go = (runs: Run[]) => {
+    const speed = get().view.speed;
+    if (speed === 0) for (const r of runs) r.channel?.send({ type: 'resume' });
+    else startPacing();
+  };
+
+  const labelFor = (exp: Experiment) => {
+    const scheme = schemeOf(exp);
+    return `Run ${nextRunId} · ${get().draft.presetId || 'custom'} · ${scheme ? INIT_LABEL[scheme] : 'explicit init'}`;
+  };
+
+  /** The runs Train/Step act on: the active run (or group) if it still matches the controls, else a fresh run. */
+  const currentOrNew = (paused: boolean): { runs: Run[]; fresh: boolean } | null => {
+    const v = get().validation;
+    if (!v.ok) return null;
+    const runs = get().runsInFocus();
+    const a = get().activeRun();
+    if (a && a.group === null && sameRun(a.experiment, v.experiment) && !hasEnded(a)) return { runs, fresh: false };
+    if (a && a.group !== null && !runs.some(hasEnded) && sameRun(withScheme(a.experiment, 'xavier'), withScheme(v.experiment, 'xavier'))) return { runs, fresh: false };
+    const exp = v.experiment;
+    const run = newRun(exp, labelFor(exp), schemeOf(exp), null);
+    admit([run], [run.id], run.id);
+    // A fresh run starts running by itself at full speed; paced and stepped runs start paused.
+    start(run, paused || get().view.speed !== 0);
+    return { runs: [run], fresh: true };
+  };
+
+  return {
+    runs: [],
+    activeRunId: null,
+    visibleRunIds: [],
+    pacing: false,
+
+    activeRun() {
+      const { runs, activeRunId } = get();
+      return runs.find((r) => r.id === activeRunId) ?? null;
+    },
+    runsInFocus() {
+      const a = get().activeRun();
+      if (!a) return [];
+      if (a.group === null) return [a];
+      return get().runs.filter((r) => r.group === a.group);
+    },
+    applyLearningRate(lr) {
+      for (const r of get().runsInFocus()) {
+        if (r.channel && !isFinalPhase(r.phase as TrainerPhase) && r.learningRate !== lr) r.channel.send({ type: 'setLearningRate', learningRate: lr });
+      }
+    },
+    train() {
+      const r = currentOrNew(false);
+      if (!r) return;
+      if (!r.fresh || get().view.speed !== 0) go(r.runs);
+      get().publishSoon();
+    },
+    pause() {
+      get().stopPacing();
+      for (const r of get().runsInFocus()) if (r.phase === 'running' || r.phase === 'starting') r.channel?.send({ type: 'pause' });
+      get().publishSoon();
+    },
+    step() {
+      get().stopPacing();
+      const cur = currentOrNew(true);
+      if (!cur) return;
+      for (const r of cur.runs) {
+        if (r.phase === 'running') r.channel?.send({ type: 'pause' });
+        r.channel?.send({ type: 'step', count: 1 });
+      }
+      get().publishSoon();
+    },
+    reset() {
+      get().stopPacing();
+      for (const r of get().runsInFocus()) {
+        // A failed or saved-and-loaded run has no trainer: what it holds is all there is, so it is kept.
+        if (!r.channel) continue;
+        r.channel.send({ type: 'reset' });
+        // Trained again after a reset, it is another run for the library.
+        r.recorder = get().recorderFor(r);
+        r.archived = null;
+        clearForReset(r);
+      }
+      set({ probe: null });
+      get().publishSoon();
+    },
+    compareInitSchemes() {
+      const v = get().validation;
+      if (!v.ok) return;
+      get().stopPacing();
+      const group = nextGroup++;
+      const runs = (['standard-normal', 'xavier', 'he'] as const).map((scheme) => newRun(withScheme(v.experiment, scheme), INIT_LABEL[scheme], scheme, group));
+      // Xavier is the one the other views follow: the middle of the three, and rarely the one that blows up.
+      admit(runs, runs.map((r) => r.id), runs[1]!.id);
+      for (const r of runs) start(r, get().view.speed !== 0);
+      if (get().view.speed !== 0) startPacing();
+      get().publishSoon();
+    },
+    toggleRunVisible(id) {
+      const vis = get().visibleRunIds;
+      set({ visibleRunIds: vis.includes(id) ? vis.filter((v) => v !== id) : [...vis, id] });
+    },
+    applySpeed() {
+      const runs = get().runsInFocus();
+      const training = paceTimer !== null || runs.some((r) => r.phase === 'running');
+      if (!training) return;
+      get().stopPacing();
+      for (const r of runs) if (r.phase === 'running') r.channel?.send({ type: 'pause' });
+      go(runs);
+    },
+    stopPacing() {
+      if (paceTimer) clearInterval(paceTimer);
+      paceTimer = null;
+      if (get().pacing) set({ pacing: false });
+    },
+    admitSavedRun(saved, experiment) {
+      const run = runFromSaved(nextRunId++, saved, experiment);
+      const s = get();
+      admit([run], [...s.visibleRunIds, run.id], s.activeRunId ?? run.id);
+      get().publishSoon();
+    },
+  };
+};

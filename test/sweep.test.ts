@@ -1,0 +1,151 @@
+/**
+ * Sweeps: the file format (grid expansion, one message per problem), the run pool (a crashed
+ * worker fails one run, not the sweep) and the sweep's numbers against `nnlab train` and numpy.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseSweep, parseSweepJson, logspace, MAX_SWEEP_RUNS, type ExperimentInput } from '../core';
+import { runSweep } from '../core/service/sweep-runner';
+import { nodeSweepWorkerFactory, runSweepOnThreads } from '../node/sweep-pool';
+
+const base: ExperimentInput = {
+  version: 1,
+  name: 'base',
+  seed: 1,
+  data: { kind: 'circles', samples: 40, noise: 0.1, classes: 2 },
+  layers: [
+    { units: 6, activation: 'tanh' },
+    { units: 4, activation: 'relu' },
+    { units: 2, activation: 'linear' },
+  ],
+  bias: true,
+  init: { weights: 'xavier', biases: 'zeros' },
+  loss: 'softmax-cross-entropy',
+  learningRate: 0.1,
+  steps: 30,
+};
+const sweep = (axes: unknown, over: Record<string, unknown> = {}) => ({ version: 1, kind: 'sweep', base, axes, ...over });
+const messages = (raw: unknown) => {
+  const r = parseSweep(raw);
+  if (r.ok) throw new Error('expected the sweep to be refused');
+  return r.message.split('\n');
+};
+
+describe('sweep file', () => {
+  it('expands to the product of the axes, the first axis varying slowest', () => {
+    const r = parseSweep(sweep({ seed: [1, 2], learningRate: [0.1, 0.01, 0.001], bias: [true, false] }));
+    if (!r.ok) throw new Error(r.message);
+    expect(r.points).toHaveLength(12);
+    expect(r.points.map((p) => p.index)).toEqual([...Array(12).keys()]);
+    expect(r.points.slice(0, 3).map((p) => p.params)).toEqual([
+      { seed: 1, learningRate: 0.1, bias: true },
+      { seed: 1, learningRate: 0.1, bias: false },
+      { seed: 1, learningRate: 0.01, bias: true },
+    ]);
+    expect(r.points[11]!.params).toEqual({ seed: 2, learningRate: 0.001, bias: false });
+    const p = r.points[11]!.experiment;
+    expect([p.seed, p.learningRate, p.bias, p.steps, p.loss]).toEqual([2, 0.001, false, 30, 'softmax-cross-entropy']);
+  });
+
+  it('logspace is numpy.logspace over exponents, rounded to 15 digits', () => {
+    expect(logspace(-3, 0, 4)).toEqual([0.001, 0.01, 0.1, 1]);
+    expect(logspace(-2, -1, 3)).toEqual([0.01, 0.0316227766016838, 0.1]);
+    const r = parseSweep(sweep({ learningRate: { logspace: [-3, -1, 3] } }));
+    if (!r.ok) throw new Error(r.message);
+    expect(r.points.map((p) => p.experiment.learningRate)).toEqual([0.001, 0.01, 0.1]);
+  });
+
+  it('depth keeps or drops hidden layers from the end and copies the last; hiddenUnits resizes them all', () => {
+    const r = parseSweep(sweep({ depth: [0, 1, 3], hiddenUnits: [8] }));
+    if (!r.ok) throw new Error(r.message);
+    const layers = r.points.map((p) => p.experiment.layers.map((l) => `${l.units}${l.activation}`).join(' '));
+    expect(layers).toEqual(['2linear', '8tanh 2linear', '8tanh 8relu 8relu 2linear']);
+    // Listed the other way round, the axes still apply depth first: the same networks.
+    const r2 = parseSweep(sweep({ hiddenUnits: [8], depth: [0, 1, 3] }));
+    if (!r2.ok) throw new Error(r2.message);
+    expect(r2.points.map((p) => p.experiment.layers)).toEqual(r.points.map((p) => p.experiment.layers));
+    const r3 = parseSweep(sweep({ 'init.weights': ['he', 'standard-normal'], batchSize: [null, 10] }));
+    if (!r3.ok) throw new Error(r3.message);
+    expect(r3.points[3]!.experiment.init).toEqual({ weights: 'standard-normal', biases: 'zeros' });
+    expect(r3.points.map((p) => p.experiment.batchSize)).toEqual([null, 10, null, 10]);
+  });
+
+  it('refuses bad files with one message per problem, naming the axis or field', () => {
+    expect(messages(sweep({ momentum: [0.9], learningRate: [0.1, -1, 'x'] }))).toEqual([
+      'axes.momentum: unknown axis; the axes are "learningRate", "init.weights", "seed", "bias", "batchSize", "depth", "hiddenUnits"',
+      'axes.learningRate[1]: must be a positive number',
+      'axes.learningRate[2]: must be a positive number',
+    ]);
+    expect(messages(sweep({ 'init.weights': ['xavier', 'glorot'], seed: [1, 1], bias: [], depth: 2 }))).toEqual([
+      'axes.init.weights[1]: must be one of "standard-normal", "xavier", "he"',
+      'axes.seed[1]: repeats 1 (already at [0])',
+      'axes.bias: must have at least one value',
+      'axes.depth: must be a list of values',
+    ]);
+    expect(messages(sweep({ learningRate: { logspace: [-3, 0] } }))).toEqual([
+      'axes.learningRate.logspace: must be [fromExponent, toExponent, count] (count a positive integer, values 10^from … 10^to)',
+    ]);
+    expect(messages({ version: 2, kind: 'experiment', base: { ...base, loss: 'mae' }, axes: {}, extra: 1 })).toEqual([
+      'extra: unknown field (a sweep has "version", "kind", "base", "axes")',
+      'version: must be 1 (this nnlab reads sweep format v1)',
+      'kind: must be "sweep"',
+      'base.loss: must be one of "sse", "mse", "softmax-cross-entropy"',
+      'axes: must name at least one axis ("learningRate", "init.weights", "seed", "bias", "batchSize", "depth", "hiddenUnits")',
+    ]);
+    // A value valid on its own that makes an invalid experiment: named once, with the grid point.
+    expect(messages(sweep({ seed: [1, 2], batchSize: [10, 50] }))).toEqual([
+      'axes.batchSize: seed 1, batchSize 50 makes an invalid experiment: batchSize: must be at most 40, the number of training rows',
+    ]);
+    expect(messages(sweep({ hiddenUnits: [4] }, { base: { ...base, layers: [{ units: 2, activation: 'linear' }] } }))).toEqual([
+      'axes.hiddenUnits: the base network has no hidden layer to resize; give it one (or add a depth axis)',
+    ]);
+    expect(messages(sweep({ seed: [...Array(101).keys()], learningRate: { logspace: [-3, 0, 100] } }))[0]).toBe(
+      `axes: make 10,100 runs, above nnlab's limit of ${MAX_SWEEP_RUNS.toLocaleString('en-US')}; use fewer values`,
+    );
+    expect(parseSweepJson('{"version": 1,').ok).toBe(false);
+  });
+});
+
+describe('sweep pool', () => {
+  it('a worker that exits or throws fails its one run; the pool replaces it and finishes the rest', async () => {
+    const r = parseSweep(sweep({ seed: [1, 13, 2, 14, 3, 4] }));
+    if (!r.ok) throw new Error(r.message);
+    const factory = nodeSweepWorkerFactory({ entry: new URL('./helpers/crashing-sweep-worker.ts', import.meta.url) });
+    let started = 0;
+    const results = await runSweep(r.points, { workers: 2, createWorker: (events) => (started++, factory(events)) });
+    // Workers are kept across runs: the two first ones plus one replacement per crash.
+    expect(started).toBe(4);
+    expect(results.runs.map((run) => run.status)).toEqual(['completed', 'failed', 'completed', 'failed', 'completed', 'completed']);
+    expect(results.runs[1]!.error).toMatch(/worker crashed: the worker exited \(code 3\)/);
+    expect(results.runs[3]!.error).toMatch(/worker crashed: injected failure in the worker/);
+    expect(results.runs[1]!.finalLoss).toBeNull();
+    for (const i of [0, 2, 4, 5]) expect(results.runs[i]!.steps).toBe(30);
+    expect(results.timing.workers).toBe(2);
+  }, 60_000);
+
+  it('stopping marks every unfinished run "stopped" and keeps the finished ones', async () => {
+    const r = parseSweep(sweep({ seed: [1, 2, 3, 4] }, { base: { ...base, steps: 10_000_000 } }));
+    if (!r.ok) throw new Error(r.message);
+    const stop = new AbortController();
+    const results = await runSweepOnThreads(r.points, {
+      workers: 2,
+      signal: stop.signal,
+      onProgress: (p) => {
+        if (p.running.some((x) => x.step > 0)) stop.abort();
+      },
+    });
+    expect(results.runs.map((run) => run.status)).toEqual(['stopped', 'stopped', 'stopped', 'stopped']);
+    expect(results.runs.some((run) => run.steps > 0)).toBe(true);
+  }, 60_000);
+});
+
+describe('a sweep file from the README', () => {
+  it('parses', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const block = /<!-- sweep-example -->\s*```json\n([\s\S]*?)```/.exec(readme);
+    expect(block, 'README has a sweep example').not.toBeNull();
+    const r = parseSweepJson(block![1]!);
+    if (!r.ok) throw new Error(r.message);
+    expect(r.points.length).toBeGreaterThan(1);
+  });
+});
