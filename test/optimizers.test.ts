@@ -106,6 +106,12 @@ describe('learning-rate schedules', () => {
     t.reset();
     expect(t.currentLearningRate).toBe(1e-5);
   });
+
+  it('an explained step reports the rate its update used', () => {
+    const t = new Trainer(experiment({ ...quad, version: 2, learningRate: 1e-5, schedule: { kind: 'step', every: 10, factor: 0.5 } }));
+    t.run(20);
+    expect(t.stepExplained()!.learningRate).toBe(1e-5 * 0.25);
+  });
 });
 
 describe('optimiser state', () => {
