@@ -2,7 +2,8 @@
 // Chromium (Playwright's own browser download is not reachable here).
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4173;
+// Parallel runs (several checkouts on one machine) each pick their own port.
+const PORT = Number(process.env.NNLAB_E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -26,7 +27,7 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: {
-    command: `npx vite build -c vite.web.config.ts --logLevel warn && npx vite preview -c vite.web.config.ts --port ${PORT} --strictPort`,
+    command: `node scripts/build-wasm.mjs && npx vite build -c vite.web.config.ts --logLevel warn && npx vite preview -c vite.web.config.ts --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}/`,
     timeout: 120_000,
     reuseExistingServer: false,

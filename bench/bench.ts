@@ -10,15 +10,19 @@
  * (`gram`: the full-batch shortcut of core/input-gram.ts, nnlab's default; `direct`: every product
  * formed). Each row also checks that nnlab's last loss agrees with numpy's.
  *
- * Then: heap growth over 100k steps of a small net, and what the UI's snapshots (metrics, plus the
- * decision map for 2-D nets) cost at the trainer service's 10 Hz cap, as a share of training time.
+ * Then: heap growth over 100k steps of a small net, what the UI's snapshots (metrics, plus the
+ * decision map for 2-D nets) cost at the trainer service's 10 Hz cap, as a share of training time,
+ * and what the step-scheduled history (core/history.ts) costs: whole preset runs with and without it
+ * (the seed-004 net, on the input-Gram shortcut, and the 2-D tanh xor net), best of --repeats each.
+ * The kernel rows above train without the history, so they measure the kernels alone.
  *
  * Then a sweep: a 24-run grid of a 2-D tanh net on nnlab's run pool (node/sweep-pool.ts, one worker
  * per core, pool start-up included) against numpy running the same 24 exported scripts one after
  * another in one Python process (bench/numpy_sweep.py); every run's last loss must agree.
  *
  * Flags: --json (machine-readable, one object), --steps N (500), --repeats N (3), --quick (1 repeat,
- * no reference row, shorter heap run), --sweep-only (just the sweep comparison).
+ * no reference row, shorter heap run), --sweep-only (just the sweep comparison), --history (only the
+ * history cost, 5 repeats unless --repeats).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -83,7 +87,7 @@ async function timeNnlab(net: string, precision: Precision, kernels: Kernels, pa
   let lastLoss = NaN;
   for (let r = 0; r < REPEATS; r++) {
     const { backend, close } = await backendFor(kernels, precision, threads);
-    const t = new Trainer(exp, { recordLosses: false, backend, inputGram: path === 'gram' });
+    const t = new Trainer(exp, { recordLosses: false, backend, inputGram: path === 'gram', history: false });
     t.run(WARMUP);
     const t0 = performance.now();
     const done = t.run(STEPS, out);
@@ -190,6 +194,63 @@ function snapshotCost(net: string, seconds: number): { net: string; snapshots: n
   return { net, snapshots: snaps, msPerSnapshot: snapTime / Math.max(1, snaps), shareOfTraining: snapTime / (total - snapTime) };
 }
 
+interface HistoryCost {
+  net: string;
+  steps: number;
+  entries: number;
+  shortcut: boolean;
+  secondsWithout: number;
+  secondsWith: number;
+  msPerEntry: number;
+  shareOfTraining: number;
+}
+
+/**
+ * A whole preset run (its own step count) with and without the history, alternating, best of
+ * `repeats` each: the history's share of training time, and its cost per entry.
+ */
+function historyCost(net: string, repeats: number): HistoryCost {
+  const exp = netExperiment(net, presetById(net)!.experiment.steps, 'float64');
+  const best = { with: Infinity, without: Infinity };
+  let entries = 0;
+  let shortcut = false;
+  for (let r = 0; r < repeats; r++) {
+    for (const history of [false, true]) {
+      const t = new Trainer(exp, { recordLosses: false, history });
+      const t0 = performance.now();
+      t.run(exp.steps);
+      const seconds = (performance.now() - t0) / 1000;
+      if (history) {
+        best.with = Math.min(best.with, seconds);
+        entries = t.history!.count;
+      } else best.without = Math.min(best.without, seconds);
+      shortcut = t.inputGramActive;
+    }
+  }
+  const extra = best.with - best.without;
+  return {
+    net,
+    steps: exp.steps,
+    entries,
+    shortcut,
+    secondsWithout: best.without,
+    secondsWith: best.with,
+    msPerEntry: (1000 * extra) / Math.max(1, entries),
+    shareOfTraining: extra / best.without,
+  };
+}
+
+const HISTORY_NETS = ['seed-004', 'xor'] as const;
+
+function printHistoryCost(costs: HistoryCost[]): void {
+  for (const c of costs) {
+    console.log(
+      `history (${c.net}, ${c.steps} steps${c.shortcut ? ', input-Gram shortcut' : ''}): ${c.entries} entries, ` +
+        `${(c.secondsWithout * 1000).toFixed(1)} ms -> ${(c.secondsWith * 1000).toFixed(1)} ms, ${c.msPerEntry.toFixed(3)} ms each = ${(100 * c.shareOfTraining).toFixed(1)} % of training time`,
+    );
+  }
+}
+
 /** The sweep benchmark's grid: 4 learning rates × 3 init schemes × 2 seeds of a 2→16→16→2 tanh net on spirals. */
 export const SWEEP_BENCH = {
   version: 1,
@@ -282,6 +343,12 @@ function pad(s: string, n: number, right = false) {
 }
 
 async function main() {
+  if (flag('--history')) {
+    const costs = HISTORY_NETS.map((n) => historyCost(n, option('--repeats', 5)));
+    if (flag('--json')) console.log(JSON.stringify({ node: process.version, history: costs }, null, 2));
+    else printHistoryCost(costs);
+    return;
+  }
   if (flag('--child-rows')) {
     // Child mode (relaxed SIMD flag set by the parent): nnlab rows only, as JSON.
     console.log(JSON.stringify(await nnlabRows(['wasm-relaxed'])));
@@ -334,6 +401,7 @@ async function main() {
   });
   const heap = heapOverSteps(quick ? 20_000 : 100_000);
   const snapshots = [snapshotCost('seed-004', quick ? 1 : 3), snapshotCost('spiral', quick ? 1 : 3)];
+  const history = HISTORY_NETS.map((n) => historyCost(n, quick ? 2 : 5));
   const sweep = await sweepBench(REPEATS);
   const result = {
     steps: STEPS,
@@ -344,6 +412,7 @@ async function main() {
     rows,
     heap,
     snapshots,
+    history,
     sweep,
   };
   if (flag('--json')) {
@@ -368,6 +437,7 @@ async function main() {
   for (const s of snapshots) {
     console.log(`UI snapshot (${s.net}): ${s.msPerSnapshot.toFixed(2)} ms each, ${s.snapshots} at 10 Hz = ${(100 * s.shareOfTraining).toFixed(2)} % of training time`);
   }
+  printHistoryCost(history);
   printSweep(sweep);
 }
 

@@ -87,7 +87,9 @@ async function train(args: string[], io: Io): Promise<void> {
   } else if (!quiet) {
     io.stderr(`completed ${result.steps} steps in ${elapsed.toFixed(2)} s, final loss ${result.losses.at(-1) ?? NaN}\n`);
   }
-  if (out) await writeFileAtomic(out, JSON.stringify(result) + '\n');
+  // JSON has no Infinity or NaN (JSON.stringify would write null, which means "not applicable" in the
+  // history): a diverging layer's non-finite values are written as the strings "Infinity", "-Infinity", "NaN".
+  if (out) await writeFileAtomic(out, JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)) + '\n');
 }
 
 function readText(path: string): string {

@@ -8,13 +8,15 @@
  *
  * so the next step's product is X·W − lr·X·Xᵀ·dZ = Z − lr·G·dZ with G = X·Xᵀ (T×T) computed once:
  * T·T·U multiply-adds a step instead of 2·T·I·U (seed-004: 0.4 M instead of 12.8 M). W itself is
- * not needed to train, so it is brought up to date only when something reads it, from the running
- * sum D = Σ lr·dZ:  W = W₀ − Xᵀ·D.
+ * not needed to train, so it is formed only when something reads it, from the initial W₀ and the
+ * running sum D = Σ lr·dZ since then:  W = W₀ − Xᵀ·D. Forming it never changes W₀ or D, so the W a
+ * read sees depends on the step count alone, never on when (or whether) earlier reads happened.
  *
  * This is the same algebra in a different order, so it agrees with numpy to rounding: each step
  * adds about one ulp of |Z| (the parity tests hold it to 1e-8 relative over the seed runs, and
- * test/wasm-training.test.ts runs the fixtures on both paths and bounds the drift between them). The trajectory depends only on
- * the step sequence, never on when W is read, because a read does not touch the kept product.
+ * test/wasm-training.test.ts runs the fixtures on both paths and bounds the drift between them). The
+ * trajectory depends only on the step sequence, never on when W is read, because a read touches
+ * neither the kept product nor D.
  */
 import type { Backend } from './kernels';
 
@@ -22,7 +24,9 @@ export class InputGram {
   /** X·W for the current W, kept up to date without forming W. */
   private readonly xw: Float64Array;
   private readonly gram: Float64Array;
-  /** Σ lr·dZ since W was last brought up to date. */
+  /** W at restart(). */
+  private readonly w0: Float64Array;
+  /** Σ lr·dZ since restart(). */
   private readonly pending: Float64Array;
   private readonly scratch: Float64Array;
   private dirty = false;
@@ -47,11 +51,13 @@ export class InputGram {
     this.xw = backend.alloc(rows * units);
     this.gram = backend.alloc(rows * rows);
     this.pending = backend.alloc(rows * units);
+    this.w0 = backend.alloc(inputs * units);
     this.scratch = backend.alloc(rows * units);
   }
 
   /** Starts from the current W (construction, reset): X·W by a real product, G = X·Xᵀ, nothing pending. */
   restart(W: Float64Array): void {
+    this.w0.set(W);
     this.backend.gemm(this.rows, this.units, this.inputs, this.x, W, this.xw, null);
     this.backend.gemmNT(this.rows, this.inputs, this.rows, this.x, this.x, this.gram);
     this.pending.fill(0);
@@ -81,12 +87,12 @@ export class InputGram {
     this.dirty = true;
   }
 
-  /** Brings W up to date (W −= Xᵀ·D); `temp` is an I×U buffer it may overwrite. */
+  /** Forms the current W = W₀ − Xᵀ·D into `W` (a pure function of the steps so far); `temp` is an I×U buffer it may overwrite. */
   syncWeights(W: Float64Array, temp: Float64Array): void {
     if (!this.dirty) return;
     this.backend.gemmTN(this.rows, this.units, this.inputs, this.x, this.pending, temp);
-    for (let i = 0; i < W.length; i++) W[i] = W[i]! - temp[i]!;
-    this.pending.fill(0);
+    const w0 = this.w0;
+    for (let i = 0; i < W.length; i++) W[i] = w0[i]! - temp[i]!;
     this.dirty = false;
   }
 

@@ -12,6 +12,7 @@ import { isPlainSgd, learningRateAt, Optimizer } from './optimizers';
 import { makeDataset, type Dataset } from './data';
 import { referenceBackend, type Backend } from './kernels';
 import { InputGram } from './input-gram';
+import { HistoryRecorder, type HistoryEntry } from './history';
 import { defaultBackend, wasmSimdSupported } from './wasm/backend';
 import { NumpyRandom } from './rng';
 import type { ActivationGrid, Histogram, LayerMetrics, LayerParams, MetricsSnapshot, PredictionGrid, RunResult, RunStatus } from './types';
@@ -24,6 +25,8 @@ export interface TrainerOptions {
   backend?: Backend;
   /** Full-batch first-layer shortcut (core/input-gram.ts) where it pays; false forces the direct products. */
   inputGram?: boolean;
+  /** Record the step-scheduled history (core/history.ts); default true. */
+  history?: boolean;
 }
 
 interface Layer {
@@ -83,6 +86,8 @@ export class Trainer {
   private readonly testRecord: Float64Array;
   private testCount = 0;
   readonly testEvery: number;
+  /** The step-scheduled history (null when turned off in the options). */
+  readonly history: HistoryRecorder | null;
 
   constructor(
     readonly experiment: Experiment,
@@ -149,6 +154,13 @@ export class Trainer {
     const useGram = options.inputGram !== false && !minibatch && !this.optimizer && InputGram.worthwhile(trainRows, inputs, testRows > 0 ? this.testEvery : 0);
     this.gram = useGram ? new InputGram(this.backend, this.data.x, trainRows, inputs, this.layers[0]!.units) : null;
     this.gram?.restart(this.layers[0]!.W);
+    this.history =
+      options.history === false
+        ? null
+        : new HistoryRecorder(
+            experiment.steps,
+            this.layers.map((l) => ({ fanIn: l.fanIn, units: l.units, activation: l.activation, bias: l.b !== null })),
+          );
   }
 
   /** Draws the initial parameters from the stream, right after the data (the seeds' order). */
@@ -195,6 +207,7 @@ export class Trainer {
     this.gram?.restart(this.layers[0]!.W);
     this.optimizer?.reset();
     this.firstLayerGradientImplicit = false;
+    this.history?.reset();
     this.step = 0;
     this.cursor = 0;
     this.lastRows = 0;
@@ -253,7 +266,11 @@ export class Trainer {
       }
       if (this.shape.testRows > 0 && t % this.testEvery === 0) this.recordTestLoss(t);
       this.backward(input, rows);
-      this.update(this.rateAt(t));
+      const recording = this.history?.due(t) === true;
+      if (recording) this.recordHistory(t, loss, rows);
+      const lr = this.rateAt(t);
+      this.update(lr);
+      if (recording) this.history!.recordUpdate(this.layers, this.gram ? 0 : -1, lr);
       this.lastLoss = loss;
       this.lastRows = rows;
       if (this.losses) this.losses[t] = loss;
@@ -263,6 +280,17 @@ export class Trainer {
       if (this.step >= steps) this.complete();
     }
     return done;
+  }
+
+  /** Step t's history entry, before its update. Under the shortcut, W and dW are formed first (reading never moves the run). */
+  private recordHistory(t: number, loss: number, rows: number): void {
+    this.syncGram(true);
+    this.history!.record(t, loss, rows, this.layers);
+  }
+
+  /** History entries recorded so far, from index `from` (plain data; allocates). */
+  historyEntries(from = 0): HistoryEntry[] {
+    return this.history ? this.history.entries(from) : [];
   }
 
   private complete(): void {
@@ -393,7 +421,7 @@ export class Trainer {
     if (!this.gram) return;
     const first = this.layers[0]!;
     this.gram.syncWeights(first.W, first.dW); // uses dW as scratch
-    if (!withGradient) return; // only gradients() needs it; metrics() takes its norm from the Gram matrix
+    if (!withGradient) return; // gradients() and the history need it; metrics() takes its norm from the Gram matrix
     if (this.firstLayerGradientImplicit) this.gram.gradient(first.dZ, first.dW);
     else first.dW.fill(0);
   }
@@ -617,6 +645,7 @@ export class Trainer {
       losses,
       divergedAtStep: this.divergedAtStep,
       params: this.params(),
+      history: this.historyEntries(),
       testLoss: this.testLosses(),
       timing: { seconds, stepsPerSecond: seconds > 0 ? this.step / seconds : 0 },
     };

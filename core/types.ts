@@ -1,3 +1,5 @@
+import type { HistoryEntry } from './history';
+
 /** Shapes of what the core hands out: run results, metrics snapshots, prediction grids. Plain data, structured-clone safe. */
 
 export type RunStatus = 'ready' | 'running' | 'completed' | 'diverged';
@@ -21,6 +23,8 @@ export interface RunResult {
   params: LayerParams[];
   /** [step, hold-out loss] pairs, scored with the parameters in force before that step's update. */
   testLoss: [number, number][];
+  /** The step-scheduled history (core/history.ts): per-layer statistics at historySchedule(steps). */
+  history: HistoryEntry[];
   timing: { seconds: number; stepsPerSecond: number };
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/nnlab';
-import { PRESETS, type RunResult } from '../core';
+import { historySchedule, PRESETS, type RunResult } from '../core';
 import { worstMismatch } from './helpers/close';
 
 const bin = new URL('../bin/nnlab.mjs', import.meta.url).pathname;
@@ -39,7 +39,11 @@ describe('nnlab CLI', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/step 500\/500 {2}loss [\d.e+-]+ {2}\d+ steps\/s/);
     const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
-    expect(Object.keys(result).sort()).toEqual(['divergedAtStep', 'losses', 'params', 'status', 'steps', 'testLoss', 'timing', 'version']);
+    expect(Object.keys(result).sort()).toEqual(['divergedAtStep', 'history', 'losses', 'params', 'status', 'steps', 'testLoss', 'timing', 'version']);
+    expect(result.history.map((e) => e.step)).toEqual(Array.from(historySchedule(500)));
+    expect(Object.keys(result.history[0]!.layers[0]!).sort()).toEqual(
+      ['activationStd', 'activations', 'biasGradNorm', 'biasStd', 'biases', 'deadFraction', 'gradNorm', 'gradients', 'saturatedFraction', 'updateRatio', 'weightStd', 'weights'].sort(),
+    );
     expect(result.status).toBe('completed');
     expect(result.steps).toBe(500);
     expect(result.losses).toHaveLength(500);
@@ -61,6 +65,9 @@ describe('nnlab CLI', () => {
     expect(result.status).toBe('diverged');
     expect(result.divergedAtStep).toBe(9);
     expect(result.losses).toHaveLength(9);
+    // The overflowing gradient is written as "Infinity", not as JSON's null.
+    expect(result.history).toHaveLength(9);
+    expect(result.history.some((e) => e.layers.some((l) => (l.gradNorm as unknown) === 'Infinity'))).toBe(true);
   });
 
   const bad: [string, string, RegExp][] = [

@@ -4,7 +4,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { experiment, Trainer, type LayerParams } from '../core';
+import { experiment, historySchedule, Trainer, type HistoryEntry, type HistoryHistogram, type LayerParams } from '../core';
 import { maxRelError, worstMismatch } from './helpers/close';
 
 interface Fixture {
@@ -15,11 +15,75 @@ interface Fixture {
   testLoss: [number, number][];
   params: LayerParams[];
   predictions?: number[][];
+  historySchedule: number[];
+  history: HistoryEntry[];
+}
+
+/** numpy's histograms also count, per interior bin edge, the values within 1e-8 relative (of the range) of it. */
+type FixtureHistogram = HistoryHistogram & { nearEdges: number[] };
+
+const SCALARS = ['weightStd', 'gradNorm', 'activationStd', 'deadFraction', 'saturatedFraction', 'updateRatio', 'biasStd', 'biasGradNorm'] as const;
+const HISTOGRAMS = ['weights', 'biases', 'activations', 'gradients'] as const;
+
+/**
+ * Every history field of every entry against numpy: numbers within 1e-8 relative with no absolute
+ * floor (an exact 0 — a dead layer's gradient, no saturated unit — must be exactly 0 here too),
+ * nulls where numpy has None, histogram counts equal. Returns the problems and the worst relative error.
+ */
+function compareHistory(actual: HistoryEntry[], expected: HistoryEntry[]): { problems: string[]; worst: number } {
+  const problems: string[] = [];
+  let worst = 0;
+  const num = (where: string, a: number | null, e: number | null) => {
+    if (e === null || a === null) {
+      if (a !== e) problems.push(`${where}: ${a} vs numpy ${e}`);
+      return;
+    }
+    if (Object.is(a, e)) return;
+    const rel = Math.abs(a - e) / Math.abs(e);
+    if (e !== 0) worst = Math.max(worst, rel);
+    if (!(rel <= 1e-8)) problems.push(`${where}: ${a} vs numpy ${e} (relative ${rel.toExponential(2)})`);
+  };
+  const hist = (where: string, a: HistoryHistogram | null, e: HistoryHistogram | null) => {
+    if (!a || !e) {
+      if (a !== e) problems.push(`${where}: ${JSON.stringify(a)} vs numpy ${JSON.stringify(e)}`);
+      return;
+    }
+    num(`${where}.min`, a.min, e.min);
+    num(`${where}.max`, a.max, e.max);
+    if (a.nonFinite !== e.nonFinite) problems.push(`${where}.nonFinite: ${a.nonFinite} vs numpy ${e.nonFinite}`);
+    // Counts must agree except that a value within rounding of an edge may sit on either side of it:
+    // the running count up to each interior edge may differ by at most the values numpy found there.
+    const near = (e as FixtureHistogram).nearEdges;
+    let ca = 0;
+    let ce = 0;
+    e.counts.forEach((c, k) => {
+      ca += a.counts[k]!;
+      ce += c;
+      const allowed = k < near.length ? near[k]! : 0;
+      if (Math.abs(ca - ce) > allowed) problems.push(`${where}.counts: ${a.counts.join()} vs numpy ${e.counts.join()} (edge ${k + 1})`);
+    });
+  };
+  if (actual.length !== expected.length) problems.push(`${actual.length} entries vs numpy ${expected.length}`);
+  expected.forEach((e, i) => {
+    const a = actual[i];
+    if (!a) return;
+    if (a.step !== e.step) problems.push(`[${i}].step: ${a.step} vs numpy ${e.step}`);
+    num(`step ${e.step} loss`, a.loss, e.loss);
+    e.layers.forEach((el, l) => {
+      const al = a.layers[l]!;
+      for (const k of SCALARS) num(`step ${e.step} layer ${l} ${k}`, al[k], el[k]);
+      for (const k of HISTOGRAMS) hist(`step ${e.step} layer ${l} ${k}`, al[k], el[k]);
+    });
+  });
+  return { problems: problems.slice(0, 20), worst };
 }
 
 const dir = new URL('./fixtures/parity/', import.meta.url);
 const names = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
-const load = (name: string) => JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8')) as Fixture;
+/** The fixtures write non-finite history values as strings (JSON has no Infinity). */
+const NON_FINITE: Record<string, number> = { Infinity: Infinity, '-Infinity': -Infinity, NaN: NaN };
+const load = (name: string) =>
+  JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8'), (_k, v: unknown) => (typeof v === 'string' && v in NON_FINITE ? NON_FINITE[v] : v)) as Fixture;
 const flat = (m: number[][]) => m.flat();
 
 describe('parity with numpy', () => {
@@ -61,7 +125,24 @@ describe('parity with numpy', () => {
       const paramError = Math.max(...r.params.flatMap((layer, l) => [maxRelError(flat(layer.weights), flat(f.params[l]!.weights)), layer.biases ? maxRelError(layer.biases, f.params[l]!.biases!) : 0]));
       console.log(`${name}: max relative loss error ${maxRelError(r.losses, f.losses).toExponential(2)}, parameters ${paramError.toExponential(2)}`);
     });
+
+    it(`${name}: the history schedule, and every history field at every scheduled step, within 1e-8`, () => {
+      const f = load(name);
+      const exp = experiment(f.experiment);
+      expect(Array.from(historySchedule(exp.steps))).toEqual(f.historySchedule);
+      const t = new Trainer(exp);
+      t.run(exp.steps + 1);
+      const { problems, worst } = compareHistory(t.result(1).history, f.history);
+      expect(problems).toEqual([]);
+      console.log(`${name}: ${f.history.length} history entries, max relative error ${worst.toExponential(2)}`);
+    });
   }
+
+  it('the history fixtures cover relu, tanh and sigmoid layers and a shortcut run', () => {
+    const kinds = new Set(names.flatMap((n) => (load(n).experiment as { layers: { activation: string }[] }).layers.map((l) => l.activation)));
+    expect([...kinds].sort()).toEqual(['linear', 'relu', 'sigmoid', 'tanh']);
+    expect(new Trainer(experiment(load('seed-004').experiment)).inputGramActive).toBe(true);
+  });
 
   it('a diverging run stops at the non-finite loss and keeps only finite losses', () => {
     const f = load('diverging');

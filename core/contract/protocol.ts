@@ -7,7 +7,7 @@
  * fails validation is answered with an `error` naming the field, never thrown.
  */
 import { z } from 'zod';
-import { formatPath, type FieldIssue, type MetricsSnapshot, type PredictionGrid } from '../index';
+import { formatPath, type FieldIssue, type HistoryEntry, type MetricsSnapshot, type PredictionGrid } from '../index';
 
 /** At most this many progress messages a second, however fast training runs. */
 export const MAX_PROGRESS_PER_SECOND = 30;
@@ -169,6 +169,36 @@ export const SnapshotMessage = z.strictObject({
   grid: PredictionGridSchema.nullable(),
 });
 
+const HistoryHistogramSchema = z.object({ min: anyNumber, max: anyNumber, counts: z.array(count), nonFinite: count });
+const HistoryLayerSchema = z.object({
+  weightStd: anyNumber,
+  gradNorm: anyNumber,
+  activationStd: anyNumber,
+  deadFraction: anyNumber.nullable(),
+  saturatedFraction: anyNumber.nullable(),
+  updateRatio: anyNumber,
+  biasStd: anyNumber.nullable(),
+  biasGradNorm: anyNumber.nullable(),
+  weights: HistoryHistogramSchema,
+  biases: HistoryHistogramSchema.nullable(),
+  activations: HistoryHistogramSchema,
+  gradients: HistoryHistogramSchema,
+});
+export const HistoryEntrySchema: z.ZodType<HistoryEntry> = z.object({ step: count, loss: anyNumber, layers: z.array(HistoryLayerSchema) });
+
+/**
+ * History entries (core/history.ts) recorded since the last `history` message, in step order. The
+ * trainer records them at `historySchedule(totalSteps)` whatever the speed and sends every one
+ * (batched with the progress messages; none is dropped). `from` is the index of `entries[0]` in the
+ * run's history: a receiver keeps its first `from` entries and appends these (0 after a `reset`).
+ * Everything charted over steps comes from here; `snapshot` is only the live view of the current state.
+ */
+export const HistoryMessage = z.strictObject({
+  type: z.literal('history'),
+  from: count,
+  entries: z.array(HistoryEntrySchema),
+});
+
 export const StatusMessage = z.strictObject({
   type: z.literal('status'),
   phase: z.enum(TRAINER_PHASES),
@@ -201,11 +231,12 @@ export const ErrorMessage = z.strictObject({
   id: z.number().optional(),
 });
 
-export const FROM_TRAINER_TYPES = ['progress', 'snapshot', 'status', 'error', 'prediction'] as const;
-export const FromTrainerSchema = z.discriminatedUnion('type', [ProgressMessage, SnapshotMessage, StatusMessage, ErrorMessage, PredictionMessage], {
+export const FROM_TRAINER_TYPES = ['progress', 'history', 'snapshot', 'status', 'error', 'prediction'] as const;
+export const FromTrainerSchema = z.discriminatedUnion('type', [ProgressMessage, HistoryMessage, SnapshotMessage, StatusMessage, ErrorMessage, PredictionMessage], {
   error: unionError(FROM_TRAINER_TYPES),
 });
 export type FromTrainer = z.output<typeof FromTrainerSchema>;
+export type HistoryMsg = z.output<typeof HistoryMessage>;
 export type SnapshotMsg = z.output<typeof SnapshotMessage>;
 export type StatusMsg = z.output<typeof StatusMessage>;
 export type ErrorMsg = z.output<typeof ErrorMessage>;

@@ -3,7 +3,7 @@
  * so the renderer can keep its run data with it, and the main-process tests use it as "the UI".
  * When the trainer dies, what has arrived so far is the run's data: `fail` marks it and keeps it.
  */
-import type { ExperimentInput } from '../index';
+import type { ExperimentInput, HistoryEntry } from '../index';
 import { isFinalPhase, parseFromTrainer, type ErrorMsg, type FromTrainer, type SnapshotMsg, type TrainerPhase } from '../contract/protocol';
 import { RUN_FILE_FORMAT, RUN_FILE_VERSION, type SavedRunData } from '../contract/run-file';
 
@@ -16,6 +16,8 @@ export class RunRecorder {
   lastSnapshot: SnapshotMsg | null = null;
   readonly errors: ErrorMsg[] = [];
   readonly testLosses: [number, number][] = [];
+  /** The run's step-scheduled history, as received. */
+  readonly history: HistoryEntry[] = [];
   readonly startedAt = new Date();
   endedAt: Date | null = null;
   private buf = new Float64Array(1024);
@@ -60,6 +62,10 @@ export class RunRecorder {
         this.learningRate = msg.learningRate;
         return;
       }
+      case 'history':
+        this.history.length = Math.min(this.history.length, msg.from);
+        for (const e of msg.entries) this.history.push(e);
+        return;
       case 'snapshot':
         this.lastSnapshot = msg;
         return;
@@ -72,6 +78,7 @@ export class RunRecorder {
         if (msg.step === 0) {
           this.count = 0;
           this.testLosses.length = 0;
+          this.history.length = 0;
         }
         this.endedAt = isFinalPhase(msg.phase) ? new Date() : null;
         return;

@@ -5,7 +5,10 @@
  * are handled within one slice (~12 ms) however long the run.
  *
  * Losses are written straight into a preallocated buffer by `Trainer.run` and sent in batches
- * (at most MAX_PROGRESS_PER_SECOND messages a second); nothing is allocated per step.
+ * (at most MAX_PROGRESS_PER_SECOND messages a second); nothing is allocated per step. The history
+ * (core/history.ts) is recorded by the trainer at scheduled steps, never by the clock; the clock
+ * only decides when new entries are sent, with the progress. `snapshot` messages are the live view
+ * (current weights, decision map), taken by the clock: reading never changes the run.
  *
  * Imports only core and the protocol (zod): no Electron, Node or DOM.
  */
@@ -37,7 +40,7 @@ export interface TrainerServiceOptions {
   sliceMs?: number;
   /** Minimum time between progress messages. */
   progressIntervalMs?: number;
-  /** Minimum time between periodic snapshots (pause, end and `requestSnapshot` always get one). */
+  /** Minimum time between periodic live-view snapshots (pause, end and `requestSnapshot` always get one). */
   snapshotIntervalMs?: number;
 }
 
@@ -85,6 +88,8 @@ export class TrainerService {
   private lossCount = 0;
   private lossFromStep = 0;
   private testSent = 0;
+  /** History entries already sent. */
+  private historySent = 0;
   private lastFlush = 0;
   private rateStep = 0;
   private rateTime = 0;
@@ -325,6 +330,7 @@ export class TrainerService {
     this.lossCount = 0;
     this.lossFromStep = step;
     this.testSent = 0;
+    this.historySent = 0;
     this.stepsPerSecond = 0;
   }
 
@@ -335,7 +341,7 @@ export class TrainerService {
     this.lastFlush = now;
     const tests = t.testLosses();
     const newTests = tests.slice(this.testSent);
-    if (this.lossCount === 0 && newTests.length === 0) return;
+    if (this.lossCount === 0 && newTests.length === 0) return this.sendHistory(t);
     if (this.phase === 'running' && now > this.rateTime) {
       this.stepsPerSecond = ((t.step - this.rateStep) * 1000) / (now - this.rateTime);
       this.rateStep = t.step;
@@ -353,6 +359,15 @@ export class TrainerService {
     this.testSent = tests.length;
     this.lossFromStep += this.lossCount;
     this.lossCount = 0;
+    this.sendHistory(t);
+  }
+
+  /** Every history entry recorded since the last message (after the losses they describe). */
+  private sendHistory(t: Trainer): void {
+    const count = t.history?.count ?? 0;
+    if (count <= this.historySent) return;
+    this.post({ type: 'history', from: this.historySent, entries: t.historyEntries(this.historySent) });
+    this.historySent = count;
   }
 
   private snapshot(withGrid: boolean): void {

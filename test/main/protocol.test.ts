@@ -48,6 +48,16 @@ describe('protocol schemas', () => {
     expect(parseFromTrainer({ type: 'status', phase: 'flying', step: 0, totalSteps: 0, learningRate: 0, divergedAtStep: null }).ok).toBe(false);
   });
 
+  it('validates history messages, naming the bad field; non-finite values pass (a diverging layer)', () => {
+    const h = { min: -1, max: Infinity, counts: [1, 0, 2], nonFinite: 1 };
+    const layer = { weightStd: 1, gradNorm: Infinity, activationStd: NaN, deadFraction: null, saturatedFraction: 0.5, updateRatio: 0.01, biasStd: null, biasGradNorm: null, weights: h, biases: null, activations: h, gradients: h };
+    const msg = { type: 'history', from: 3, entries: [{ step: 12, loss: 0.5, layers: [layer] }] };
+    expect(parseFromTrainer(msg).ok).toBe(true);
+    const bad = { ...msg, entries: [{ step: 12, loss: 0.5, layers: [{ ...layer, weights: { ...h, counts: [-1] } }] }] };
+    const r = parseFromTrainer(bad);
+    expect(r.ok || r.error.issues?.[0]?.path).toBe('entries[0].layers[0].weights.counts[0]');
+  });
+
   it('never throws on arbitrary input, either way', () => {
     fc.assert(
       fc.property(fc.anything({ withTypedArray: true, withMap: true, withSet: true, withNullPrototype: true }), (raw) => {

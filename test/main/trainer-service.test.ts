@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { experiment, Trainer, type ExperimentInput } from '../../core';
-import { MAX_PROGRESS_PER_SECOND, type FromTrainer, type StatusMsg } from '../../core/contract/protocol';
+import { experiment, historySchedule, presetById, Trainer, type ExperimentInput, type HistoryEntry } from '../../core';
+import { MAX_PROGRESS_PER_SECOND, parseFromTrainer, type FromTrainer, type StatusMsg } from '../../core/contract/protocol';
 import { RunRecorder } from '../../core/service/run-recorder';
 import { TrainerService } from '../../core/service/trainer-service';
 import { diverging, xor } from './harness';
@@ -221,5 +221,77 @@ describe('TrainerService', () => {
     s.service.handle({ type: 'predict', id: 12, points: [[1, 2, 3]] });
     expect(s.out.at(-1)).toMatchObject({ type: 'error', id: 12, inReplyTo: 'predict', message: 'predict: points[0] must have 2 numbers, one per input' });
   });
+
+  it('sends every history entry, once, in step order, with the losses', async () => {
+    const exp = xor(1500);
+    const s = serve(exp);
+    s.service.handle({ type: 'start', experiment: exp });
+    await s.until(() => s.last()?.phase === 'completed');
+    const sent = s.out.filter((m) => m.type === 'history');
+    expect(sent.length).toBeGreaterThan(0);
+    expect(s.rec.history.map((e) => e.step)).toEqual(Array.from(historySchedule(1500)));
+    const cli = new Trainer(experiment(exp));
+    cli.run(1500);
+    expect(s.rec.history).toEqual(cli.result(0).history);
+    // Validated on the way in, like every message from a trainer.
+    for (const { at: _at, ...m } of sent) expect(parseFromTrainer(m).ok).toBe(true);
+  });
 });
 
+/**
+ * The service under a simulated clock: `now()` advances `msPerCall` on every call, yields run from
+ * a queue. Different speeds give different slice and chunk sizes and different snapshot times.
+ */
+function simulate(exp: ExperimentInput, msPerCall: number, speedCap: number | null): { history: HistoryEntry[]; losses: Float64Array; snapshots: number } {
+  const out: FromTrainer[] = [];
+  const rec = new RunRecorder('sim', exp);
+  let clock = 0;
+  const queue: (() => void)[] = [];
+  const service = new TrainerService({
+    post: (m) => {
+      out.push(m);
+      // Through the wire format's validation, as a UI receives it.
+      rec.receive(structuredClone(m));
+    },
+    now: () => (clock += msPerCall),
+    yieldThen: (fn) => queue.push(fn),
+    delay: (fn, ms) => {
+      clock += ms;
+      queue.push(fn);
+    },
+  });
+  if (speedCap !== null) {
+    service.handle({ type: 'start', experiment: exp, paused: true });
+    service.handle({ type: 'setSpeed', stepsPerSecond: speedCap });
+    service.handle({ type: 'resume' });
+  } else service.handle({ type: 'start', experiment: exp });
+  let guard = 0;
+  while (queue.length > 0 && guard++ < 1_000_000) {
+    queue.shift()!();
+    // A UI asking for the live view at odd moments must not change anything either.
+    if (guard % 7 === 0) service.handle({ type: 'requestSnapshot' });
+  }
+  expect(rec.phase).toBe('completed');
+  return { history: rec.history, losses: rec.losses.slice(), snapshots: out.filter((m) => m.type === 'snapshot').length };
+}
+
+describe('TrainerService history at any speed', () => {
+  for (const [name, exp] of [
+    ['2-D tanh', xor(700)],
+    ['seed-004 (input-Gram shortcut)', { ...presetById('seed-004')!.experiment, steps: 80 }],
+  ] as const) {
+    it(`${name}: the same history bits at two simulated speeds, and the same as the CLI's`, () => {
+      const fast = simulate(exp, 0.001, null);
+      const slow = simulate(exp, 3, 2000);
+      expect(fast.snapshots).not.toBe(slow.snapshots);
+      const cli = new Trainer(experiment(exp));
+      cli.run(exp.steps);
+      const want = cli.result(0);
+      expect(Array.from(fast.losses)).toEqual(want.losses);
+      expect(Array.from(slow.losses)).toEqual(want.losses);
+      expect(fast.history.map((e) => e.step)).toEqual(Array.from(historySchedule(exp.steps)));
+      expect(fast.history).toEqual(want.history);
+      expect(slow.history).toEqual(want.history);
+    });
+  }
+});

@@ -1,0 +1,336 @@
+/**
+ * A run's history: per-layer statistics of the training step itself, recorded at steps chosen by
+ * step count alone, so a run records the same entries at any speed, in any process, watched or not.
+ *
+ * The entry for step t describes step t's own forward and backward pass, with the parameters
+ * before its update (as `losses[t]` does):
+ *
+ *   weightStd         np.std(W)
+ *   gradNorm          np.linalg.norm(dW): the Frobenius norm of ∂loss/∂W that step's update used
+ *   activationStd     np.std(A), A = the layer's output activations over that step's batch (rows × units)
+ *   deadFraction      relu: np.mean(np.all(A == 0, axis=0)), the share of units at 0 on every row; else null
+ *   saturatedFraction tanh: np.mean(np.abs(A) > 0.99); sigmoid: np.mean((A < 0.01) | (A > 0.99)); else null
+ *   updateRatio       ‖W_after − W‖ / ‖W‖ (Frobenius), measured on the update actually applied
+ *   biasStd, biasGradNorm   np.std(b), np.linalg.norm(db); null without biases
+ *   weights, biases, activations, gradients   histograms of W, b, A, dW (see `HistoryHistogram`)
+ *
+ * Storage is preallocated from the schedule's length, so recording allocates nothing; reading an
+ * entry builds plain objects (structured-clone and JSON safe).
+ */
+import type { Activation } from './experiment';
+
+/** Bins in every history histogram. */
+export const HISTORY_BINS = 32;
+/** Every step up to this one is recorded. */
+const DENSE_UNTIL = 10;
+/** Past DENSE_UNTIL, steps grow by ×1.12 (about 20 a decade), in integers so every language agrees. */
+const LOG_NUM = 112;
+const LOG_DEN = 100;
+/** Plus about this many evenly spaced steps, for linear step axes. */
+const GRID_POINTS = 50;
+
+/**
+ * Equal-width bins over the finite values: bin = min(bins − 1, floor((x − min) / (max − min) · bins)),
+ * all in bin 0 when max = min. NaN and ±Infinity are left out of the bins and counted in `nonFinite`;
+ * with no finite value, min = max = 0 and every count is 0.
+ */
+export interface HistoryHistogram {
+  min: number;
+  max: number;
+  counts: number[];
+  nonFinite: number;
+}
+
+export interface HistoryLayer {
+  weightStd: number;
+  gradNorm: number;
+  activationStd: number;
+  deadFraction: number | null;
+  saturatedFraction: number | null;
+  updateRatio: number;
+  biasStd: number | null;
+  biasGradNorm: number | null;
+  weights: HistoryHistogram;
+  biases: HistoryHistogram | null;
+  activations: HistoryHistogram;
+  gradients: HistoryHistogram;
+}
+
+export interface HistoryEntry {
+  /** The step (0-based) whose forward and backward pass this describes. */
+  step: number;
+  /** That step's training loss (= losses[step]). */
+  loss: number;
+  layers: HistoryLayer[];
+}
+
+/** The grid stride: about GRID_POINTS multiples of it fall in a run. */
+function gridStride(totalSteps: number): number {
+  return Math.max(1, Math.ceil(totalSteps / GRID_POINTS));
+}
+
+/** The next step of the geometric part after `t` (t ≥ DENSE_UNTIL). */
+function nextLogStep(t: number): number {
+  return Math.max(t + 1, Math.floor((t * LOG_NUM) / LOG_DEN));
+}
+
+/**
+ * The steps a run of `totalSteps` records, ascending: every step 0..10; 10, 11, 12, … growing by
+ * ×1.12 (each at least one more than the last); every multiple of ceil(totalSteps / 50); and the
+ * last step, totalSteps − 1. A million-step run records 166 entries.
+ */
+export function historySchedule(totalSteps: number): Int32Array {
+  const last = totalSteps - 1;
+  if (last < 0) return new Int32Array(0);
+  const marks = new Set<number>();
+  for (let t = 0; t <= Math.min(DENSE_UNTIL, last); t++) marks.add(t);
+  for (let t = DENSE_UNTIL; t <= last; t = nextLogStep(t)) marks.add(t);
+  const stride = gridStride(totalSteps);
+  for (let t = 0; t <= last; t += stride) marks.add(t);
+  marks.add(last);
+  return Int32Array.from([...marks].sort((a, b) => a - b));
+}
+
+/** Whether `step` is in `historySchedule(totalSteps)`, without building it. */
+export function isHistoryStep(step: number, totalSteps: number): boolean {
+  if (!Number.isInteger(step) || step < 0 || step >= totalSteps) return false;
+  if (step <= DENSE_UNTIL || step === totalSteps - 1 || step % gridStride(totalSteps) === 0) return true;
+  let t = DENSE_UNTIL;
+  while (t < step) t = nextLogStep(t);
+  return t === step;
+}
+
+/** What the recorder reads of a layer; the trainer's layers have these fields. */
+export interface HistoryLayerSource {
+  readonly units: number;
+  readonly activation: Activation;
+  readonly W: Float64Array;
+  readonly b: Float64Array | null;
+  /** The layer's output activations, the step's batch first (rows × units). */
+  readonly A: Float64Array;
+  readonly dW: Float64Array;
+  readonly db: Float64Array | null;
+}
+
+// Scalar slots per (entry, layer).
+const WEIGHT_STD = 0;
+const GRAD_NORM = 1;
+const ACT_STD = 2;
+const DEAD = 3;
+const SATURATED = 4;
+const UPDATE_RATIO = 5;
+const BIAS_STD = 6;
+const BIAS_GRAD_NORM = 7;
+const SCALARS = 8;
+// Histograms per (entry, layer), in this order.
+const HISTOGRAMS = 4;
+const H_WEIGHTS = 0;
+const H_BIASES = 1;
+const H_ACTIVATIONS = 2;
+const H_GRADIENTS = 3;
+
+export class HistoryRecorder {
+  /** The schedule (historySchedule(totalSteps)). */
+  readonly schedule: Int32Array;
+  /** Entries recorded so far: entry i is schedule[i]'s. */
+  count = 0;
+  private readonly layerCount: number;
+  private readonly losses: Float64Array;
+  private readonly scalars: Float64Array;
+  /** Per histogram: min, max, nonFinite, then `bins` counts. */
+  private readonly hists: Float64Array;
+  private readonly histSize: number;
+  /** Each layer's W as it was before the update of the entry being recorded. */
+  private readonly before: Float64Array[];
+  private readonly weightNorms: Float64Array;
+
+  constructor(
+    readonly totalSteps: number,
+    private readonly layers: readonly { fanIn: number; units: number; activation: Activation; bias: boolean }[],
+    readonly bins = HISTORY_BINS,
+  ) {
+    this.schedule = historySchedule(totalSteps);
+    const n = this.schedule.length;
+    this.layerCount = layers.length;
+    this.losses = new Float64Array(n);
+    this.scalars = new Float64Array(n * this.layerCount * SCALARS);
+    this.histSize = 3 + bins;
+    this.hists = new Float64Array(n * this.layerCount * HISTOGRAMS * this.histSize);
+    this.before = layers.map((l) => new Float64Array(l.fanIn * l.units));
+    this.weightNorms = new Float64Array(this.layerCount);
+  }
+
+  /** Whether step `t` is the next one to record. */
+  due(t: number): boolean {
+    return this.count < this.schedule.length && this.schedule[this.count] === t;
+  }
+
+  reset(): void {
+    this.count = 0;
+  }
+
+  /**
+   * Records step `t` after its backward pass and before its update: `rows` is the batch's row
+   * count. `recordUpdate` must follow once the update is applied.
+   */
+  record(t: number, loss: number, rows: number, sources: readonly HistoryLayerSource[]): void {
+    const e = this.count;
+    if (this.schedule[e] !== t) throw new Error(`history: step ${t} is not the next scheduled step (${this.schedule[e]})`);
+    this.losses[e] = loss;
+    for (let l = 0; l < this.layerCount; l++) {
+      const src = sources[l]!;
+      const s = (e * this.layerCount + l) * SCALARS;
+      const h = (e * this.layerCount + l) * HISTOGRAMS;
+      const W = src.W;
+      const nA = rows * src.units;
+      this.scalars[s + WEIGHT_STD] = this.summarize(W, W.length, h + H_WEIGHTS, this.before[l]!);
+      this.weightNorms[l] = Math.sqrt(this.sumSquares);
+      this.summarize(src.dW, src.dW.length, h + H_GRADIENTS, null);
+      this.scalars[s + GRAD_NORM] = Math.sqrt(this.sumSquares);
+      this.scalars[s + ACT_STD] = this.summarize(src.A, nA, h + H_ACTIVATIONS, null);
+      this.scalars[s + DEAD] = src.activation === 'relu' ? deadShare(src.A, rows, src.units) : NaN;
+      this.scalars[s + SATURATED] = src.activation === 'tanh' || src.activation === 'sigmoid' ? saturatedShare(src.activation, src.A, nA) : NaN;
+      this.scalars[s + BIAS_STD] = src.b ? this.summarize(src.b, src.b.length, h + H_BIASES, null) : NaN;
+      this.scalars[s + BIAS_GRAD_NORM] = src.db ? frobenius(src.db) : NaN;
+    }
+  }
+
+  /**
+   * Completes the entry `record` began, from the weights after the update. `unmoved` names a layer
+   * whose W buffer the update did not touch (the input-Gram shortcut keeps W implicit and applies
+   * W ← W − lr·dW with the recorded dW): its step is lr·‖dW‖ with `unmovedRate` as lr.
+   */
+  recordUpdate(sources: readonly HistoryLayerSource[], unmoved = -1, unmovedRate = 0): void {
+    const e = this.count;
+    for (let l = 0; l < this.layerCount; l++) {
+      const s = (e * this.layerCount + l) * SCALARS;
+      let step: number;
+      if (l === unmoved) step = unmovedRate * this.scalars[s + GRAD_NORM]!;
+      else {
+        const W = sources[l]!.W;
+        const prev = this.before[l]!;
+        let sq = 0;
+        for (let i = 0; i < W.length; i++) {
+          const d = W[i]! - prev[i]!;
+          sq += d * d;
+        }
+        step = Math.sqrt(sq);
+      }
+      this.scalars[s + UPDATE_RATIO] = step / this.weightNorms[l]!;
+    }
+    this.count = e + 1;
+  }
+
+  /** Σx² of the values the last `summarize` saw. */
+  private sumSquares = 0;
+
+  /**
+   * In two passes over v[0..n): np.std (returned: the mean first, then the squared deviations, as
+   * numpy computes it), Σx² (in `sumSquares`), the histogram into `slot`, and a copy into `copy`.
+   */
+  private summarize(v: Float64Array, n: number, slot: number, copy: Float64Array | null): number {
+    const o = slot * this.histSize;
+    const out = this.hists;
+    const bins = this.bins;
+    let min = Infinity;
+    let max = -Infinity;
+    let nonFinite = 0;
+    let sum = 0;
+    let sq = 0;
+    for (let i = 0; i < n; i++) {
+      const x = v[i]!;
+      sum += x;
+      sq += x * x;
+      if (x - x !== 0) nonFinite++; // NaN or ±Infinity
+      else {
+        if (x < min) min = x;
+        if (x > max) max = x;
+      }
+    }
+    if (copy) copy.set(n === v.length ? v : v.subarray(0, n));
+    const mean = sum / n;
+    out.fill(0, o + 3, o + 3 + bins);
+    const width = max - min;
+    let dev = 0;
+    if (nonFinite === n) {
+      min = 0;
+      max = 0;
+      for (let i = 0; i < n; i++) dev += (v[i]! - mean) * (v[i]! - mean);
+    } else {
+      for (let i = 0; i < n; i++) {
+        const x = v[i]!;
+        const d = x - mean;
+        dev += d * d;
+        if (x - x !== 0) continue;
+        const bin = width > 0 ? Math.min(bins - 1, Math.floor(((x - min) / width) * bins)) : 0;
+        out[o + 3 + bin]!++;
+      }
+    }
+    out[o] = min;
+    out[o + 1] = max;
+    out[o + 2] = nonFinite;
+    this.sumSquares = sq;
+    return Math.sqrt(dev / n);
+  }
+
+  private histogram(slot: number): HistoryHistogram {
+    const o = slot * this.histSize;
+    const h = this.hists;
+    return { min: h[o]!, max: h[o + 1]!, nonFinite: h[o + 2]!, counts: Array.from(h.subarray(o + 3, o + 3 + this.bins)) };
+  }
+
+  /** Entry `i` (0 ≤ i < count) as plain data. */
+  entry(i: number): HistoryEntry {
+    const layers: HistoryLayer[] = this.layers.map((spec, l) => {
+      const s = (i * this.layerCount + l) * SCALARS;
+      const h = (i * this.layerCount + l) * HISTOGRAMS;
+      const v = this.scalars;
+      return {
+        weightStd: v[s + WEIGHT_STD]!,
+        gradNorm: v[s + GRAD_NORM]!,
+        activationStd: v[s + ACT_STD]!,
+        deadFraction: spec.activation === 'relu' ? v[s + DEAD]! : null,
+        saturatedFraction: spec.activation === 'tanh' || spec.activation === 'sigmoid' ? v[s + SATURATED]! : null,
+        updateRatio: v[s + UPDATE_RATIO]!,
+        biasStd: spec.bias ? v[s + BIAS_STD]! : null,
+        biasGradNorm: spec.bias ? v[s + BIAS_GRAD_NORM]! : null,
+        weights: this.histogram(h + H_WEIGHTS),
+        biases: spec.bias ? this.histogram(h + H_BIASES) : null,
+        activations: this.histogram(h + H_ACTIVATIONS),
+        gradients: this.histogram(h + H_GRADIENTS),
+      };
+    });
+    return { step: this.schedule[i]!, loss: this.losses[i]!, layers };
+  }
+
+  /** Entries [from, count) as plain data. */
+  entries(from = 0): HistoryEntry[] {
+    const out: HistoryEntry[] = [];
+    for (let i = from; i < this.count; i++) out.push(this.entry(i));
+    return out;
+  }
+}
+
+function frobenius(v: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
+  return Math.sqrt(s);
+}
+
+/** Share of columns (units) that are 0 on every row. */
+function deadShare(A: Float64Array, rows: number, units: number): number {
+  let dead = 0;
+  for (let j = 0; j < units; j++) {
+    let alive = false;
+    for (let r = 0; r < rows && !alive; r++) alive = A[r * units + j]! !== 0;
+    if (!alive) dead++;
+  }
+  return dead / units;
+}
+
+function saturatedShare(kind: 'tanh' | 'sigmoid', A: Float64Array, n: number): number {
+  let c = 0;
+  if (kind === 'tanh') for (let i = 0; i < n; i++) c += Math.abs(A[i]!) > 0.99 ? 1 : 0;
+  else for (let i = 0; i < n; i++) c += A[i]! < 0.01 || A[i]! > 0.99 ? 1 : 0;
+  return c / n;
+}
