@@ -13,7 +13,9 @@
  *
  * The velocity and moments accumulate raw gradients (not lr·g, the PyTorch convention), so a live
  * learning-rate change applies at once and in full to the next step. Every state buffer is allocated
- * here, once, and starts at zero; `update` allocates nothing.
+ * here, once, and starts at zero; `update` and `addPenalty` allocate nothing. Floats in the step loop
+ * travel in one-element cells (the rate, the loss): a float passed to or returned from a call V8 does
+ * not inline is a fresh heap number, one allocation per step (test/helpers/gc-check.ts).
  */
 import type { Experiment, OptimizerSpec, RegularizationSpec, ScheduleSpec } from './experiment';
 import { trainingOf } from './experiment';
@@ -35,17 +37,29 @@ export interface Param {
  *   cosine       min + (base − min) · (1 + cos(π · min(t, T) / T)) / 2,  T = schedule.steps ?? the run's steps
  */
 export function learningRateAt(schedule: ScheduleSpec, base: number, t: number, runSteps: number): number {
+  const cell = new Float64Array(1);
+  cell[0] = base;
+  applySchedule(schedule, cell, t, runSteps);
+  return cell[0];
+}
+
+/** `learningRateAt` in place for the step loop: `rate[0]` holds the base rate and becomes step `t`'s. */
+export function applySchedule(schedule: ScheduleSpec, rate: Float64Array, t: number, runSteps: number): void {
+  const base = rate[0]!;
   switch (schedule.kind) {
     case 'constant':
-      return base;
+      return;
     case 'step':
-      return base * Math.pow(schedule.factor, Math.floor(t / schedule.every));
+      rate[0] = base * Math.pow(schedule.factor, Math.floor(t / schedule.every));
+      return;
     case 'exponential':
-      return base * Math.pow(schedule.rate, t);
+      rate[0] = base * Math.pow(schedule.rate, t);
+      return;
     case 'cosine': {
       const T = schedule.steps ?? Math.max(1, runSteps);
       const min = schedule.minLearningRate;
-      return min + ((base - min) * (1 + Math.cos((Math.PI * Math.min(t, T)) / T))) / 2;
+      rate[0] = min + ((base - min) * (1 + Math.cos((Math.PI * Math.min(t, T)) / T))) / 2;
+      return;
     }
   }
 }
@@ -74,10 +88,10 @@ export class Optimizer {
     this.second = spec.kind === 'adam' ? params.map((p) => new Float64Array(p.value.length)) : [];
   }
 
-  /** l2·ΣW² + l1·Σ|W| over the weights at their current values (what the recorded loss adds). */
-  penalty(): number {
+  /** Adds l2·ΣW² + l1·Σ|W| over the weights at their current values to `loss[0]` (the recorded loss). */
+  addPenalty(loss: Float64Array): void {
     const { l2, l1 } = this.regularization;
-    if (l2 === 0 && l1 === 0) return 0;
+    if (l2 === 0 && l1 === 0) return;
     let total = 0;
     for (const p of this.params) {
       if (!p.weight) continue;
@@ -90,16 +104,17 @@ export class Optimizer {
       }
       total += l2 * sq + l1 * abs;
     }
-    return total;
+    loss[0] = loss[0]! + total;
   }
 
-  /** One update of every param at rate `lr`, from the gradients the backward pass left. */
-  update(lr: number): void {
+  /** One update of every param at rate `rate[0]`, from the gradients the backward pass left. */
+  update(rate: Float64Array): void {
     this.t++;
-    for (let k = 0; k < this.params.length; k++) this.updateOne(k, lr);
+    for (let k = 0; k < this.params.length; k++) this.updateOne(k, rate);
   }
 
-  private updateOne(k: number, lr: number): void {
+  private updateOne(k: number, rate: Float64Array): void {
+    const lr = rate[0]!;
     const { value: w, grad, weight } = this.params[k]!;
     const l2x2 = weight ? 2 * this.regularization.l2 : 0;
     const l1 = weight ? this.regularization.l1 : 0;

@@ -8,7 +8,7 @@
  * set can replace the reference one without touching the algorithm.
  */
 import { ExperimentError, shapeOf, trainingOf, type Activation, type Experiment, type Shape } from './experiment';
-import { isPlainSgd, learningRateAt, Optimizer } from './optimizers';
+import { applySchedule, isPlainSgd, learningRateAt, Optimizer } from './optimizers';
 import { makeDataset, type Dataset } from './data';
 import { referenceBackend, type Backend } from './kernels';
 import { InputGram } from './input-gram';
@@ -58,6 +58,14 @@ export class Trainer {
   divergedAtStep: number | null = null;
   /** Loss before the last update (NaN before the first step); includes the v2 penalty, if any. */
   lastLoss = NaN;
+  /** Where lossAndGradient leaves its loss (see there); the optimiser adds the v2 penalty here too. */
+  private readonly lossCell = new Float64Array(1);
+  /**
+   * The rate of the update in progress (the live base rate through the schedule), written by
+   * update() and read there and by the optimiser: a cell rather than a float passed or returned,
+   * which V8 boxes as a heap number across a call it does not inline.
+   */
+  private readonly rateCell = new Float64Array(1);
   /** The live base rate (the UI may change it mid-run); the experiment's schedule scales it per step. */
   learningRate: number;
 
@@ -257,7 +265,9 @@ export class Trainer {
       const target = this.batchY ?? this.data.y;
       const output = this.forward(input, rows);
       const last = this.layers[this.layers.length - 1]!;
-      const loss = this.lossAndGradient(output, target, rows, last.dZ) + (this.optimizer ? this.optimizer.penalty() : 0);
+      this.lossAndGradient(output, target, rows, last.dZ);
+      if (this.optimizer) this.optimizer.addPenalty(this.lossCell);
+      const loss = this.lossCell[0]!;
       if (!Number.isFinite(loss)) {
         this.status = 'diverged';
         this.divergedAtStep = t;
@@ -268,9 +278,9 @@ export class Trainer {
       this.backward(input, rows);
       const recording = this.history?.due(t) === true;
       if (recording) this.recordHistory(t, loss, rows);
-      const lr = this.rateAt(t);
-      this.update(lr);
-      if (recording) this.history!.recordUpdate(this.layers, this.gram ? 0 : -1, lr);
+      this.update();
+      // The scheduled rate the update just used.
+      if (recording) this.history!.recordUpdate(this.layers, this.gram ? 0 : -1, this.rateCell[0]!);
       this.lastLoss = loss;
       this.lastRows = rows;
       if (this.losses) this.losses[t] = loss;
@@ -334,9 +344,11 @@ export class Trainer {
 
   /**
    * The loss of `rows` outputs against targets starting at row `targetRow`, and, when `grad` is
-   * given, ∂loss/∂output into it. Returns the normalised loss (sum, mean, or mean over rows).
+   * given, ∂loss/∂output into it. Leaves the normalised loss (sum, mean, or mean over rows) in
+   * `lossCell[0]`: a float returned from a call V8 does not inline is a fresh heap number, one
+   * allocation per step (test/helpers/gc-check.ts saw the scavenges).
    */
-  private lossAndGradient(output: Float64Array, target: Float64Array, rows: number, grad: Float64Array | null, targetRow = 0): number {
+  private lossAndGradient(output: Float64Array, target: Float64Array, rows: number, grad: Float64Array | null, targetRow = 0): void {
     const n = this.shape.outputs;
     const count = rows * n;
     const t0 = targetRow * n;
@@ -350,7 +362,8 @@ export class Trainer {
           sum += d * d;
           if (grad) grad[i] = mean ? (2 * d) / count : 2 * d;
         }
-        return mean ? sum / count : sum;
+        this.lossCell[0] = mean ? sum / count : sum;
+        return;
       }
       case 'softmax-cross-entropy': {
         let sum = 0;
@@ -368,7 +381,8 @@ export class Trainer {
             if (grad) grad[o + j] = (Math.exp(z) / s - y) / rows;
           }
         }
-        return sum / rows;
+        this.lossCell[0] = sum / rows;
+        return;
       }
     }
   }
@@ -387,11 +401,18 @@ export class Trainer {
     }
   }
 
-  private update(lr: number): void {
-    if (this.optimizer) return this.optimizer.update(lr);
+  /** Step `this.step`'s update at its scheduled rate, left in `rateCell[0]`. */
+  private update(): void {
+    // Read here, not passed in: a float argument to a call V8 does not inline is a heap number.
+    const rate = this.rateCell;
+    rate[0] = this.learningRate;
+    const schedule = this.experiment.schedule;
+    if (schedule) applySchedule(schedule, rate, this.step, this.experiment.steps);
+    if (this.optimizer) return this.optimizer.update(rate);
+    const lr = rate[0]!;
     for (const layer of this.layers) {
       const { W, dW, b, db } = layer;
-      if (this.gram && layer === this.layers[0]) this.gram.update(layer.dZ, lr);
+      if (this.gram && layer === this.layers[0]) this.gram.update(layer.dZ, rate);
       else if (this.backend.sgd) this.backend.sgd(W.length, lr, dW, W);
       else for (let i = 0; i < W.length; i++) W[i] = W[i]! - lr * dW[i]!;
       if (b && db) for (let i = 0; i < b.length; i++) b[i] = b[i]! - lr * db[i]!;
@@ -407,7 +428,8 @@ export class Trainer {
     if (this.batchX) throw new Error('lossAndGradients needs full-batch training (no batchSize)');
     const rows = this.shape.trainRows;
     const out = this.forward(this.data.x, rows);
-    const loss = this.lossAndGradient(out, this.data.y, rows, this.layers[this.layers.length - 1]!.dZ);
+    this.lossAndGradient(out, this.data.y, rows, this.layers[this.layers.length - 1]!.dZ);
+    const loss = this.lossCell[0]!;
     this.backward(this.data.x, rows);
     this.lastRows = rows;
     return loss;
@@ -464,33 +486,46 @@ export class Trainer {
 
   /** Passes rows [start, start + count) of `x` through the network in chunks; `visit` sees each chunk's outputs. */
   private evaluate(x: Float64Array, start: number, count: number, visit: (out: Float64Array, rows: number, firstRow: number) => void): void {
-    const inputs = this.shape.inputs;
     this.syncGram();
     for (let r = 0; r < count; r += EVAL_ROWS) {
       const rows = Math.min(EVAL_ROWS, count - r);
-      this.evalX.set(x.subarray((start + r) * inputs, (start + r + rows) * inputs));
-      visit(this.forward(this.evalX, rows, true), rows, start + r);
+      visit(this.evaluateChunk(x, start + r, rows), rows, start + r);
     }
   }
 
-  /** Loss over rows [start, start + count) with the current parameters, normalised like the training loss. */
-  private lossOver(start: number, count: number): number {
+  /** Outputs for `rows` rows of `x` from `first` on; copies by hand (a subarray is an allocation). */
+  private evaluateChunk(x: Float64Array, first: number, rows: number): Float64Array {
+    const inputs = this.shape.inputs;
+    const evalX = this.evalX;
+    const from = first * inputs;
+    for (let i = 0; i < rows * inputs; i++) evalX[i] = x[from + i]!;
+    return this.forward(evalX, rows, true);
+  }
+
+  /**
+   * Loss over rows [start, start + count) with the current parameters, normalised like the training
+   * loss, left in `lossCell[0]`. Runs inside the step loop (the hold-out record), so it allocates
+   * nothing: no closure, no returned float.
+   */
+  private lossOver(start: number, count: number): void {
     const loss = this.experiment.loss;
     let total = 0;
-    this.evaluate(this.data.x, start, count, (out, rows, first) => {
-      const l = this.lossAndGradient(out, this.data.y, rows, null, first);
+    this.syncGram();
+    for (let r = 0; r < count; r += EVAL_ROWS) {
+      const rows = Math.min(EVAL_ROWS, count - r);
+      this.lossAndGradient(this.evaluateChunk(this.data.x, start + r, rows), this.data.y, rows, null, start + r);
+      const l = this.lossCell[0]!;
       // Undo each chunk's normalisation, then normalise once over all rows.
       total += loss === 'sse' ? l : loss === 'mse' ? l * rows * this.shape.outputs : l * rows;
-    });
-    if (loss === 'mse') return total / (count * this.shape.outputs);
-    if (loss === 'softmax-cross-entropy') return total / count;
-    return total;
+    }
+    this.lossCell[0] = loss === 'mse' ? total / (count * this.shape.outputs) : loss === 'softmax-cross-entropy' ? total / count : total;
   }
 
   private recordTestLoss(step: number): void {
     if (2 * this.testCount + 1 >= this.testRecord.length) return;
     this.testRecord[2 * this.testCount] = step;
-    this.testRecord[2 * this.testCount + 1] = this.lossOver(this.shape.trainRows, this.shape.testRows);
+    this.lossOver(this.shape.trainRows, this.shape.testRows);
+    this.testRecord[2 * this.testCount + 1] = this.lossCell[0]!;
     this.testCount++;
   }
 
@@ -551,7 +586,7 @@ export class Trainer {
       layers,
       accuracy: this.accuracyOver(0, trainRows),
       testAccuracy: testRows > 0 ? this.accuracyOver(trainRows, testRows) : null,
-      testLoss: testRows > 0 ? this.lossOver(trainRows, testRows) : null,
+      testLoss: testRows > 0 ? (this.lossOver(trainRows, testRows), this.lossCell[0]!) : null,
     };
   }
 
