@@ -149,7 +149,7 @@ export class Trainer {
     const minibatch = batchRows < this.shape.trainRows;
     this.batchX = minibatch ? alloc(batchRows * inputs) : null;
     this.batchY = minibatch ? alloc(batchRows * outputs) : null;
-    this.perm = minibatch ? new Int32Array(this.shape.trainRows) : null;
+    this.perm = minibatch ? (this.backend.allocIndex?.(this.shape.trainRows) ?? new Int32Array(this.shape.trainRows)) : null;
     this.evalX = alloc(EVAL_ROWS * inputs);
     this.evalY = alloc(EVAL_ROWS * outputs);
 
@@ -319,7 +319,10 @@ export class Trainer {
     const y = this.data.y;
     const bx = this.batchX!;
     const by = this.batchY!;
-    for (let r = 0; r < rows; r++) {
+    if (this.backend.gather) {
+      this.backend.gather(rows, inputs, this.perm, this.cursor, x, bx);
+      this.backend.gather(rows, outputs, this.perm, this.cursor, y, by);
+    } else for (let r = 0; r < rows; r++) {
       const src = this.perm[this.cursor + r]!;
       for (let j = 0; j < inputs; j++) bx[r * inputs + j] = x[src * inputs + j]!;
       for (let j = 0; j < outputs; j++) by[r * outputs + j] = y[src * outputs + j]!;
@@ -336,7 +339,10 @@ export class Trainer {
       const A = evaluation ? layer.evalA : layer.A;
       if (this.gram && !evaluation && layer === this.layers[0]) this.gram.forward(Z, layer.b);
       else this.backend.gemm(rows, layer.units, layer.fanIn, a, layer.W, Z, layer.b);
-      activate(layer.activation, Z, A, rows * layer.units);
+      if (layer.activation === 'linear') {
+        // A is Z
+      } else if (this.backend.activate) this.backend.activate(layer.activation, rows * layer.units, Z, A);
+      else activate(layer.activation, Z, A, rows * layer.units);
       a = A;
     }
     return a;
@@ -391,11 +397,14 @@ export class Trainer {
     const layers = this.layers;
     for (let l = layers.length - 1; l >= 0; l--) {
       const layer = layers[l]!;
-      maskByActivationSlope(layer.activation, layer.Z, layer.A, layer.dZ, rows * layer.units);
+      if (this.backend.derive) this.backend.derive(layer.activation, rows, layer.units, layer.Z, layer.A, layer.dZ, layer.db);
+      else {
+        maskByActivationSlope(layer.activation, layer.Z, layer.A, layer.dZ, rows * layer.units);
+        if (layer.db) columnSums(layer.dZ, rows, layer.units, layer.db);
+      }
       const prevA = l > 0 ? layers[l - 1]!.A : input;
       if (l === 0 && this.gram) this.firstLayerGradientImplicit = true; // formed only if read: syncGram()
       else this.backend.gemmTN(rows, layer.units, layer.fanIn, prevA, layer.dZ, layer.dW);
-      if (layer.db) columnSums(layer.dZ, rows, layer.units, layer.db);
       // The input layer's gradient is never used: skip the largest product of the step.
       if (l > 0) this.backend.gemmNT(rows, layer.units, layer.fanIn, layer.dZ, layer.W, layers[l - 1]!.dZ);
     }
@@ -415,7 +424,10 @@ export class Trainer {
       if (this.gram && layer === this.layers[0]) this.gram.update(layer.dZ, rate);
       else if (this.backend.sgd) this.backend.sgd(W.length, lr, dW, W);
       else for (let i = 0; i < W.length; i++) W[i] = W[i]! - lr * dW[i]!;
-      if (b && db) for (let i = 0; i < b.length; i++) b[i] = b[i]! - lr * db[i]!;
+      if (b && db) {
+        if (this.backend.sgd) this.backend.sgd(b.length, lr, db, b);
+        else for (let i = 0; i < b.length; i++) b[i] = b[i]! - lr * db[i]!;
+      }
     }
   }
 

@@ -34,6 +34,8 @@ export interface RunsSlice {
   /** The speed changed: a training run goes on at the new one. */
   applySpeed(): void;
   stopPacing(): void;
+  /** A new run of `experiment`, active and training (a sweep's run replayed in the lab). */
+  openExperiment(experiment: Experiment, label: string): void;
   /** Adds a run from the library beside the others, for comparison. */
   admitSavedRun(saved: SavedRun, experiment: Experiment): void;
 }
@@ -188,6 +190,16 @@ export const createRunsSlice: StateCreator<LabState, [], [], RunsSlice> = (set, 
       // Xavier is the one the other views follow: the middle of the three, and rarely the one that blows up.
       admit(runs, runs.map((r) => r.id), runs[1]!.id);
       for (const r of runs) start(r, get().view.speed !== 0);
+      if (get().view.speed !== 0) startPacing();
+      // With paired seeds, the pool runs every scheme over N seeds beside the three live runs.
+      get().runSeedControl(v.experiment);
+      get().publishSoon();
+    },
+    openExperiment(experiment, label) {
+      get().stopPacing();
+      const run = newRun(experiment, label, schemeOf(experiment), null);
+      admit([run], [run.id], run.id);
+      start(run, get().view.speed !== 0);
       if (get().view.speed !== 0) startPacing();
       get().publishSoon();
     },
