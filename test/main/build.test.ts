@@ -171,8 +171,10 @@ describe('npm run build output', () => {
     const answers: SweepWorkerMessage[] = [];
     const done = new Promise<void>((resolve, reject) => {
       worker.on('error', reject);
-      port1.on('message', (m: SweepWorkerMessage) => {
-        const parsed = SweepWorkerMessageSchema.parse(m);
+      port1.on('message', (m: unknown) => {
+        const r = SweepWorkerMessageSchema.safeParse(m);
+        if (!r.success) return reject(new Error(`not a sweep worker's answer: ${JSON.stringify(m).slice(0, 200)}`));
+        const parsed = r.data;
         if (parsed.type !== 'progress') answers.push(parsed);
         if (answers.length === jobs.length) resolve();
       });
