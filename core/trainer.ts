@@ -436,13 +436,15 @@ export class Trainer {
    * Takes one step and explains it (core/explain.ts): loss before and after on its batch, per-layer
    * gradient and update norms, flipped predictions, and one sample's forward and backward record.
    * Null when no step was taken (the run has ended, or this step's loss is not finite).
+   * `out`/`offset` receive the step's loss as `run` writes it; `recordRows` asks for every batch row's
+   * record too (up to that many rows).
    */
-  stepExplained(sampleRow = 0): UpdateExplanation | null {
+  stepExplained(sampleRow = 0, options: { out?: Float64Array; offset?: number; recordRows?: number } = {}): UpdateExplanation | null {
     if (this.finished) return null;
     const before = this.params();
     const step = this.step;
     const learningRate = this.learningRate;
-    if (this.run(1) !== 1) return null;
+    if (this.run(1, options.out, options.offset ?? 0) !== 1) return null;
     return explainUpdate({
       experiment: this.experiment,
       data: this.data,
@@ -453,6 +455,7 @@ export class Trainer {
       after: this.params(),
       batchRows: this.lastBatchRows(),
       sampleRow,
+      recordRows: options.recordRows ?? 0,
     });
   }
 

@@ -7,6 +7,7 @@ import { useLab } from '../context';
 import { fmtInt, fmtLoss } from '../format';
 import type { Run } from '../state/run';
 import { SPEEDS, type Speed } from '../state/view';
+import { download } from './download';
 
 export type LabState = 'idle' | 'training' | 'paused' | 'completed' | 'diverged' | 'stopped' | 'failed';
 
@@ -28,14 +29,6 @@ export function labStateOf(run: Run | null, pacing: boolean): LabState {
 
 const SPEED_LABEL: Record<Speed, string> = { 0: 'Flat out', 1000: '1000 steps/s', 100: '100 steps/s', 10: '10 steps/s', 1: '1 step/s' };
 
-function download(name: string, text: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 export function Toolbar() {
   useLab((s) => s.tick);
