@@ -2,6 +2,8 @@
  * Experiment format v2 (v1 is its subset): the JSON a user edits, saves and shares. Parsing never throws on bad input;
  * it returns messages that name the field path (`layers[1].units: must be a positive integer`),
  * because these files are hand-edited by students and the message is the whole user interface.
+ * (Over 400 lines on purpose: the schema, its cross-field checks and their messages are the format's
+ * one definition, read together when the format changes.)
  */
 import { z } from 'zod';
 

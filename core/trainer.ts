@@ -6,6 +6,11 @@
  * All buffers are allocated in the constructor; `run` allocates nothing, so a million-step run is
  * as cheap on memory as a ten-step one. Matrix products go through a `Backend` so a faster kernel
  * set can replace the reference one without touching the algorithm.
+ *
+ * One class over 400 lines on purpose, as TensorFlow Playground's nn.ts is one file: a training
+ * step (batch, forward, loss, backward, update) reads top to bottom in one place. What is not the
+ * step lives beside it: the history (history.ts), optimisers (optimizers.ts), explained steps
+ * (explain.ts), the first-layer shortcut (input-gram.ts) and the kernels (kernels.ts, wasm/).
  */
 import { ExperimentError, shapeOf, trainingOf, type Activation, type Experiment, type Shape } from './experiment';
 import { applySchedule, isPlainSgd, learningRateAt, Optimizer } from './optimizers';
