@@ -11,6 +11,9 @@
  * (current weights, decision map), taken by the clock: reading never changes the run.
  *
  * Imports only core and the protocol (zod): no Electron, Node or DOM.
+ *
+ * (Over 400 lines on purpose: one state machine — phases, slices, pacing, flushing — whose
+ * transitions are easier to check in one file than spread across several.)
  */
 import { parseExperiment, Trainer, ExperimentError, type Experiment } from '../index';
 import {

@@ -156,11 +156,7 @@ export function Sweep() {
         <button type="button" onClick={cancel} disabled={!running}>
           Cancel sweep
         </button>
-        {sweep.workers ? (
-          <span className="hint">{sweep.workers} workers</span>
-        ) : (
-          <span className="hint">This build has no sweep pool yet (the desktop app); run sweeps in the browser build or with `nnlab sweep`.</span>
-        )}
+        {sweep.workers ? <span className="hint">{sweep.workers} workers</span> : null}
       </div>
       {sweep.error ? (
         <p className="error-text" role="alert">
