@@ -183,7 +183,7 @@ export function NetworkDiagram() {
       <figcaption>
         <h2>Network</h2>
         <span className="hint">
-          edges: <span style={{ color: POSITIVE }}>━ positive</span> <span style={{ color: '#9a6700' }}>━ negative</span>, width |w|
+          edges: <span className="edge-key positive">━ positive</span> <span className="edge-key negative">━ negative</span>, width |w|
           {network ? ` · step ${network.step}` : ''}
         </span>
       </figcaption>
