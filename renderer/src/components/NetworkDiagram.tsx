@@ -178,6 +178,25 @@ export function NetworkDiagram() {
     return out;
   }, [geo, network, selected]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // The run record changes with every publish; the diagram's thousand-odd elements are rebuilt only
+  // when the throttled network or the selection changes (React skips unchanged element objects).
+  const edgeLines = useMemo(
+    () =>
+      edges.map((e) => (
+        <line
+          key={e.key}
+          x1={e.x1}
+          y1={e.y1}
+          x2={e.x2}
+          y2={e.y2}
+          stroke={e.w >= 0 ? POSITIVE : NEGATIVE}
+          strokeWidth={e.lit ? e.width + 1.5 : e.width}
+          strokeOpacity={selected && !e.lit ? 0.25 : 0.75}
+        />
+      )),
+    [edges, selected],
+  );
+
   return (
     <figure className="view network" aria-label="Network">
       <figcaption>
@@ -197,18 +216,7 @@ export function NetworkDiagram() {
         <>
           <div className="network-canvas" style={{ aspectRatio: `${W} / ${H}` }}>
             <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" aria-hidden="true">
-              {edges.map((e) => (
-                <line
-                  key={e.key}
-                  x1={e.x1}
-                  y1={e.y1}
-                  x2={e.x2}
-                  y2={e.y2}
-                  stroke={e.w >= 0 ? POSITIVE : NEGATIVE}
-                  strokeWidth={e.lit ? e.width + 1.5 : e.width}
-                  strokeOpacity={sel && !e.lit ? 0.25 : 0.75}
-                />
-              ))}
+              {edgeLines}
             </svg>
             {geo.nodes.flat().map((n) => {
               const id = `${n.layer}:${n.index}`;

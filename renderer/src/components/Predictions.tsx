@@ -15,7 +15,7 @@ import type { Run } from '../state/run';
 import { useThrottledTick } from './useThrottledTick';
 
 /** Canvas backing size: the interpolated regions are painted per pixel at this size (see decision-map.ts). */
-const SIZE = 480;
+const SIZE = 240;
 const NONE: readonly number[] = [];
 
 export function boundsOf(data: PlotData, grid: PredictionGrid | null): Bounds {
