@@ -8,7 +8,7 @@ import { Predictions } from './components/Predictions';
 import { Notices } from './components/Notices';
 import { Runs } from './components/Runs';
 import { SavedRuns } from './components/SavedRuns';
-import { DivergedBanner, FailedBanner, labStateOf, StatusLine, Toolbar } from './components/Toolbar';
+import { DivergedBanner, FailedBanner, labStateOf, StatusLine, StuckBanner, Toolbar } from './components/Toolbar';
 import { WeightHistograms } from './components/WeightHistograms';
 
 /** Keys that type into a field keep their meaning there. */
@@ -60,6 +60,7 @@ export function App() {
       <StatusLine />
       <Notices />
       <DivergedBanner />
+      <StuckBanner />
       <FailedBanner />
       <main className="layout">
         <aside className="side">

@@ -7,8 +7,10 @@ import type { StateCreator } from 'zustand/vanilla';
 import { parseExperiment, PRESETS, type ExperimentInput } from '../../../../core';
 import type { ExportFormat, MenuCommand, NnlabApi, SavedRun } from '../../../../core/contract/api';
 import { RunRecorder } from '../../../../core/service/run-recorder';
+import { runToCsv } from '../../../../core/contract/run-csv';
+import { jsonNumbers, SavedRunSchema, type SavedRunData } from '../../../../core/contract/run-file';
 import { draftFromExperiment, experimentInputOf } from '../draft';
-import { parseLabFile } from '../lab-file';
+import { labFileText, parseLabFile } from '../lab-file';
 import { EXPORT_LABEL, issuesText, libraryRunId, MAX_NOTICES, openFailureText, saveResultNotice, type Notice, type SavedRunEntry } from '../library';
 import type { Run } from '../run';
 import type { LabState } from '../store';
@@ -30,6 +32,8 @@ export interface LibrarySlice {
   newExperiment(): void;
   /** Loads an experiment (File ▸ Open) into the editor, as written. */
   loadExperiment(input: ExperimentInput, source: string): void;
+  /** A run as a CSV or JSON file (losses and the per-layer history by step), or null when there is nothing to export. */
+  runExportFile(runId: number, format: 'csv' | 'json'): { name: string; text: string; type: string } | null;
   /** The active run as the library keeps it, or null when there is none. */
   savedRunOf(runId?: number | null): SavedRun | null;
   /** Desktop only: answers a File-menu command. */
@@ -40,7 +44,7 @@ export interface LibrarySlice {
   refreshLibrary(): Promise<void>;
   /** Desktop only: adds a saved run to the runs panel, shown with the others for comparison. */
   loadSavedRun(id: string): Promise<void>;
-  /** Desktop only: a recorder that keeps every loss of the run for the library; null in the browser. */
+  /** A recorder that keeps every loss and the history of the run, for the library, lab files and exports. */
   recorderFor(run: Run): RunRecorder | null;
   /** A finished run goes to the desktop library once; a failure to save is told, the run stays. */
   archive(run: Run): void;
@@ -69,7 +73,12 @@ export const createLibrarySlice =
       },
       saveLab() {
         const s = get();
-        return JSON.stringify({ format: 'nnlab-lab', version: 1, draft: s.draft, view: s.view }, null, 2);
+        // Every run the lab holds, with every loss and its history, so reopening draws the same charts.
+        const runs = s.runs.flatMap((r) => {
+          const saved = s.savedRunOf(r.id);
+          return saved ? [{ saved, label: r.label, scheme: r.scheme, group: r.group, visible: s.visibleRunIds.includes(r.id), active: r.id === s.activeRunId }] : [];
+        });
+        return labFileText(s.draft, s.view, runs);
       },
       openLab(text) {
         const r = parseLabFile(text);
@@ -78,7 +87,8 @@ export const createLibrarySlice =
           return r;
         }
         get().replaceDraft(r.draft);
-        set({ view: { ...DEFAULT_VIEW, ...r.view }, notice: 'Lab opened.' });
+        set({ view: { ...DEFAULT_VIEW, ...r.view }, notice: r.runs.length ? `Lab opened with ${r.runs.length} run${r.runs.length === 1 ? '' : 's'}.` : 'Lab opened.' });
+        if (r.runs.length) get().restoreRuns(r.runs);
         return { ok: true };
       },
       newExperiment() {
@@ -94,6 +104,17 @@ export const createLibrarySlice =
         set({ probe: null, sample: null });
         const v = get().validation;
         notify(v.ok ? 'info' : 'error', v.ok ? `Opened ${source}.` : `Opened ${source}, but it does not validate: ${v.message}`);
+      },
+      runExportFile(runId, format) {
+        const saved = get().savedRunOf(runId);
+        if (!saved) return null;
+        const parsed = SavedRunSchema.safeParse(saved);
+        // A diverged run's last loss is not finite, which the library schema refuses; the export keeps it.
+        const data = (parsed.success ? parsed.data : saved) as SavedRunData;
+        const base = data.name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'run';
+        return format === 'csv'
+          ? { name: `${base}.csv`, text: runToCsv(data), type: 'text/csv' }
+          : { name: `${base}.json`, text: `${JSON.stringify(data, jsonNumbers, 2)}\n`, type: 'application/json' };
       },
       savedRunOf(runId = get().activeRunId) {
         const run = get().runs.find((r) => r.id === runId);
@@ -162,7 +183,8 @@ export const createLibrarySlice =
         get().admitSavedRun(r.value, parsed.experiment);
       },
       recorderFor(run) {
-        return desktop ? new RunRecorder(libraryRunId(new Date(), run.id), run.experiment, run.label) : null;
+        // The browser keeps one too: it is what a saved lab and an exported run are made from.
+        return new RunRecorder(libraryRunId(new Date(), run.id), run.experiment, run.label);
       },
       archive(run) {
         if (!desktop || !run.recorder || run.archived) return;
