@@ -67,15 +67,15 @@ describe('the run record', () => {
 describe('compare groups in lockstep', () => {
   const r = (phase: string, step: number, totalSteps = 300) => ({ phase, step, totalSteps }) as never;
   it('the next chunk waits for every live run to stop at the same step; ended runs drop out', () => {
-    expect(lockstepChunk(300)).toBe(3);
-    expect(lockstepChunk(2_000_000)).toBe(5000);
+    expect(lockstepChunk(300)).toBe(15);
+    expect(lockstepChunk(2_000_000)).toBe(50_000);
     expect(lockstepChunk(5)).toBe(1);
     expect(nextLockstep([r('paused', 3), r('running', 1), r('paused', 3)], 3)).toBeNull();
     // A run still 'paused' at the last chunk's start has not begun the chunk yet.
     expect(nextLockstep([r('paused', 3), r('paused', 0), r('paused', 3)], 3)).toBeNull();
     expect(nextLockstep([r('paused', 0), r('paused', 0), r('paused', 0)], 3)).toBeNull();
-    expect(nextLockstep([r('paused', 3), r('paused', 3), r('paused', 3)], 3)).toEqual({ count: 3, target: 6 });
-    expect(nextLockstep([r('diverged', 1), r('paused', 6), r('paused', 6)], 6)).toEqual({ count: 3, target: 9 });
+    expect(nextLockstep([r('paused', 3), r('paused', 3), r('paused', 3)], 3)).toEqual({ count: 15, target: 18 });
+    expect(nextLockstep([r('diverged', 1), r('paused', 6), r('paused', 6)], 6)).toEqual({ count: 15, target: 21 });
     expect(nextLockstep([r('paused', 299), r('paused', 299)], 299)).toEqual({ count: 1, target: 300 });
     expect(nextLockstep([r('completed', 300), r('diverged', 4)], 300)).toBeNull();
   });

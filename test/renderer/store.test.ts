@@ -121,9 +121,15 @@ describe('lab store', () => {
     // Flat out, the group starts paused and goes in equal chunks (lockstep).
     expect(starts.every((m) => m.paused === true)).toBe(true);
     runs.forEach((r) => r.emit(status('paused', 0)));
-    expect(runs.map((r) => r.sent.at(-1))).toEqual(runs.map(() => ({ type: 'step', count: 5 })));
-    // Pause acts on the whole group.
+    expect(runs.map((r) => r.sent.at(-1))).toEqual(runs.map(() => ({ type: 'step', count: 25 })));
+    // Pause in lockstep lets the chunk end (equal steps) and sends no more.
     runs.forEach((r) => r.emit(status('running', 3)));
+    s.pause();
+    expect(runs.every((r) => r.sent.at(-1)?.type === 'step')).toBe(true);
+    runs.forEach((r) => r.emit(status('paused', 25)));
+    expect(runs.every((r) => r.sent.filter((m) => m.type === 'step').length === 1)).toBe(true);
+    // Out of lockstep (resumed at a slow speed, say), Pause acts on the whole group at once.
+    runs.forEach((r) => r.emit(status('running', 30)));
     s.pause();
     expect(runs.every((r) => r.sent.at(-1)?.type === 'pause')).toBe(true);
   });

@@ -1,7 +1,7 @@
 /**
- * Library and files: lab files (save/open), the File menu (new, open, save as, export), the desktop
- * library of finished runs, and the notices that tell the user how each of those went. In the browser
- * there is no library (`savedRuns` is null) and the desktop actions do nothing.
+ * Library and files: lab files (save/open), the File menu (new, open, save as, export), the library of
+ * finished runs (the desktop's run files, or IndexedDB in the browser), and the notices that tell the user
+ * how each of those went. In the browser the desktop-only actions (File menu, export dialogs) do nothing.
  */
 import type { StateCreator } from 'zustand/vanilla';
 import { parseExperiment, PRESETS, type ExperimentInput } from '../../../../core';
@@ -10,6 +10,7 @@ import { RunRecorder } from '../../../../core/service/run-recorder';
 import { runToCsv } from '../../../../core/contract/run-csv';
 import { jsonNumbers, SavedRunSchema, type SavedRunData } from '../../../../core/contract/run-file';
 import { draftFromExperiment, experimentInputOf } from '../draft';
+import { browserRunLibrary, type RunLibrary } from '../browser-runs';
 import { labFileText, parseLabFile } from '../lab-file';
 import { EXPORT_LABEL, issuesText, libraryRunId, MAX_NOTICES, openFailureText, saveResultNotice, type Notice, type SavedRunEntry } from '../library';
 import type { Run } from '../run';
@@ -22,7 +23,7 @@ export interface LibrarySlice {
   notice: string | null;
   /** Messages for the user from files and the library (opened, saved, set aside), newest last. */
   notices: Notice[];
-  /** Runs in the desktop library, newest first; null where there is no library (the browser). */
+  /** Runs in the library (the desktop's files, or the browser's IndexedDB), newest first; null where there is none. */
   savedRuns: SavedRunEntry[] | null;
   notify(kind: Notice['kind'], text: string): void;
   dismissNotice(id: number): void;
@@ -46,7 +47,7 @@ export interface LibrarySlice {
   loadSavedRun(id: string): Promise<void>;
   /** A recorder that keeps every loss and the history of the run, for the library, lab files and exports. */
   recorderFor(run: Run): RunRecorder | null;
-  /** A finished run goes to the desktop library once; a failure to save is told, the run stays. */
+  /** A finished run goes to the library once; a failure to save is told, the run stays. */
   archive(run: Run): void;
   /** Desktop only: listens to the File menu and lists the library. */
   openLibrary(): void;
@@ -57,13 +58,15 @@ export const createLibrarySlice =
   (desktop: NnlabApi | null): StateCreator<LabState, [], [], LibrarySlice> =>
   (set, get) => {
     let nextNoticeId = 1;
+    // Finished runs go to the desktop library, or in the browser to IndexedDB (none where neither exists).
+    const library: RunLibrary | null = desktop ?? browserRunLibrary();
     let unsubscribeMenu: (() => void) | null = null;
     const notify = (kind: Notice['kind'], text: string) => get().notify(kind, text);
 
     return {
       notice: null,
       notices: [],
-      savedRuns: desktop ? [] : null,
+      savedRuns: library ? [] : null,
 
       notify(kind, text) {
         set((s) => ({ notices: [...s.notices, { id: nextNoticeId++, kind, text }].slice(-MAX_NOTICES) }));
@@ -160,9 +163,9 @@ export const createLibrarySlice =
         }
       },
       async refreshLibrary() {
-        if (!desktop) return;
+        if (!library) return;
         try {
-          const [experiments, runs] = await Promise.all([desktop.listExperiments(), desktop.listRuns()]);
+          const [experiments, runs] = await Promise.all([desktop ? desktop.listExperiments() : { entries: [], notices: [] }, library.listRuns()]);
           for (const line of [...experiments.notices, ...runs.notices]) notify('error', line);
           // A run saved while the listing was on its way is kept.
           set((s) => {
@@ -175,8 +178,8 @@ export const createLibrarySlice =
         }
       },
       async loadSavedRun(id) {
-        if (!desktop) return;
-        const r = await desktop.loadRun(id).catch((e: unknown) => ({ ok: false as const, message: (e as Error).message }));
+        if (!library) return;
+        const r = await library.loadRun(id).catch((e: unknown) => ({ ok: false as const, message: (e as Error).message }));
         if (!r.ok) return notify('error', `Could not load the saved run: ${r.message}`);
         const parsed = parseExperiment(r.value.experiment);
         if (!parsed.ok) return notify('error', `The saved run's experiment does not validate: ${issuesText(parsed.issues) || parsed.message}`);
@@ -187,7 +190,7 @@ export const createLibrarySlice =
         return new RunRecorder(libraryRunId(new Date(), run.id), run.experiment, run.label);
       },
       archive(run) {
-        if (!desktop || !run.recorder || run.archived) return;
+        if (!library || !run.recorder || run.archived) return;
         const record = run.recorder.toSavedRun();
         run.archived = 'saving';
         const done = (ok: boolean, message?: string) => {
@@ -198,14 +201,15 @@ export const createLibrarySlice =
           } else notify('error', `Could not save ${run.label}: ${message}`);
           get().publishSoon();
         };
-        desktop.saveRun(record).then(
+        library.saveRun(record).then(
           (r) => (r.ok ? done(true) : done(false, r.message)),
           (e: unknown) => done(false, (e as Error).message),
         );
       },
       openLibrary() {
-        if (!desktop || unsubscribeMenu) return;
-        unsubscribeMenu = desktop.onMenu((cmd) => void get().menu(cmd));
+        if (unsubscribeMenu) return;
+        if (desktop) unsubscribeMenu = desktop.onMenu((cmd) => void get().menu(cmd));
+        else if (library) unsubscribeMenu = () => undefined;
         void get().refreshLibrary();
       },
       closeLibrary() {

@@ -55,11 +55,12 @@ export interface RestoredRun {
 }
 
 /**
- * Steps a compare group takes between lockstep stops when trained flat out: about 100 stops a run, so
- * the round trips cost little, and never more than 5,000 steps so the table stays current.
+ * Steps a compare group takes between lockstep stops when trained flat out: about 20 stops a run, since
+ * each stop is a round trip with a fresh decision map (tens of ms to a second on a loaded machine), and at
+ * most 50,000 steps so a long run's table still moves every second or so.
  */
 export function lockstepChunk(totalSteps: number): number {
-  return Math.min(5000, Math.max(1, Math.ceil(totalSteps / 100)));
+  return Math.min(50_000, Math.max(1, Math.ceil(totalSteps / 20)));
 }
 
 /**
@@ -210,8 +211,10 @@ export const createRunsSlice: StateCreator<LabState, [], [], RunsSlice> = (set, 
       get().publishSoon();
     },
     pause() {
+      // A group in lockstep finishes the chunk it is in (its budget pauses it), so its runs stand at equal steps.
+      const inLockstep = lockstepGroup !== null;
       get().stopPacing();
-      for (const r of get().runsInFocus()) if (r.phase === 'running' || r.phase === 'starting') r.channel?.send({ type: 'pause' });
+      if (!inLockstep) for (const r of get().runsInFocus()) if (r.phase === 'running' || r.phase === 'starting') r.channel?.send({ type: 'pause' });
       get().publishSoon();
     },
     step() {
