@@ -89,15 +89,15 @@ describe('compare groups in lockstep', () => {
     const st = (phase: 'paused' | 'diverged' | 'completed', step: number, extra = {}) => ({ ...status(phase, step, extra), totalSteps: total }) as FromTrainer;
     runs.forEach((t) => t.emit(st('paused', 0)));
     for (const t of runs) expect(t.sent.filter((m) => m.type === 'step')).toEqual([{ type: 'step', count: chunk }]);
-    // Standard normal diverges inside the chunk; the other two stop at the chunk's end and go on together.
-    runs[0]!.emit(st('diverged', 2, { divergedAtStep: 2 }));
-    runs[1]!.emit(st('paused', chunk));
-    expect(runs[1]!.sent.filter((m) => m.type === 'step')).toHaveLength(1);
-    runs[2]!.emit(st('paused', chunk));
-    for (const t of runs.slice(1)) expect(t.sent.filter((m) => m.type === 'step')).toHaveLength(2);
+    // Xavier (the active run) diverges inside the chunk; the other two stop at the chunk's end and go on together.
+    runs[1]!.emit(st('diverged', 2, { divergedAtStep: 2 }));
+    runs[0]!.emit(st('paused', chunk));
     expect(runs[0]!.sent.filter((m) => m.type === 'step')).toHaveLength(1);
+    runs[2]!.emit(st('paused', chunk));
+    for (const t of [runs[0]!, runs[2]!]) expect(t.sent.filter((m) => m.type === 'step')).toHaveLength(2);
+    expect(runs[1]!.sent.filter((m) => m.type === 'step')).toHaveLength(1);
     expect(store.getState().pacing).toBe(true);
-    runs[1]!.emit(st('completed', total));
+    runs[0]!.emit(st('completed', total));
     runs[2]!.emit(st('completed', total));
     expect(store.getState().pacing).toBe(false);
   });
