@@ -199,7 +199,7 @@ test('the lab state is saved to a file and reopened exactly', async ({ page }) =
   await page.getByRole('button', { name: 'Save lab' }).click();
   const path = await (await download).path();
   const text = await readFile(path, 'utf8');
-  expect(JSON.parse(text)).toMatchObject({ format: 'nnlab-lab', version: 1 });
+  expect(JSON.parse(text)).toMatchObject({ format: 'nnlab-lab', version: 2 });
 
   await page.reload();
   await expect(page.getByLabel('Preset', { exact: true })).toHaveValue('seed-004-quadrants');
