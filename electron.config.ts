@@ -20,7 +20,11 @@ function electronCsp(): Plugin {
 export default defineConfig({
   main: {
     build: {
+      // Bundle every dependency (zod, write-file-atomic, core) into main: the package ships out/ and
+      // package.json only, no node_modules. `electron` stays external (it is the runtime itself).
+      externalizeDeps: false,
       rolldownOptions: {
+        external: ['electron'],
         input: { index: path('./main/electron-main/index.ts'), 'trainer-process': path('./main/utility/trainer-process.ts') },
       },
     },

@@ -1,5 +1,7 @@
 /**
  * `npm run bench`: nnlab's training speed against numpy's on the same machine, in the same run.
+ * (One file over 400 lines on purpose: every row of the speed table is measured here, side by side,
+ * so a reader checks one place for how each figure in the README was taken.)
  *
  * For each seed net (seed-004: 64×1000→100 relu→10 with biases; seed-000: 128×1000→100→100→10, no
  * biases) it times `--steps` SGD steps (after a warm-up) in nnlab and in numpy (bench/numpy_steps.py,
@@ -20,15 +22,22 @@
  * per core, pool start-up included) against numpy running the same 24 exported scripts one after
  * another in one Python process (bench/numpy_sweep.py); every run's last loss must agree.
  *
+ * Then the shapes of issue #15 (bench/shapes.ts: classroom nets and minibatches, where the shortcut
+ * does not apply), nnlab's default kernels on this Node against numpy, interleaved round by round so
+ * both sides see the same load: numpy takes the better of OpenBLAS's default threads and one thread
+ * (under load its threads can collapse), the best round counts for each side. It prints the worst
+ * ratio and the geometric mean.
+ *
  * Flags: --json (machine-readable, one object), --steps N (500), --repeats N (3), --quick (1 repeat,
  * no reference row, shorter heap run), --sweep-only (just the sweep comparison), --history (only the
- * history cost, 5 repeats unless --repeats).
+ * history cost, 5 repeats unless --repeats), --shapes (the issue #15 shapes only).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { exportNumpy, experiment, parseSweep, presetById, referenceBackend, relaxedSimdSupported, createWasmBackend, Trainer, type Backend, type Experiment } from '../core';
 import { createThreadedWasmBackend } from '../node/kernel-threads';
 import { defaultWorkerCount, runSweepOnThreads } from '../node/sweep-pool';
+import { SHAPES } from './shapes';
 
 type Precision = 'float64' | 'float32';
 type Kernels = 'ts-reference' | 'wasm-simd' | 'wasm-relaxed';
@@ -101,25 +110,86 @@ async function timeNnlab(net: string, precision: Precision, kernels: Kernels, pa
 }
 
 function timeNumpy(net: string, precision: Precision): NumpyResult {
-  const exp = netExperiment(net, STEPS, precision);
-  const data = exp.data as { samples: number; inputs: number; outputs: number };
-  const cfg = {
-    seed: exp.seed,
-    samples: data.samples,
-    inputs: data.inputs,
-    outputs: data.outputs,
-    layers: exp.layers.map((l) => [l.units, l.activation]),
-    bias: exp.bias,
-    lr: exp.learningRate,
-    steps: STEPS,
-    warmup: WARMUP,
-    dtype: precision,
-    repeats: REPEATS,
-  };
+  return runNumpy(netExperiment(net, STEPS, 'float64'), STEPS, precision, REPEATS);
+}
+
+/** numpy_steps.py on `exp`; `oneThread` pins OpenBLAS to one thread (else its default). */
+function runNumpy(exp: Experiment, steps: number, dtype: Precision, repeats: number, oneThread = false): NumpyResult {
+  const cfg = { experiment: { ...exp, precision: undefined }, steps, warmup: WARMUP, dtype, repeats };
   const script = fileURLToPath(new URL('./numpy_steps.py', import.meta.url));
-  const r = spawnSync('python3', [script, JSON.stringify(cfg)], { encoding: 'utf8' });
+  const env = oneThread ? { ...process.env, OPENBLAS_NUM_THREADS: '1' } : process.env;
+  const r = spawnSync('python3', [script, JSON.stringify(cfg)], { encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`numpy run failed: ${r.stderr || r.error?.message}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as NumpyResult;
+}
+
+interface ShapeRow {
+  shape: string;
+  label: string;
+  precision: Precision;
+  kernels: string;
+  nnlabStepsPerSecond: number;
+  numpyStepsPerSecond: number;
+  /** Which OpenBLAS setting gave numpy's best round. */
+  numpyThreads: 'default' | '1';
+  ratio: number;
+  lastLossRelDiff: number;
+}
+
+/**
+ * The issue #15 shapes, nnlab (default backend, both precisions) against numpy float64, round by
+ * round. Each numpy spawn times two repeats and keeps the better (its first pass over a fresh
+ * process runs several times slower on some shapes), each nnlab repeat is a fresh Trainer after a
+ * warm-up.
+ */
+function shapeRows(rounds: number): ShapeRow[] {
+  const rows: ShapeRow[] = [];
+  for (const shape of SHAPES) {
+    const exp = shape.experiment(WARMUP + shape.steps);
+    let numpy = { stepsPerSecond: 0, lastLoss: NaN, threads: 'default' as 'default' | '1' };
+    const nnlab = { float64: { sps: 0, last: NaN, kernels: '' }, float32: { sps: 0, last: NaN, kernels: '' } };
+    for (let r = 0; r < rounds; r++) {
+      for (const oneThread of [false, true]) {
+        const n = runNumpy(shape.experiment(shape.steps), shape.steps, 'float64', 2, oneThread);
+        if (n.stepsPerSecond > numpy.stepsPerSecond) numpy = { stepsPerSecond: n.stepsPerSecond, lastLoss: n.lastLoss, threads: oneThread ? '1' : 'default' };
+      }
+      for (const precision of ['float64', 'float32'] as const) {
+        const t = new Trainer({ ...exp, precision }, { recordLosses: false });
+        const out = new Float64Array(shape.steps);
+        t.run(WARMUP);
+        const t0 = performance.now();
+        const done = t.run(shape.steps, out);
+        const sps = shape.steps / ((performance.now() - t0) / 1000);
+        if (done !== shape.steps) throw new Error(`${shape.id}: ran ${done} of ${shape.steps} steps (${t.status})`);
+        const best = nnlab[precision];
+        if (sps > best.sps) Object.assign(best, { sps, last: out[shape.steps - 1]!, kernels: backendName(t) });
+      }
+    }
+    for (const precision of ['float64', 'float32'] as const) {
+      const m = nnlab[precision];
+      rows.push({
+        shape: shape.id,
+        label: shape.label,
+        precision,
+        kernels: m.kernels,
+        nnlabStepsPerSecond: m.sps,
+        numpyStepsPerSecond: numpy.stepsPerSecond,
+        numpyThreads: numpy.threads,
+        ratio: m.sps / numpy.stepsPerSecond,
+        lastLossRelDiff: relDiff(m.last, numpy.lastLoss),
+      });
+    }
+  }
+  return rows;
+}
+
+function backendName(t: Trainer): string {
+  return (t as unknown as { backend: Backend }).backend.name;
+}
+
+function summary(rows: ShapeRow[], precision: Precision): { worst: number; geomean: number } {
+  const r = rows.filter((x) => x.precision === precision).map((x) => x.ratio);
+  return { worst: Math.min(...r), geomean: Math.exp(r.reduce((s, x) => s + Math.log(x), 0) / r.length) };
 }
 
 const relDiff = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), Number.MIN_VALUE);
@@ -342,6 +412,23 @@ function pad(s: string, n: number, right = false) {
   return right ? s.padStart(n) : s.padEnd(n);
 }
 
+function printShapes(shapes: ShapeRow[]): void {
+  const head = ['shape', 'precision', 'kernels', 'nnlab steps/s', 'numpy steps/s', 'ratio', 'last loss vs numpy'];
+  const widths = [42, 9, 22, 13, 13, 6, 18];
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => pad(c, widths[i]!, i >= 3)).join(' | ') + ' |';
+  console.log(`\nissue #15 shapes, Node ${process.version}, nnlab's default kernels, numpy float64 best of OpenBLAS default threads and 1 thread, interleaved, best of ${REPEATS} rounds`);
+  console.log(line(head));
+  console.log('|' + widths.map((w, i) => (i >= 3 ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2))).join('|') + '|');
+  for (const r of shapes) {
+    const np = `${r.numpyStepsPerSecond.toFixed(0)}${r.numpyThreads === '1' ? ' (1t)' : ''}`;
+    console.log(line([r.label, r.precision, r.kernels, r.nnlabStepsPerSecond.toFixed(0), np, r.ratio.toFixed(2) + '×', r.lastLossRelDiff.toExponential(1)]));
+  }
+  for (const p of ['float64', 'float32'] as const) {
+    const s = summary(shapes, p);
+    console.log(`${p}: worst ratio ${s.worst.toFixed(2)}×, geometric mean ${s.geomean.toFixed(2)}×`);
+  }
+}
+
 async function main() {
   if (flag('--history')) {
     const costs = HISTORY_NETS.map((n) => historyCost(n, option('--repeats', 5)));
@@ -352,6 +439,12 @@ async function main() {
   if (flag('--child-rows')) {
     // Child mode (relaxed SIMD flag set by the parent): nnlab rows only, as JSON.
     console.log(JSON.stringify(await nnlabRows(['wasm-relaxed'])));
+    return;
+  }
+  if (flag('--shapes')) {
+    const shapes = shapeRows(REPEATS);
+    if (flag('--json')) console.log(JSON.stringify({ node: process.version, repeats: REPEATS, shapes }, null, 2));
+    else printShapes(shapes);
     return;
   }
   if (flag('--sweep-only')) {
@@ -399,6 +492,7 @@ async function main() {
       lastLossRelDiff: relDiff(m.lastLoss, np64.lastLoss),
     };
   });
+  const shapes = shapeRows(REPEATS);
   const heap = heapOverSteps(quick ? 20_000 : 100_000);
   const snapshots = [snapshotCost('seed-004', quick ? 1 : 3), snapshotCost('spiral', quick ? 1 : 3)];
   const history = HISTORY_NETS.map((n) => historyCost(n, quick ? 2 : 5));
@@ -410,6 +504,9 @@ async function main() {
     numpy: numpy.get('seed-004/float64')!.numpy,
     numpyFloat32StepsPerSecond: Object.fromEntries(NETS.map((n) => [n, numpy.get(`${n}/float32`)!.stepsPerSecond])),
     rows,
+    shapes,
+    shapesFloat64: summary(shapes, 'float64'),
+    shapesFloat32: summary(shapes, 'float32'),
     heap,
     snapshots,
     history,
@@ -430,6 +527,7 @@ async function main() {
       line([r.net, r.precision, String(r.threads), r.kernels, r.path, r.nnlabStepsPerSecond.toFixed(0), r.numpyStepsPerSecond.toFixed(0), r.ratio.toFixed(2) + '×', r.lastLossRelDiff.toExponential(1)]),
     );
   }
+  printShapes(shapes);
   console.log(`numpy float32 for reference: ${NETS.map((n) => `${n} ${result.numpyFloat32StepsPerSecond[n]!.toFixed(0)} steps/s`).join(', ')}`);
   console.log(
     `heap over ${heap.steps} steps of the xor net: ${heap.heapBeforeMB.toFixed(2)} MB -> ${heap.heapAfterMB.toFixed(2)} MB${heap.gcExposed ? '' : ' (no --expose-gc: includes garbage)'}`,

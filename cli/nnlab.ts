@@ -6,8 +6,24 @@ import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:f
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import writeFileAtomic from 'write-file-atomic';
-import { exportNumpy, parseExperimentJson, parseSweepJson, presetById, PRESETS, Trainer, type Experiment, type SweepPoint, type SweepProgress } from '../core';
+import { exportNumpy, FLOAT32_NOTE, parseExperimentJson, parseSweepJson, presetById, PRESETS, Trainer, type Experiment, type SweepPoint, type SweepProgress } from '../core';
 import { defaultWorkerCount, runSweepOnThreads } from '../node/sweep-pool';
+import { destinationProblem, ResultWriteError, writeResultFile, type ResultFs } from './result-file';
+
+/** Exit codes, as the README documents them. */
+export const EXIT = {
+  ok: 0,
+  /** A bug in nnlab. */
+  internal: 1,
+  /** Bad usage or input: unknown command or option, invalid experiment, unusable --out. Nothing was trained. */
+  usage: 2,
+  /** The run diverged (the loss stopped being finite); the result is still written with --out. */
+  diverged: 3,
+  /** The result file could not be written (disk full, permissions); an old file at that path is unchanged. */
+  write: 4,
+} as const;
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const USAGE = `usage:
   nnlab presets                           list the built-in experiments
@@ -17,7 +33,9 @@ const USAGE = `usage:
   nnlab sweep <sweep.json> --out results.json [--runs-dir DIR] [--workers N]
                                           train every grid point on a pool of workers (one per core);
                                           --runs-dir keeps each run's full result and experiment
-  nnlab export-numpy <experiment.json>    print a standalone numpy script of the experiment`;
+  nnlab export-numpy <experiment.json>    print a standalone numpy script of the experiment
+  nnlab --version                         print nnlab's version
+exit codes: 0 ok, 1 internal error, 2 bad usage or input, 3 diverged, 4 result not written, 130 interrupted`;
 
 export class UsageError extends Error {}
 
@@ -28,6 +46,8 @@ export interface Io {
   stderrIsTTY: boolean;
   /** Ends a sweep early as Ctrl-C does (the entry point wires SIGINT here). */
   interrupt?: AbortSignal;
+  /** The file system --out writes through (a test hands in a full disk). */
+  fs?: ResultFs;
 }
 
 /** Exit code after Ctrl-C (128 + SIGINT), what shells expect of an interrupted command. */
@@ -39,7 +59,7 @@ function readExperiment(path: string): Experiment {
   return r.experiment;
 }
 
-async function train(args: string[], io: Io): Promise<void> {
+async function train(args: string[], io: Io): Promise<number> {
   let out: string | undefined;
   let quiet = false;
   const files: string[] = [];
@@ -55,6 +75,9 @@ async function train(args: string[], io: Io): Promise<void> {
   }
   if (files.length !== 1) throw new UsageError('train needs exactly one experiment file');
   const exp = readExperiment(files[0]!);
+  // Before training, not after: a run can take minutes, and its result must have somewhere to go.
+  const problem = out !== undefined ? destinationProblem(out, io.fs) : null;
+  if (problem) throw new UsageError(`cannot write the result to ${problem}`);
   let trainer: Trainer;
   try {
     trainer = new Trainer(exp);
@@ -89,7 +112,9 @@ async function train(args: string[], io: Io): Promise<void> {
   }
   // JSON has no Infinity or NaN (JSON.stringify would write null, which means "not applicable" in the
   // history): a diverging layer's non-finite values are written as the strings "Infinity", "-Infinity", "NaN".
-  if (out) await writeFileAtomic(out, JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)) + '\n');
+  const text = JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)) + '\n';
+  if (out !== undefined) writeResultFile(out, text, io.fs);
+  return result.status === 'diverged' ? EXIT.diverged : EXIT.ok;
 }
 
 function readText(path: string): string {
@@ -197,7 +222,7 @@ async function sweep(args: string[], io: Io): Promise<number> {
     },
   });
   await Promise.all(writes);
-  await writeFileAtomic(out, JSON.stringify(results, null, 1) + '\n');
+  writeResultFile(out, JSON.stringify(results, null, 1) + '\n', io.fs);
   if (io.stderrIsTTY) io.stderr('\n');
   const count = (s: string) => results.runs.filter((x) => x.status === s).length;
   const stopped = io.interrupt?.aborted ?? false;
@@ -225,28 +250,41 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return 0;
       }
       case 'train':
-        await train(args, io);
-        return 0;
+        return await train(args, io);
       case 'sweep':
         return await sweep(args, io);
       case 'export-numpy': {
         if (args.length !== 1) throw new UsageError('export-numpy needs exactly one experiment file');
-        io.stdout(exportNumpy(readExperiment(args[0]!)));
+        const exp = readExperiment(args[0]!);
+        if (exp.precision === 'float32') io.stderr(`nnlab: note: ${FLOAT32_NOTE}\n`);
+        io.stdout(exportNumpy(exp));
         return 0;
       }
-      case undefined:
+      case '--version':
+      case '-V':
+      case 'version':
+        io.stdout(`nnlab ${VERSION}\n`);
+        return 0;
       case 'help':
       case '--help':
       case '-h':
         io.stdout(USAGE + '\n');
-        return command === undefined ? 2 : 0;
+        return 0;
+      case undefined:
+        // Exit 2, like any usage error: a script that calls nnlab with nothing has a bug to see.
+        io.stderr(`nnlab: no command given\n${USAGE}\n`);
+        return EXIT.usage;
       default:
         throw new UsageError(`unknown command "${command}"\n${USAGE}`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`nnlab: ${e.message}\n`);
-      return 2;
+      return EXIT.usage;
+    }
+    if (e instanceof ResultWriteError) {
+      io.stderr(`nnlab: ${e.message}\n`);
+      return EXIT.write;
     }
     // Anything else is nnlab's fault: still no stack trace unless asked for.
     io.stderr(`nnlab: internal error: ${(e as Error).message}\n`);
@@ -264,6 +302,15 @@ if (isEntry || process.env.NNLAB_CLI_ENTRY === '1') {
     interrupt.abort();
     if (process.argv[2] !== 'sweep') process.exit(EXIT_INTERRUPTED);
   });
+  // `nnlab presets | head -1`: the reader has gone and wants nothing more; end quietly. (Node
+  // ignores SIGPIPE, so without this the closed pipe is an unhandled 'error' with a stack trace.)
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(EXIT.ok);
+    throw e;
+  });
+  // stderr without a reader (EPIPE, then writes to a destroyed stream): there is nowhere left to
+  // report anything, and the run and its --out file carry on.
+  process.stderr.on('error', () => {});
   main(process.argv.slice(2), {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),

@@ -116,7 +116,7 @@ function dispatch<S extends z.ZodType>(pick: (v: unknown) => S, precheck?: (v: u
     }
     const r = pick(v).safeParse(v);
     if (!r.success) {
-      for (const iss of r.error.issues) ctx.addIssue({ code: 'custom', message: iss.message, path: iss.path as PropertyKey[] });
+      for (const iss of r.error.issues) ctx.addIssue({ code: 'custom', message: zodMessage(iss), path: iss.path as PropertyKey[] });
       return z.NEVER;
     }
     return r.data;
@@ -279,11 +279,16 @@ export function shapeOf(exp: Experiment): Shape {
   };
 }
 
-/** Checks that need more than one field: shapes, agreement between data and network, memory. */
-function crossCheck(exp: Experiment): FieldIssue[] {
+/**
+ * Checks that need more than one field: shapes, agreement between data and network, memory. Runs
+ * on whatever fields are valid (a field that failed its own check is absent), so a file's every
+ * problem is reported in one round; a check whose fields are not all there is skipped.
+ */
+function crossCheck(exp: Partial<Experiment>): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const add = (path: string, message: string) => issues.push({ path, message });
   const data = exp.data;
+  if (!data) return issues;
   if (data.kind === 'inline') {
     const w = data.x[0]!.length;
     if (w === 0) add('data.x[0]', 'must have at least one number');
@@ -294,7 +299,8 @@ function crossCheck(exp: Experiment): FieldIssue[] {
     if (data.y.length !== data.x.length) add('data.y', `has ${data.y.length} rows but data.x has ${data.x.length} (one target row per input row)`);
     if (issues.length) return issues;
   }
-  const shape = shapeOf(exp);
+  if (!exp.layers) return issues;
+  const shape = shapeOf(exp as Experiment);
   const last = exp.layers.length - 1;
   if (exp.layers[last]!.units !== shape.outputs) {
     add(`layers[${last}].units`, `must be ${shape.outputs} to match the ${shape.outputs} target columns of the ${data.kind} data (the last layer is the output layer)`);
@@ -309,7 +315,7 @@ function crossCheck(exp: Experiment): FieldIssue[] {
     exp.testPoints.forEach((p, i) => p.length !== shape.inputs && add(`testPoints[${i}]`, `must have ${shape.inputs} numbers, one per input`));
   }
   const init = exp.init;
-  if (Array.isArray(init.weights)) {
+  if (init && Array.isArray(init.weights)) {
     const explicit = init as { weights: number[][][]; biases: (number[] | null)[] };
     if (explicit.weights.length !== exp.layers.length) add('init.weights', `must have ${exp.layers.length} matrices, one per layer`);
     if (explicit.biases.length !== exp.layers.length) add('init.biases', `must have ${exp.layers.length} entries, one per layer`);
@@ -322,11 +328,10 @@ function crossCheck(exp: Experiment): FieldIssue[] {
     explicit.biases.forEach((b, l) => {
       const cols = shape.widths[l + 1];
       if (cols === undefined) return;
-      if (exp.bias && (b === null || b.length !== cols)) add(`init.biases[${l}]`, `must be ${cols} numbers (bias is on)`);
-      if (!exp.bias && b !== null) add(`init.biases[${l}]`, 'must be null (bias is off)');
+      if (exp.bias === true && (b === null || b.length !== cols)) add(`init.biases[${l}]`, `must be ${cols} numbers (bias is on)`);
+      if (exp.bias === false && b !== null) add(`init.biases[${l}]`, 'must be null (bias is off)');
     });
   }
-  if (issues.length) return issues;
 
   // Memory: data (plus the batch copy), parameters ×2 (value, gradient), activations ×3 per layer
   // (pre-activation, activation, delta) for the larger of batch and evaluation rows, the loss record.
@@ -342,7 +347,7 @@ function crossCheck(exp: Experiment): FieldIssue[] {
     ['data.samples', 'data', dataNumbers, 'fewer samples or inputs'],
     ['layers', 'parameters', paramNumbers, 'fewer or narrower layers'],
     [full ? 'data.samples' : 'batchSize', 'activations', actNumbers, full ? 'fewer samples, or a batchSize' : 'a smaller batchSize'],
-    ['steps', 'loss record', exp.steps, 'fewer steps'],
+    ['steps', 'loss record', exp.steps ?? 0, 'fewer steps'],
   ];
   const total = parts.reduce((s, p) => s + p[2], 0);
   if (total > LIMITS.totalNumbers) {
@@ -366,10 +371,22 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
 export function parseExperiment(raw: unknown): ParseResult {
   const r = ExperimentSchema.safeParse(raw);
   if (!r.success) {
-    const issues = r.error.issues.map((iss) => ({
+    const issues: FieldIssue[] = r.error.issues.map((iss) => ({
       path: formatPath(iss.path),
       message: iss.path.length && valueAt(raw, iss.path) === undefined && iss.code !== 'unrecognized_keys' ? 'is required' : zodMessage(iss),
     }));
+    // The cross-field checks over the fields that are valid on their own, in the same round.
+    if (isRecord(raw)) {
+      const failed = new Set(r.error.issues.map((iss) => iss.path[0]));
+      const valid: Record<string, unknown> = {};
+      for (const [key, field] of Object.entries(ExperimentSchema.shape)) {
+        if (failed.has(key)) continue;
+        const v = (field as z.ZodType).safeParse(raw[key]);
+        if (v.success) valid[key] = v.data;
+      }
+      const seen = new Set(issues.map((i) => i.path));
+      for (const iss of crossCheck(valid as Partial<Experiment>)) if (!seen.has(iss.path)) issues.push(iss);
+    }
     return { ok: false, issues, message: issuesMessage(issues) };
   }
   const issues = crossCheck(r.data);
@@ -381,7 +398,8 @@ export function parseExperiment(raw: unknown): ParseResult {
 export function parseExperimentJson(text: string): ParseResult {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    // A byte-order mark (Windows editors save one) is not part of the JSON.
+    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     const message = `not valid JSON: ${(e as Error).message}`;
     return { ok: false, issues: [{ path: '', message }], message };

@@ -24,6 +24,10 @@ const py = (v: unknown): string => {
   throw new Error(`cannot write ${typeof v} as Python`);
 };
 
+/** An experiment in float32 exports as float64: numpy in the seeds' style has no float32 mode to match nnlab's kernels. */
+export const FLOAT32_NOTE =
+  'This experiment asks for "precision": "float32"; this script computes in float64 (numpy\'s default), so its losses are the float64 run\'s, not the float32 run\'s.';
+
 export function exportNumpy(exp: Experiment, options: ExportOptions = {}): string {
   const explain = options.explain;
   const shape = shapeOf(exp);
@@ -70,6 +74,7 @@ export function exportNumpy(exp: Experiment, options: ExportOptions = {}): strin
     ...(exp.description ? ['', exp.description] : []),
     '',
     'Prints "<step> <loss>" for every step (the loss before that step\'s update), as nnlab records it.',
+    ...(exp.precision === 'float32' ? ['', FLOAT32_NOTE] : []),
     '"""',
     'import numpy as np',
     '',
@@ -152,7 +157,7 @@ export function exportNumpy(exp: Experiment, options: ExportOptions = {}): strin
     '    hs, acts = forward(xb)',
     '    loss, grad = loss_and_grad(acts[-1], yb)',
     '    if not np.isfinite(loss):',
-    "        print(f'# diverged at step {t}: the loss is {loss}')",
+    "        print(f'# diverged at step {t}: the loss is {float(loss)!r}')",
     '        break',
     '    print(t, repr(float(loss)))',
     '',
@@ -170,7 +175,8 @@ export function exportNumpy(exp: Experiment, options: ExportOptions = {}): strin
     '',
     'if len(x_test):',
     '    test_loss, _ = loss_and_grad(forward(x_test)[1][-1], y_test)',
-    "    print(f'# hold-out loss after training: {test_loss!r}')",
+    // float(): numpy 2's repr of a numpy scalar is `np.float64(…)`, not the number.
+    "    print(f'# hold-out loss after training: {float(test_loss)!r}')",
   ];
   if (exp.testPoints?.length) {
     lines.push(

@@ -5,7 +5,7 @@ export { NumpyRandom } from './rng';
 export { makeDataset, type Dataset } from './data';
 export { Trainer, type TrainerOptions } from './trainer';
 export { PRESETS, presetById, type Preset } from './presets';
-export { exportNumpy, type ExportOptions } from './export-numpy';
+export { exportNumpy, FLOAT32_NOTE, type ExportOptions } from './export-numpy';
 export { referenceBackend, type Backend } from './kernels';
 export { createWasmBackend, defaultBackend, relaxedSimdSupported, wasmSimdSupported, type WasmBackend } from './wasm/backend';
 export { HISTORY_BINS, HistoryRecorder, historySchedule, isHistoryStep, type HistoryEntry, type HistoryHistogram, type HistoryLayer } from './history';

@@ -8,6 +8,8 @@
  * (which would allocate on the hot path).
  */
 
+import type { Activation } from './experiment';
+
 export interface Backend {
   readonly name: string;
   /** Buffers the kernels will be called with (a WASM backend hands out views of its memory). */
@@ -20,6 +22,20 @@ export interface Backend {
   gemmNT(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array): void;
   /** Optional: w[i] = w[i] − lr·g[i] for i < n, bit for bit the plain loop (multiply, then subtract). */
   sgd?(n: number, lr: number, g: Float64Array, w: Float64Array): void;
+  /**
+   * Optional: a[i] = f(z[i]) for i < count (a may be z). tanh and sigmoid are within a few ulp of
+   * the correctly rounded values, as Math.tanh/Math.exp (the trainer's own loop) and numpy are.
+   */
+  activate?(kind: Activation, count: number, z: Float64Array, a: Float64Array): void;
+  /**
+   * Optional: dz ⊙= f′ over rows × cols (relu from z, tanh and sigmoid from a), then, when db is
+   * given, db = column sums of dz added row after row: bit for bit the trainer's own loops.
+   */
+  derive?(kind: Activation, rows: number, cols: number, z: Float64Array, a: Float64Array, dz: Float64Array, db: Float64Array | null): void;
+  /** Optional: row r of dst = row idx[offset + r] of src for r < rows, `width` numbers a row (minibatch gather). */
+  gather?(rows: number, width: number, idx: Int32Array, offset: number, src: Float64Array, dst: Float64Array): void;
+  /** Optional: an index buffer where `gather` reads it without a copy. */
+  allocIndex?(length: number): Int32Array;
 }
 
 function gemm(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, bias: Float64Array | null): void {

@@ -56,6 +56,8 @@ export class Trainer {
   divergedAtStep: number | null = null;
   /** Loss before the last update (NaN before the first step). */
   lastLoss = NaN;
+  /** Where lossAndGradient leaves its loss (see there). */
+  private readonly lossCell = new Float64Array(1);
   learningRate: number;
 
   private readonly backend: Backend;
@@ -128,7 +130,7 @@ export class Trainer {
     const minibatch = batchRows < this.shape.trainRows;
     this.batchX = minibatch ? alloc(batchRows * inputs) : null;
     this.batchY = minibatch ? alloc(batchRows * outputs) : null;
-    this.perm = minibatch ? new Int32Array(this.shape.trainRows) : null;
+    this.perm = minibatch ? (this.backend.allocIndex?.(this.shape.trainRows) ?? new Int32Array(this.shape.trainRows)) : null;
     this.evalX = alloc(EVAL_ROWS * inputs);
     this.evalY = alloc(EVAL_ROWS * outputs);
 
@@ -232,7 +234,8 @@ export class Trainer {
       const target = this.batchY ?? this.data.y;
       const output = this.forward(input, rows);
       const last = this.layers[this.layers.length - 1]!;
-      const loss = this.lossAndGradient(output, target, rows, last.dZ);
+      this.lossAndGradient(output, target, rows, last.dZ);
+      const loss = this.lossCell[0]!;
       if (!Number.isFinite(loss)) {
         this.status = 'diverged';
         this.divergedAtStep = t;
@@ -243,7 +246,7 @@ export class Trainer {
       this.backward(input, rows);
       const recording = this.history?.due(t) === true;
       if (recording) this.recordHistory(t, loss, rows);
-      this.update(this.learningRate);
+      this.update();
       if (recording) this.history!.recordUpdate(this.layers, this.gram ? 0 : -1, this.learningRate);
       this.lastLoss = loss;
       this.lastRows = rows;
@@ -283,7 +286,10 @@ export class Trainer {
     const y = this.data.y;
     const bx = this.batchX!;
     const by = this.batchY!;
-    for (let r = 0; r < rows; r++) {
+    if (this.backend.gather) {
+      this.backend.gather(rows, inputs, this.perm, this.cursor, x, bx);
+      this.backend.gather(rows, outputs, this.perm, this.cursor, y, by);
+    } else for (let r = 0; r < rows; r++) {
       const src = this.perm[this.cursor + r]!;
       for (let j = 0; j < inputs; j++) bx[r * inputs + j] = x[src * inputs + j]!;
       for (let j = 0; j < outputs; j++) by[r * outputs + j] = y[src * outputs + j]!;
@@ -300,7 +306,10 @@ export class Trainer {
       const A = evaluation ? layer.evalA : layer.A;
       if (this.gram && !evaluation && layer === this.layers[0]) this.gram.forward(Z, layer.b);
       else this.backend.gemm(rows, layer.units, layer.fanIn, a, layer.W, Z, layer.b);
-      activate(layer.activation, Z, A, rows * layer.units);
+      if (layer.activation === 'linear') {
+        // A is Z
+      } else if (this.backend.activate) this.backend.activate(layer.activation, rows * layer.units, Z, A);
+      else activate(layer.activation, Z, A, rows * layer.units);
       a = A;
     }
     return a;
@@ -308,9 +317,11 @@ export class Trainer {
 
   /**
    * The loss of `rows` outputs against targets starting at row `targetRow`, and, when `grad` is
-   * given, ∂loss/∂output into it. Returns the normalised loss (sum, mean, or mean over rows).
+   * given, ∂loss/∂output into it. Leaves the normalised loss (sum, mean, or mean over rows) in
+   * `lossCell[0]`: a float returned from a call V8 does not inline is a fresh heap number, one
+   * allocation per step (test/helpers/gc-check.ts saw the scavenges).
    */
-  private lossAndGradient(output: Float64Array, target: Float64Array, rows: number, grad: Float64Array | null, targetRow = 0): number {
+  private lossAndGradient(output: Float64Array, target: Float64Array, rows: number, grad: Float64Array | null, targetRow = 0): void {
     const n = this.shape.outputs;
     const count = rows * n;
     const t0 = targetRow * n;
@@ -324,7 +335,8 @@ export class Trainer {
           sum += d * d;
           if (grad) grad[i] = mean ? (2 * d) / count : 2 * d;
         }
-        return mean ? sum / count : sum;
+        this.lossCell[0] = mean ? sum / count : sum;
+        return;
       }
       case 'softmax-cross-entropy': {
         let sum = 0;
@@ -342,7 +354,8 @@ export class Trainer {
             if (grad) grad[o + j] = (Math.exp(z) / s - y) / rows;
           }
         }
-        return sum / rows;
+        this.lossCell[0] = sum / rows;
+        return;
       }
     }
   }
@@ -351,23 +364,31 @@ export class Trainer {
     const layers = this.layers;
     for (let l = layers.length - 1; l >= 0; l--) {
       const layer = layers[l]!;
-      maskByActivationSlope(layer.activation, layer.Z, layer.A, layer.dZ, rows * layer.units);
+      if (this.backend.derive) this.backend.derive(layer.activation, rows, layer.units, layer.Z, layer.A, layer.dZ, layer.db);
+      else {
+        maskByActivationSlope(layer.activation, layer.Z, layer.A, layer.dZ, rows * layer.units);
+        if (layer.db) columnSums(layer.dZ, rows, layer.units, layer.db);
+      }
       const prevA = l > 0 ? layers[l - 1]!.A : input;
       if (l === 0 && this.gram) this.firstLayerGradientImplicit = true; // formed only if read: syncGram()
       else this.backend.gemmTN(rows, layer.units, layer.fanIn, prevA, layer.dZ, layer.dW);
-      if (layer.db) columnSums(layer.dZ, rows, layer.units, layer.db);
       // The input layer's gradient is never used: skip the largest product of the step.
       if (l > 0) this.backend.gemmNT(rows, layer.units, layer.fanIn, layer.dZ, layer.W, layers[l - 1]!.dZ);
     }
   }
 
-  private update(lr: number): void {
+  private update(): void {
+    // Read here, not passed in: a float argument to a call V8 does not inline is a heap number.
+    const lr = this.learningRate;
     for (const layer of this.layers) {
       const { W, dW, b, db } = layer;
       if (this.gram && layer === this.layers[0]) this.gram.update(layer.dZ, lr);
       else if (this.backend.sgd) this.backend.sgd(W.length, lr, dW, W);
       else for (let i = 0; i < W.length; i++) W[i] = W[i]! - lr * dW[i]!;
-      if (b && db) for (let i = 0; i < b.length; i++) b[i] = b[i]! - lr * db[i]!;
+      if (b && db) {
+        if (this.backend.sgd) this.backend.sgd(b.length, lr, db, b);
+        else for (let i = 0; i < b.length; i++) b[i] = b[i]! - lr * db[i]!;
+      }
     }
   }
 
@@ -379,7 +400,8 @@ export class Trainer {
     if (this.batchX) throw new Error('lossAndGradients needs full-batch training (no batchSize)');
     const rows = this.shape.trainRows;
     const out = this.forward(this.data.x, rows);
-    const loss = this.lossAndGradient(out, this.data.y, rows, this.layers[this.layers.length - 1]!.dZ);
+    this.lossAndGradient(out, this.data.y, rows, this.layers[this.layers.length - 1]!.dZ);
+    const loss = this.lossCell[0]!;
     this.backward(this.data.x, rows);
     this.lastRows = rows;
     return loss;
@@ -436,33 +458,46 @@ export class Trainer {
 
   /** Passes rows [start, start + count) of `x` through the network in chunks; `visit` sees each chunk's outputs. */
   private evaluate(x: Float64Array, start: number, count: number, visit: (out: Float64Array, rows: number, firstRow: number) => void): void {
-    const inputs = this.shape.inputs;
     this.syncGram();
     for (let r = 0; r < count; r += EVAL_ROWS) {
       const rows = Math.min(EVAL_ROWS, count - r);
-      this.evalX.set(x.subarray((start + r) * inputs, (start + r + rows) * inputs));
-      visit(this.forward(this.evalX, rows, true), rows, start + r);
+      visit(this.evaluateChunk(x, start + r, rows), rows, start + r);
     }
   }
 
-  /** Loss over rows [start, start + count) with the current parameters, normalised like the training loss. */
-  private lossOver(start: number, count: number): number {
+  /** Outputs for `rows` rows of `x` from `first` on; copies by hand (a subarray is an allocation). */
+  private evaluateChunk(x: Float64Array, first: number, rows: number): Float64Array {
+    const inputs = this.shape.inputs;
+    const evalX = this.evalX;
+    const from = first * inputs;
+    for (let i = 0; i < rows * inputs; i++) evalX[i] = x[from + i]!;
+    return this.forward(evalX, rows, true);
+  }
+
+  /**
+   * Loss over rows [start, start + count) with the current parameters, normalised like the training
+   * loss, left in `lossCell[0]`. Runs inside the step loop (the hold-out record), so it allocates
+   * nothing: no closure, no returned float.
+   */
+  private lossOver(start: number, count: number): void {
     const loss = this.experiment.loss;
     let total = 0;
-    this.evaluate(this.data.x, start, count, (out, rows, first) => {
-      const l = this.lossAndGradient(out, this.data.y, rows, null, first);
+    this.syncGram();
+    for (let r = 0; r < count; r += EVAL_ROWS) {
+      const rows = Math.min(EVAL_ROWS, count - r);
+      this.lossAndGradient(this.evaluateChunk(this.data.x, start + r, rows), this.data.y, rows, null, start + r);
+      const l = this.lossCell[0]!;
       // Undo each chunk's normalisation, then normalise once over all rows.
       total += loss === 'sse' ? l : loss === 'mse' ? l * rows * this.shape.outputs : l * rows;
-    });
-    if (loss === 'mse') return total / (count * this.shape.outputs);
-    if (loss === 'softmax-cross-entropy') return total / count;
-    return total;
+    }
+    this.lossCell[0] = loss === 'mse' ? total / (count * this.shape.outputs) : loss === 'softmax-cross-entropy' ? total / count : total;
   }
 
   private recordTestLoss(step: number): void {
     if (2 * this.testCount + 1 >= this.testRecord.length) return;
     this.testRecord[2 * this.testCount] = step;
-    this.testRecord[2 * this.testCount + 1] = this.lossOver(this.shape.trainRows, this.shape.testRows);
+    this.lossOver(this.shape.trainRows, this.shape.testRows);
+    this.testRecord[2 * this.testCount + 1] = this.lossCell[0]!;
     this.testCount++;
   }
 
@@ -523,7 +558,7 @@ export class Trainer {
       layers,
       accuracy: this.accuracyOver(0, trainRows),
       testAccuracy: testRows > 0 ? this.accuracyOver(trainRows, testRows) : null,
-      testLoss: testRows > 0 ? this.lossOver(trainRows, testRows) : null,
+      testLoss: testRows > 0 ? (this.lossOver(trainRows, testRows), this.lossCell[0]!) : null,
     };
   }
 

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // `npm test`: every suite the project has, one summary line at the end.
-// Suites: typecheck (one tsconfig = one check), lint, vitest, Playwright (when configured), and each
-// script in scripts/checks/ (exit 0 = pass). The last line is `N passed, N failed`, which CI reads.
+// Suites: typecheck (one tsconfig = one check), lint, vitest, Playwright, and each script in
+// scripts/checks/ (exit 0 = pass); a suite whose config is missing counts as a failure. Names on the
+// command line pick suites (an unknown name: exit 2). The last line is `N passed, N failed`, which CI reads.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { TSCONFIGS, typecheck } from './typecheck.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
+const SUITES = ['typecheck', 'lint', 'unit', 'e2e', 'checks'];
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const results = [];
 let passed = 0;
@@ -33,19 +36,32 @@ function readJson(path) {
   }
 }
 
-mkdirSync(join(root, 'test-results'), { recursive: true });
 const only = process.argv.slice(2);
+const unknown = only.filter((s) => !SUITES.includes(s));
+if (unknown.length) {
+  console.error(`test-all: unknown suite${unknown.length > 1 ? 's' : ''} ${unknown.map((s) => `"${s}"`).join(', ')}; the suites are ${SUITES.join(', ')}`);
+  process.exit(2);
+}
 const want = (suite) => only.length === 0 || only.includes(suite);
 
-if (want('typecheck')) {
-  for (const project of ['core/tsconfig.json', 'tsconfig.json', 'main/tsconfig.json', 'renderer/tsconfig.json']) {
-    if (existsSync(join(root, project))) check(`typecheck ${project}`, run(bin('tsc'), ['-p', project, '--noEmit']));
-  }
+// Reports from an earlier run must not stand in for this one's.
+rmSync(join(root, 'test-results'), { recursive: true, force: true });
+mkdirSync(join(root, 'test-results'), { recursive: true });
+
+/** A stage whose configuration is missing fails (it would otherwise vanish from the summary). */
+function configured(stage, file) {
+  if (existsSync(join(root, file))) return true;
+  check(`${stage}: ${file} is missing`, false);
+  return false;
 }
 
-if (want('lint')) check('eslint', run(bin('eslint'), ['.', '--max-warnings=0']));
+if (want('typecheck')) {
+  for (const project of TSCONFIGS) check(`typecheck ${project}`, typecheck(root, project));
+}
 
-if (want('unit')) {
+if (want('lint') && configured('eslint', 'eslint.config.js')) check('eslint', run(bin('eslint'), ['.', '--max-warnings=0']));
+
+if (want('unit') && configured('vitest', 'vitest.config.ts')) {
   const out = join(root, 'test-results', 'vitest.json');
   const ok = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
   const report = readJson(out);
@@ -59,7 +75,7 @@ if (want('unit')) {
   } else check('vitest (no report)', false);
 }
 
-if (want('e2e') && existsSync(join(root, 'playwright.config.ts'))) {
+if (want('e2e') && configured('playwright', 'playwright.config.ts')) {
   const out = join(root, 'test-results', 'playwright.json');
   const ok = run(bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
   const report = readJson(out);
@@ -75,7 +91,7 @@ if (want('e2e') && existsSync(join(root, 'playwright.config.ts'))) {
 
 if (want('checks')) {
   const dir = join(root, 'scripts', 'checks');
-  if (existsSync(dir)) {
+  if (configured('checks', 'scripts/checks')) {
     for (const f of readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort()) {
       check(`check ${f}`, run(process.execPath, [join(dir, f)]));
     }

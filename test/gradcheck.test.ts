@@ -28,10 +28,14 @@ function build(hidden: Activation, output: Activation, loss: LossName, bias: boo
   );
 }
 
-function check(hidden: Activation, output: Activation, loss: LossName, bias: boolean) {
+type Grads = ReturnType<Trainer['gradients']>;
+
+/** `corrupt` lets a test hand check() a deliberately wrong gradient, to see that check() notices. */
+function check(hidden: Activation, output: Activation, loss: LossName, bias: boolean, corrupt?: (grads: Grads) => void) {
   const t = build(hidden, output, loss, bias, W0, b0);
   t.lossAndGradients();
   const grads = t.gradients();
+  corrupt?.(grads);
   const h = 1e-6;
   let worst = 0;
   let compared = 0;
@@ -82,16 +86,22 @@ describe('gradients agree with finite differences', () => {
     });
   }
 
-  it('would notice a wrong gradient (the check is not vacuous)', () => {
-    // sse's gradient is 2(ŷ − y): halving the finite difference step's loss would break agreement.
-    const t = build('tanh', 'linear', 'sse', true, W0, b0);
-    t.lossAndGradients();
-    const g = t.gradients()[1]!.weights[0]!;
-    const plus = structuredClone(W0);
-    const minus = structuredClone(W0);
-    plus[1]![0]![0]! += 1e-6;
-    minus[1]![0]![0]! -= 1e-6;
-    const numeric = (build('tanh', 'linear', 'mse', true, plus, b0).lossAndGradients() - build('tanh', 'linear', 'mse', true, minus, b0).lossAndGradients()) / 2e-6;
-    expect(Math.abs(numeric - g) / Math.abs(g)).toBeGreaterThan(0.5);
+  it('check() fails a deliberately wrong gradient (the check is not vacuous)', () => {
+    // One output weight's gradient off by 1 % is far outside the 1e-6 the tests above allow.
+    const slightly = check('tanh', 'linear', 'sse', true, (g) => (g[1]!.weights[0]! *= 1.01));
+    expect(slightly.worst).toBeGreaterThan(1e-3);
+    // mse's gradient where sse's belongs (a missing factor, the classic back-prop slip).
+    const sse = build('tanh', 'linear', 'sse', true, W0, b0);
+    const mse = build('tanh', 'linear', 'mse', true, W0, b0);
+    sse.lossAndGradients();
+    mse.lossAndGradients();
+    const wrong = mse.gradients();
+    const scaled = check('tanh', 'linear', 'sse', true, (g) => g.forEach((layer, l) => {
+      layer.weights.set(wrong[l]!.weights);
+      layer.biases!.set(wrong[l]!.biases!);
+    }));
+    expect(scaled.worst).toBeGreaterThan(0.1);
+    // The same corruption-free call passes, so it is the corruption that check() caught.
+    expect(check('tanh', 'linear', 'sse', true).worst).toBeLessThan(1e-6);
   });
 });

@@ -5,12 +5,12 @@
  * tolerance. Plus the shortcut's own promises: reading W mid-run never changes the trajectory, the
  * gradients it reports are the direct ones, and nothing is allocated per step.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createWasmBackend, experiment, referenceBackend, Trainer, type Backend, type LayerParams } from '../core';
-import { maxRelError, worstMismatch } from './helpers/close';
+import { createWasmBackend, experiment, NumpyRandom, referenceBackend, Trainer, type Backend, type LayerParams } from '../core';
+import { maxRelError, worstCancellingMismatch, worstMismatch } from './helpers/close';
 
 interface Fixture {
   experiment: Record<string, unknown>;
@@ -60,12 +60,30 @@ describe('float64 parity on every path', () => {
 });
 
 describe('float32 mode', () => {
-  // Documented tolerance: every loss within 1e-5 relative of numpy float64, with an absolute floor of
-  // 1e-4 × the run's largest loss (late losses of a converging run are tiny differences of large
-  // numbers). Measured worst: 5e-6 (seed-000, step 2). Overflow comes at 3.4e38, not 1.8e308, so a
-  // diverging run stops earlier.
+  // float32 rounds every product's operands and sums to float32 (parameters and updates stay
+  // float64), so the error grows as a run's loss falls: it is largest on seed-004, whose loss falls
+  // 12 orders of magnitude (2.8e7 → 4.9e-5), where the float32 products resolve only the first few
+  // digits of the shrinking residual. Measured worst relative loss error against numpy float64, per
+  // fixture, plain SIMD (this runtime) | relaxed SIMD (Electron's FMA build, see kernels-wasm.test):
+  //   seed-004 3.72e-3 | 4.23e-3 (step 464; 261 of 500 steps above 1e-5)    diverging 6.87e-5 | 7.28e-5
+  //   seed-000 5.11e-6 | 5.52e-6       quadrants 1.64e-6 | 1.00e-6        minibatch 4.84e-7 | 4.49e-7
+  //   spiral-minibatch 2.41e-7 | 1.47e-7   xavier-softmax 2.00e-7 | 1.93e-7   tanh-sigmoid-mse 8.91e-8 | 8.25e-8
+  // The bound is 3× the larger of the two (rounded up): the kernels are deterministic, so the margin
+  // covers only the choice of build (relaxed is up to 1.6× off plain, quadrants the other way) and
+  // fixtures regenerated on another numpy. Every loss is compared relatively, step by step.
+  const FLOAT32_BOUND: Record<string, number> = {
+    'seed-004': 1.3e-2,
+    diverging: 2.2e-4,
+    'seed-000': 1.7e-5,
+    quadrants: 5e-6,
+    minibatch: 1.5e-6,
+    'spiral-minibatch': 7.3e-7,
+    'xavier-softmax': 6e-7,
+    'tanh-sigmoid-mse': 2.7e-7,
+  };
+  it('has a measured bound for every fixture', () => expect(Object.keys(FLOAT32_BOUND).sort()).toEqual(names));
   for (const name of names) {
-    it(`${name}: losses within the float32 tolerance of numpy float64`, () => {
+    it(`${name}: every loss within ${FLOAT32_BOUND[name]} relative of numpy float64`, () => {
       const f = load(name);
       const exp = experiment({ ...f.experiment, precision: 'float32' });
       const t = new Trainer(exp);
@@ -73,13 +91,13 @@ describe('float32 mode', () => {
       const r = t.result(1);
       expect(r.status).toBe(f.status);
       if (f.status === 'diverged') {
+        // float32 overflows at 3.4e38, not 1.8e308: the run stops earlier; the losses it has compare.
         expect(r.divergedAtStep).toBeLessThanOrEqual(f.divergedAtStep!);
-        expect(worstMismatch(r.losses.slice(0, 3), f.losses.slice(0, 3), 1e-5)).toBeNull();
-        return;
-      }
-      const scale = Math.max(...f.losses.map(Math.abs));
-      expect(r.losses).toHaveLength(f.losses.length);
-      r.losses.forEach((x, i) => expect(Math.abs(x - f.losses[i]!), `step ${i}`).toBeLessThanOrEqual(1e-5 * Math.max(Math.abs(f.losses[i]!), 1e-4 * scale)));
+        expect(r.losses.length).toBe(r.divergedAtStep);
+      } else expect(r.losses).toHaveLength(f.losses.length);
+      const bound = FLOAT32_BOUND[name]!;
+      expect(worstMismatch(r.losses, f.losses.slice(0, r.losses.length), bound)).toBeNull();
+      console.log(`float32 ${name}: max relative loss error vs numpy float64 ${maxRelError(r.losses, f.losses).toExponential(2)} (bound ${bound})`);
     });
   }
 
@@ -119,7 +137,10 @@ describe('the full-batch shortcut', () => {
     g.run(123);
     d.run(123);
     const [gw, dw] = [g.gradients(), d.gradients()];
-    gw.forEach((layer, l) => expect(worstMismatch(layer.weights, dw[l]!.weights)).toBeNull());
+    // A gradient element is Σ over rows of (ŷ − y)·x, and by step 123 ŷ ≈ y: elements cancel to
+    // 1e-6 of their layer's largest. Measured need: 1.35e-4 × 1e-8 × the layer's largest (layer 1);
+    // the floor 1e-3 × 1e-8 × largest leaves 7× margin.
+    gw.forEach((layer, l) => expect(worstCancellingMismatch(layer.weights, dw[l]!.weights, 1e-3)).toBeNull());
     const [gp, dp] = [g.params(), d.params()];
     gp.forEach((layer, l) => expect(worstMismatch(flat(layer.weights), flat(dp[l]!.weights))).toBeNull());
     // metrics() takes the first layer's gradient norm from the Gram matrix (‖Xᵀ·dZ‖² = Σ dZ ⊙ G·dZ).
@@ -154,6 +175,43 @@ describe('the full-batch shortcut', () => {
     expect(Array.from(again)).toEqual(Array.from(g.out.subarray(0, 100)));
   });
 
+  it('reads back W, metrics and predictions after live learning-rate changes as the direct path does', () => {
+    // W under the shortcut is rebuilt from the running sum of lr·dZ, so every rate the run has used
+    // must be in it; metrics() must bring W up to date before its histograms and norms. Each read
+    // comes first after its segment (metrics before params), so neither can lean on the other's sync.
+    const exp = seed004();
+    const points = Array.from({ length: 5 }, (_, i) => Array.from(new NumpyRandom(40 + i).randn(1000)));
+    const segments: [lr: number, steps: number][] = [[1e-6, 40], [2.5e-7, 30], [5e-7, 30], [1e-7, 20]];
+    for (const [label, backend] of [['wasm', () => createWasmBackend({ relaxed: false })], ['TS reference', () => referenceBackend]] as const) {
+      const drive = (inputGram: boolean) => {
+        const t = new Trainer(exp, { backend: backend(), inputGram });
+        expect(t.inputGramActive).toBe(inputGram);
+        return segments.map(([lr, n]) => {
+          t.learningRate = lr;
+          t.run(n);
+          const metrics = t.metrics();
+          return { metrics, params: t.params(), predictions: t.predict(points).flat() };
+        });
+      };
+      const [g, d] = [drive(true), drive(false)];
+      g.forEach((gs, s) => {
+        const ds = d[s]!;
+        const where = `${label}, after segment ${s}`;
+        gs.params.forEach((layer, l) => {
+          expect(worstMismatch(flat(layer.weights), flat(ds.params[l]!.weights)), `${where}: layer ${l} W`).toBeNull();
+          expect(worstMismatch(layer.biases!, ds.params[l]!.biases!), `${where}: layer ${l} b`).toBeNull();
+        });
+        expect(worstMismatch(gs.predictions, ds.predictions), `${where}: predictions`).toBeNull();
+        gs.metrics.layers.forEach((m, l) => {
+          const dm = ds.metrics.layers[l]!;
+          expect(worstMismatch([m.weightNorm, m.weightGradNorm, m.weights.min, m.weights.max, m.weights.mean, m.weights.std], [dm.weightNorm, dm.weightGradNorm, dm.weights.min, dm.weights.max, dm.weights.mean, dm.weights.std], 1e-10), `${where}: layer ${l} metrics`).toBeNull();
+          expect(m.weights.counts, `${where}: layer ${l} histogram`).toEqual(dm.weights.counts);
+        });
+        expect(worstMismatch([gs.metrics.loss], [ds.metrics.loss])).toBeNull();
+      });
+    }
+  });
+
   it('keeps the hold-out record exact when rows are held out', () => {
     const exp = experiment({ ...load('seed-004').experiment, testFraction: 0.25, steps: 300 });
     const g = new Trainer(exp);
@@ -170,14 +228,15 @@ describe('the full-batch shortcut', () => {
   it('drifts from the direct path by rounding only, over 3000 steps', () => {
     // After ~1000 steps seed-004's loss falls 30 orders of magnitude to the rounding floor (1e-21 and
     // below), where any two summation orders disagree (TS reference vs WASM kernels, both direct, do
-    // too); on the parity scale (1e-8 relative, floor 1e-12 × the largest loss) the paths agree.
+    // too). The drift is about an ulp of |Z| per step, so relative to the falling loss it grows: the
+    // paths agree to 1e-8 relative step by step over the fixture's 500 steps, to 1e-7 over 800.
     const exp = experiment({ ...load('seed-004').experiment, steps: 3000 });
     const g = new Trainer(exp);
     const d = new Trainer(exp, { inputGram: false });
     g.run(3000);
     d.run(3000);
     const [gl, dl] = [g.result(1).losses, d.result(1).losses];
-    expect(worstMismatch(gl, dl)).toBeNull();
+    expect(worstMismatch(gl.slice(0, 500), dl.slice(0, 500))).toBeNull();
     expect(maxRelError(gl.slice(0, 800), dl.slice(0, 800))).toBeLessThan(1e-7);
     // The shortcut reaches the same floor.
     expect(gl[2999]).toBeLessThan(1e-21);
@@ -187,25 +246,38 @@ describe('the full-batch shortcut', () => {
 });
 
 describe('memory', () => {
-  // In a child Node with --expose-gc, so the number is live heap after a full collection, not
-  // whatever garbage the test runner left around.
-  const growth = (which: 'small' | 'seed-004', steps: number) => {
-    const script = fileURLToPath(new URL('./helpers/heap-check.ts', import.meta.url));
-    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, which, String(steps)], { encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
-    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { steps: number; growth: number; gram: boolean };
-  };
+  // A heap measured after gc() cannot see per-step garbage (it is collected before the measurement);
+  // a minor GC during the step loop can. test/helpers/gc-check.ts runs each path in its own child
+  // Node with a 1 MB young generation and reports the collections V8 made inside the measured run().
+  const script = fileURLToPath(new URL('./helpers/gc-check.ts', import.meta.url));
+  const child = (...args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      const p = spawn(process.execPath, ['--expose-gc', '--max-semi-space-size=1', '--no-concurrent-recompilation', '--import', 'tsx', script, ...args]);
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (d) => (stdout += d));
+      p.stderr.on('data', (d) => (stderr += d));
+      p.on('close', (code) => done({ code, stdout, stderr }));
+    });
 
-  it('the heap stays flat over 100k steps on the WASM kernels (small net)', () => {
-    const r = growth('small', 100_000);
-    expect(r.steps).toBe(100_000);
-    // Any per-step allocation of even 8 bytes would add 800 kB here.
-    expect(r.growth).toBeLessThan(200_000);
-  });
-
-  it('and through the shortcut (seed-004, 5000 steps)', () => {
-    const r = growth('seed-004', 5000);
-    expect(r.gram).toBe(true);
-    expect(r.growth).toBeLessThan(100_000);
-  });
+  it('the step loop allocates nothing: no garbage collection in 70,000 steps on any path', async () => {
+    const list = await child('0', 'list');
+    const cases = JSON.parse(list.stdout) as string[];
+    expect(cases).toHaveLength(8);
+    const reports: { name: string; gram: boolean; steps: number; gcs: string[] }[] = [];
+    // Two at a time: the machine has two cores.
+    for (let i = 0; i < cases.length; i += 2) {
+      const runs = await Promise.all(cases.slice(i, i + 2).map((c) => child('70000', c)));
+      for (const r of runs) {
+        expect(r.code, r.stderr).toBe(0);
+        reports.push(...(JSON.parse(r.stdout.trim().split('\n').pop()!) as typeof reports));
+      }
+    }
+    expect(reports.map((c) => c.name)).toEqual(cases);
+    expect(reports.filter((c) => c.name.includes('Gram')).every((c) => c.gram)).toBe(true);
+    for (const c of reports) {
+      expect(c.steps, c.name).toBe(70_000);
+      expect(c.gcs, `${c.name}: collections during the loop`).toEqual([]);
+    }
+  }, 120_000);
 });

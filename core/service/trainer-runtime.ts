@@ -13,6 +13,8 @@ export interface UiPort {
   post(message: FromTrainer): void;
   /** Registers the one listener and starts delivery. */
   onMessage(listener: (data: unknown) => void): void;
+  /** The UI's end went away (its page navigated, reloaded or crashed). */
+  onClose(listener: () => void): void;
   close(): void;
 }
 
@@ -22,6 +24,8 @@ const PROGRESS_MIRROR_MS = 1000;
 export interface ControlPort {
   post(message: ControlFromTrainer): void;
   onMessage(listener: (data: unknown, ports: UiPort[]) => void): void;
+  /** Ends this trainer process (Electron: process.exit; tests: the worker thread). */
+  exit(): void;
 }
 
 export function runTrainerRuntime(control: ControlPort): void {
@@ -60,6 +64,12 @@ export function runTrainerRuntime(control: ControlPort): void {
     });
     port = ui;
     service = svc;
+    // A trainer serves one page; with the page gone nobody reads its results, so it stops and exits
+    // (main also closes the page's runs, but a trainer must not depend on that to stop computing).
+    ui.onClose(() => {
+      svc.dispose();
+      control.exit();
+    });
     ui.onMessage((d) => svc.handle(d));
   });
 }

@@ -5,8 +5,10 @@
  * copying; an array from elsewhere still works, through a copy into scratch.
  *
  * Pure core code: no Node or DOM imports, synchronous instantiation (the module is a few KB),
- * so it runs the same in Node, a browser worker and Electron's utility process.
+ * so it runs the same in Node, a browser worker and Electron's utility process. (Over 400 lines on
+ * purpose: every kernel call's pointer arithmetic against the one linear memory stays in one file.)
  */
+import type { Activation } from '../experiment';
 import type { Backend } from '../kernels';
 import * as modules from './generated/kernels';
 
@@ -35,7 +37,14 @@ export interface KernelExports {
   demote(n: number, src: number, dst: number): void;
   promote(n: number, src: number, dst: number): void;
   sgd(n: number, lr: number, g: number, w: number): void;
+  act_f64(kind: number, n: number, z: number, a: number): void;
+  exp_f64(n: number, src: number, dst: number): void;
+  derive_f64(kind: number, rows: number, cols: number, z: number, a: number, dz: number, db: number): void;
+  gather_f64(rows: number, width: number, idx: number, src: number, dst: number): void;
 }
+
+/** Activation codes of act_f64 / derive_f64 (kernels.wat.mjs). */
+export const ACTIVATION_CODES: Record<Activation, number> = { linear: 0, relu: 1, tanh: 2, sigmoid: 3 };
 
 /** Rows per packed panel; must match ROWS in kernels.wat.mjs. */
 const PANEL_ROWS = 4;
@@ -125,6 +134,11 @@ export class KernelMemory {
   f32(length: number): Float32Array {
     const addr = this.reserve(length * 4);
     return new Float32Array(this.memory.buffer, addr, length);
+  }
+
+  i32(length: number): Int32Array {
+    const addr = this.reserve(length * 4);
+    return new Int32Array(this.memory.buffer, addr, length);
   }
 
   /** Whether `view` lives in this memory (so its byteOffset is a wasm address). */
@@ -341,6 +355,32 @@ export function createWasmBackend(
       // Parameters stay float64 in both precisions; views from elsewhere take the plain loop.
       if (mem.owns(g) && mem.owns(w)) kernels.sgd(n, lr, g.byteOffset, w.byteOffset);
       else for (let i = 0; i < n; i++) w[i] = w[i]! - lr * g[i]!;
+    },
+    activate(kind, count, z, a) {
+      if (mem.owns(z) && mem.owns(a)) kernels.act_f64(ACTIVATION_CODES[kind], count, z.byteOffset, a.byteOffset);
+      else {
+        const pz = addrIn(z, count, 0);
+        const pa = outAddr(a, count, 2);
+        kernels.act_f64(ACTIVATION_CODES[kind], count, pz, pa);
+        copyBack(a, pa, count);
+      }
+    },
+    derive(kind, rows, cols, z, a, dz, db) {
+      const n = rows * cols;
+      if (mem.owns(z) && mem.owns(a) && mem.owns(dz) && (!db || mem.owns(db))) {
+        kernels.derive_f64(ACTIVATION_CODES[kind], rows, cols, z.byteOffset, a.byteOffset, dz.byteOffset, db ? db.byteOffset : 0);
+        return;
+      }
+      const pdz = addrIn(dz, n, 2);
+      const pdb = db ? outAddr(db, cols, 3) : 0;
+      kernels.derive_f64(ACTIVATION_CODES[kind], rows, cols, addrIn(z, n, 0), addrIn(a, n, 1), pdz, pdb);
+      copyBack(dz, pdz, n);
+      if (db) copyBack(db, pdb, cols);
+    },
+    allocIndex: (length) => mem.i32(length),
+    gather(rows, width, idx, offset, src, dst) {
+      if (mem.owns(idx) && mem.owns(src) && mem.owns(dst)) kernels.gather_f64(rows, width, idx.byteOffset + 4 * offset, src.byteOffset, dst.byteOffset);
+      else for (let r = 0; r < rows; r++) for (let j = 0, s = idx[offset + r]! * width; j < width; j++) dst[r * width + j] = src[s + j]!;
     },
     gemm(m, n, k_, a, b, c, bias) {
       const pc = outAddr(c, m * n, 2);

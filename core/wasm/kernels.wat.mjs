@@ -1,7 +1,8 @@
 // The WebAssembly kernels, as WAT text. The register-blocked tiles are a dozen near-identical
 // functions per precision (rows 1..4 × vectors 1..VB, plus a scalar column for odd widths), so
 // they are written once here as templates instead of by hand; `scripts/build-wasm.mjs` assembles
-// the text with wabt. Nothing here runs at training time.
+// the text with wabt. Nothing here runs at training time. (Over 400 lines on purpose: the whole
+// kernel module is one WAT text, and its templates share the register layout defined at the top.)
 //
 // One primitive carries every product the trainer needs ("TN form"):
 //   C[p][j] = bias[j] + Σ_{i<L} A[i][p] · B[i][j]     for p < P, j < N
@@ -262,6 +263,147 @@ function sgd() {
 )`;
 }
 
+
+const f2 = (v) => `(v128.const f64x2 ${v} ${v})`;
+const c2 = (name) => `(local.get ${name})`;
+
+/**
+ * Elementwise activations in float64, two lanes at a time. exp follows Cephes (Cody-Waite reduction
+ * x = n·ln2 + r, then the rational e^r = 1 + 2r·P(r²)/(Q(r²) − r·P(r²)), scaled by 2^n as two
+ * halves so results down to the subnormals round once); tanh is Cephes' too: x + x³·P(x²)/Q(x²)
+ * below |x| = 0.625, 1 − 2/(e^{2|x|} + 1) above. Both are within a few ulp of the correctly rounded
+ * value (test/activations.test.ts measures it, next to V8's Math.* and numpy's own); numpy's tanh
+ * and exp are not correctly rounded either, which is why parity is a 1e-8 claim, not bit equality.
+ * Kinds: 0 linear, 1 relu, 2 tanh, 3 sigmoid (core/wasm/backend.ts ACTIVATION_CODES).
+ */
+function activations() {
+  // 2^n for integral n in [-1022, 1023] held as f64: the integer lands in the low mantissa bits of
+  // n + 1.5·2^52, whose bit pattern minus the magic's (less the exponent bias) is n + 1023.
+  const MAGIC = '6755399441055744.0';
+  const pow2 = (n) => `(i64x2.shl (i64x2.sub (f64x2.add ${n} ${f2(MAGIC)}) (v128.const i64x2 0x4337fffffffffc01 0x4337fffffffffc01)) (i32.const 52))`;
+  const mul = (a, b) => `(f64x2.mul ${a} ${b})`;
+  const add = (a, b) => `(f64x2.add ${a} ${b})`;
+  const sub = (a, b) => `(f64x2.sub ${a} ${b})`;
+  const div = (a, b) => `(f64x2.div ${a} ${b})`;
+  return `
+(func $exp2x (param $x v128) (result v128)
+  (local $n v128) (local $r v128) (local $rr v128) (local $px v128) (local $e v128) (local $h v128)
+  (local.set $x (f64x2.max (f64x2.min (local.get $x) ${f2('710.0')}) ${f2('-746.0')}))
+  (local.set $n (f64x2.nearest ${mul(c2('$x'), f2('1.4426950408889634073599'))}))
+  (local.set $r ${sub(sub(c2('$x'), mul(c2('$n'), f2('6.93145751953125E-1'))), mul(c2('$n'), f2('1.42860682030941723212E-6')))})
+  (local.set $rr ${mul(c2('$r'), c2('$r'))})
+  (local.set $px ${mul(c2('$r'), add(mul(add(mul(f2('1.26177193074810590878E-4'), c2('$rr')), f2('3.02994407707441961300E-2')), c2('$rr')), f2('9.99999999999999999910E-1')))})
+  (local.set $e ${add(f2('1.0'), mul(f2('2.0'), div(c2('$px'), sub(add(mul(add(mul(add(mul(f2('3.00198505138664455042E-6'), c2('$rr')), f2('2.52448340349684104192E-3')), c2('$rr')), f2('2.27265548208155028766E-1')), c2('$rr')), f2('2.00000000000000000009E0')), c2('$px')))))})
+  (local.set $h (f64x2.floor ${mul(c2('$n'), f2('0.5'))}))
+  (local.set $e ${mul(mul(c2('$e'), pow2(c2('$h'))), pow2(sub(c2('$n'), c2('$h'))))})
+  ;; NaN in, NaN out (the clamps above would have made it a number)
+  (v128.bitselect (local.get $e) (local.get $x) (f64x2.eq (local.get $x) (local.get $x))))
+
+(func $tanh2x (param $x v128) (result v128)
+  (local $ax v128) (local $big v128) (local $s v128) (local $lo v128) (local $hi v128)
+  (local.set $ax (f64x2.abs (local.get $x)))
+  (local.set $big (f64x2.ge (local.get $ax) ${f2('0.625')}))
+  (if (v128.any_true (local.get $big)) (then
+    (local.set $s (call $exp2x (f64x2.mul (f64x2.min (local.get $ax) ${f2('22.0')}) ${f2('2.0')})))
+    (local.set $hi ${sub(f2('1.0'), div(f2('2.0'), add(c2('$s'), f2('1.0'))))})
+    ;; the sign of x onto |tanh|
+    (local.set $hi (v128.or (local.get $hi) (v128.and (local.get $x) (v128.const i64x2 0x8000000000000000 0x8000000000000000))))
+    (if (i64x2.all_true (local.get $big)) (then (return (local.get $hi))))))
+  (local.set $s ${mul(c2('$x'), c2('$x'))})
+  (local.set $lo ${add(c2('$x'), mul(mul(c2('$x'), c2('$s')), div(add(mul(add(mul(f2('-9.64399179425052238628E-1'), c2('$s')), f2('-9.92877231001918586564E1')), c2('$s')), f2('-1.61468768441708447952E3')), add(mul(add(mul(add(c2('$s'), f2('1.12811678491632931402E2')), c2('$s')), f2('2.23548839060100448583E3')), c2('$s')), f2('4.84406305325125486048E3')))))})
+  ;; ±0 keeps its sign (x + x³·R would give +0 for -0)
+  (local.set $lo (v128.bitselect (local.get $x) (local.get $lo) (f64x2.eq (local.get $x) ${f2('0.0')})))
+  (v128.bitselect (local.get $hi) (local.get $lo) (local.get $big)))
+
+(func $act2x (param $kind i32) (param $z v128) (result v128)
+  (if (i32.eq (local.get $kind) (i32.const 1)) (then
+    (return (v128.andnot (local.get $z) (f64x2.lt (local.get $z) ${f2('0.0')})))))
+  (if (i32.eq (local.get $kind) (i32.const 2)) (then (return (call $tanh2x (local.get $z)))))
+  (if (i32.eq (local.get $kind) (i32.const 3)) (then
+    (return ${div(f2('1.0'), add(f2('1.0'), `(call $exp2x (f64x2.neg (local.get $z)))`))})))
+  (local.get $z))
+
+;; act_f64(kind, n, z, a): a[i] = f(z[i]) for i < n (a may be z).
+(func (export "act_f64") (param $kind i32) (param $n i32) (param $z i32) (param $a i32)
+  (block $done (loop $pairs
+    (br_if $done (i32.lt_s (local.get $n) (i32.const 2)))
+    (v128.store (local.get $a) (call $act2x (local.get $kind) (v128.load (local.get $z))))
+    (local.set $z (i32.add (local.get $z) (i32.const 16)))
+    (local.set $a (i32.add (local.get $a) (i32.const 16)))
+    (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+    (br $pairs)))
+  (if (local.get $n) (then
+    (f64.store (local.get $a) (f64x2.extract_lane 0 (call $act2x (local.get $kind) (v128.load64_zero (local.get $z))))))))
+
+;; exp_f64(n, src, dst): dst[i] = e^src[i].
+(func (export "exp_f64") (param $n i32) (param $s i32) (param $d i32)
+  (block $done (loop $pairs
+    (br_if $done (i32.lt_s (local.get $n) (i32.const 2)))
+    (v128.store (local.get $d) (call $exp2x (v128.load (local.get $s))))
+    (local.set $s (i32.add (local.get $s) (i32.const 16)))
+    (local.set $d (i32.add (local.get $d) (i32.const 16)))
+    (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+    (br $pairs)))
+  (if (local.get $n) (then
+    (f64.store (local.get $d) (f64x2.extract_lane 0 (call $exp2x (v128.load64_zero (local.get $s))))))))
+
+;; dZ ⊙= f′ for one vector: relu from Z (the gradient passes at exactly 0), tanh and sigmoid from A.
+(func $der2x (param $kind i32) (param $z v128) (param $a v128) (param $d v128) (result v128)
+  (if (i32.eq (local.get $kind) (i32.const 1)) (then
+    (return (v128.andnot (local.get $d) (f64x2.lt (local.get $z) ${f2('0.0')})))))
+  (if (i32.eq (local.get $kind) (i32.const 2)) (then
+    (return ${mul(c2('$d'), sub(f2('1.0'), mul(c2('$a'), c2('$a'))))})))
+  (if (i32.eq (local.get $kind) (i32.const 3)) (then
+    (return ${mul(c2('$d'), mul(c2('$a'), sub(f2('1.0'), c2('$a'))))})))
+  (local.get $d))
+
+;; derive_f64(kind, rows, cols, z, a, dz, db): dZ ⊙= f′ in place, then (db ≠ 0) db = column sums of
+;; dZ, added row after row from zero: the trainer's loop, bit for bit, in one pass.
+(func (export "derive_f64") (param $kind i32) (param $rows i32) (param $cols i32) (param $z i32) (param $a i32) (param $dz i32) (param $db i32)
+  (local $j i32) (local $pb i32) (local $v v128)
+  (if (local.get $db) (then (memory.fill (local.get $db) (i32.const 0) (i32.mul (local.get $cols) (i32.const 8)))))
+  (block $rdone (loop $rowsl
+    (br_if $rdone (i32.le_s (local.get $rows) (i32.const 0)))
+    (local.set $j (local.get $cols))
+    (local.set $pb (local.get $db))
+    (block $cdone (loop $colsl
+      (br_if $cdone (i32.lt_s (local.get $j) (i32.const 2)))
+      (local.set $v (call $der2x (local.get $kind) (v128.load (local.get $z)) (v128.load (local.get $a)) (v128.load (local.get $dz))))
+      (v128.store (local.get $dz) (local.get $v))
+      (if (local.get $db) (then
+        (v128.store (local.get $pb) (f64x2.add (v128.load (local.get $pb)) (local.get $v)))
+        (local.set $pb (i32.add (local.get $pb) (i32.const 16)))))
+      (local.set $z (i32.add (local.get $z) (i32.const 16)))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $dz (i32.add (local.get $dz) (i32.const 16)))
+      (local.set $j (i32.sub (local.get $j) (i32.const 2)))
+      (br $colsl)))
+    (if (local.get $j) (then
+      (local.set $v (call $der2x (local.get $kind) (v128.load64_zero (local.get $z)) (v128.load64_zero (local.get $a)) (v128.load64_zero (local.get $dz))))
+      (v128.store64_lane 0 (local.get $dz) (local.get $v))
+      (if (local.get $db) (then
+        (f64.store (local.get $pb) (f64.add (f64.load (local.get $pb)) (f64x2.extract_lane 0 (local.get $v))))))
+      (local.set $z (i32.add (local.get $z) (i32.const 8)))
+      (local.set $a (i32.add (local.get $a) (i32.const 8)))
+      (local.set $dz (i32.add (local.get $dz) (i32.const 8)))))
+    (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+    (br $rowsl)))
+)
+
+;; gather_f64(rows, width, idx, src, dst): dst row r = src row idx[r] (idx: i32 row numbers).
+(func (export "gather_f64") (param $rows i32) (param $width i32) (param $idx i32) (param $src i32) (param $dst i32)
+  (local $bytes i32)
+  (local.set $bytes (i32.mul (local.get $width) (i32.const 8)))
+  (block $done (loop $r
+    (br_if $done (i32.le_s (local.get $rows) (i32.const 0)))
+    (memory.copy (local.get $dst) (i32.add (local.get $src) (i32.mul (i32.load (local.get $idx)) (local.get $bytes))) (local.get $bytes))
+    (local.set $idx (i32.add (local.get $idx) (i32.const 4)))
+    (local.set $dst (i32.add (local.get $dst) (local.get $bytes)))
+    (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+    (br $r)))
+)`;
+}
+
 /** The whole module text. `shared` declares the imported memory shared (worker threads). */
 export function kernelsWat({ relaxed, shared }) {
   const parts = ['(module'];
@@ -280,6 +422,7 @@ export function kernelsWat({ relaxed, shared }) {
   parts.push(convertArray('demote'));
   parts.push(convertArray('promote'));
   parts.push(sgd());
+  parts.push(activations());
   parts.push(')');
   return parts.join('\n');
 }

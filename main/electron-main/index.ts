@@ -22,6 +22,7 @@ import {
 import { EVENTS } from '../common/ipc-channels';
 import { registerIpc, type Dialogs, type FileActions } from './ipc';
 import { menuTemplate } from './menu';
+import { endRunsWithPage } from './page-runs';
 import type { MenuCommand } from '../../core/contract/api';
 import { serveAppFile } from './app-protocol';
 import { APP_ORIGIN, APP_SCHEME, hardenContents, hardenSession } from './security';
@@ -155,11 +156,8 @@ function createWindow(): void {
   mainWindow = win;
   const contents = win.webContents;
   win.once('ready-to-show', () => win.show());
-  // The window's runs end with it (also on reload: the page that owned the ports is gone).
-  contents.on('destroyed', () => host.closeOwner(contents));
-  contents.on('did-start-navigation', (details) => {
-    if (details.isMainFrame && !details.isSameDocument) host.closeOwner(contents);
-  });
+  // The window's runs end with its page: committed navigation (reload), renderer loss, window closed.
+  endRunsWithPage(contents, (owner) => host.closeOwner(owner));
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
   });

@@ -13,6 +13,7 @@ function uiPort(p: MessagePortMain): UiPort {
       // MessagePortMain queues until started; start only once the listener is in place.
       p.start();
     },
+    onClose: (listener) => void p.on('close', listener),
     close: () => p.close(),
   };
 }
@@ -21,4 +22,5 @@ const parent = process.parentPort;
 runTrainerRuntime({
   post: (m) => parent.postMessage(m),
   onMessage: (listener) => parent.on('message', (e) => listener(e.data, e.ports.map(uiPort))),
+  exit: () => process.exit(0),
 });

@@ -7,7 +7,9 @@ import { LossChart } from './components/LossChart';
 import { Predictions } from './components/Predictions';
 import { Notices } from './components/Notices';
 import { Runs } from './components/Runs';
+import { PairedSeeds } from './components/PairedSeeds';
 import { SavedRuns } from './components/SavedRuns';
+import { Sweep } from './components/Sweep';
 import { DivergedBanner, FailedBanner, labStateOf, StatusLine, StuckBanner, Toolbar } from './components/Toolbar';
 import { WeightHistograms } from './components/WeightHistograms';
 
@@ -72,6 +74,8 @@ export function App() {
           <WeightHistograms />
           <GradientFlow />
           <Runs />
+          <PairedSeeds />
+          <Sweep />
           <SavedRuns />
         </div>
       </main>

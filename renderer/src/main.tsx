@@ -6,15 +6,27 @@ import { selectHost } from './host/select';
 import { createLabStore } from './state/store';
 import './styles.css';
 
-const store = createLabStore(selectHost());
-// Exposed for the end-to-end benchmark and debugging; the UI never reads it.
-(window as unknown as { __nnlab?: unknown }).__nnlab = store;
-window.addEventListener('beforeunload', () => store.getState().dispose());
-
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <LabContext.Provider value={store}>
-      <App />
-    </LabContext.Provider>
-  </StrictMode>,
-);
+const root = createRoot(document.getElementById('root')!);
+let host: ReturnType<typeof selectHost> | null = null;
+try {
+  host = selectHost();
+} catch (e) {
+  root.render(
+    <p role="alert" className="error-text startup-error">
+      {(e as Error).message}
+    </p>,
+  );
+}
+if (host) {
+  const store = createLabStore(host);
+  // Exposed for the end-to-end benchmark and debugging; the UI never reads it.
+  (window as unknown as { __nnlab?: unknown }).__nnlab = store;
+  window.addEventListener('beforeunload', () => store.getState().dispose());
+  root.render(
+    <StrictMode>
+      <LabContext.Provider value={store}>
+        <App />
+      </LabContext.Provider>
+    </StrictMode>,
+  );
+}

@@ -60,3 +60,22 @@ test('screenshots of the main screens', async ({ page }) => {
     expect((await stat(`${DIR}/${f}.png`)).size).toBeGreaterThan(20_000);
   }
 });
+
+test('screenshot of a sweep', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openLab(page);
+  // The quadrant preset: 7 learning rates (1e-6 … 1e-3) × 3 init schemes × 3 seeds, 500 steps each.
+  await choosePreset(page, 'seed-004-quadrants');
+  const panel = page.getByRole('region', { name: 'Sweep' });
+  await panel.getByLabel('Logspace from exponent').fill('-6');
+  await panel.getByLabel('Logspace to exponent').fill('-3');
+  await panel.getByLabel('Logspace count').fill('7');
+  await panel.getByRole('button', { name: 'Fill logspace' }).click();
+  await panel.getByRole('checkbox', { name: 'seed' }).check();
+  await panel.getByLabel('seed values').fill('0, 1, 2');
+  await panel.getByRole('button', { name: 'Run sweep' }).click();
+  await expect(page.getByTestId('sweep-status')).toContainText('done · 63 of 63 runs ended', { timeout: 200_000 });
+  await page.waitForTimeout(1500);
+  await panel.screenshot({ path: `${DIR}/sweep-results.png` });
+  expect((await stat(`${DIR}/sweep-results.png`)).size).toBeGreaterThan(20_000);
+});

@@ -45,6 +45,18 @@ describe('TrainerHost with real trainer processes', () => {
     expect(host.stateOf(id)).toMatchObject({ phase: 'completed', step: 2000 });
   });
 
+  it('a trainer whose UI port closes (its page is gone) stops and exits by itself', async () => {
+    const { ui, host, children } = setup();
+    const id = host.open(ui);
+    const rec = await ui.start(id, xor(5_000_000));
+    await ui.until(() => rec.losses.length > 200);
+    const exited = new Promise<number>((resolve) => children[0]!.worker.once('exit', resolve));
+    // Only the port goes; main is not told (as when a renderer dies before main hears of it).
+    ui.ports.get(id)!.close();
+    expect(await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running'), 10_000))])).toBe(0);
+    expect(rec.phase).not.toBe('completed');
+  });
+
   it('pauses and resumes across the process boundary without changing the result', async () => {
     const { ui, host } = setup();
     const id = host.open(ui);

@@ -26,7 +26,9 @@ function runsStore(speed: Speed = 0) {
   const sent = new Map<number, ToTrainer[]>();
   const closed = new Set<number>();
   const publishSoon = vi.fn();
+  const runSeedControl = vi.fn();
   const store = sliceStore(createRunsSlice, {
+    runSeedControl,
     draft,
     validation: valid,
     view: { ...DEFAULT_VIEW, speed },
@@ -41,7 +43,7 @@ function runsStore(speed: Speed = 0) {
   } as Partial<LabState>);
   const types = (id: number) => (sent.get(id) ?? []).map((m) => m.type);
   const set = (patch: Partial<LabState>) => store.setState(patch);
-  return { store, sent, types, closed, publishSoon, set };
+  return { store, sent, types, closed, publishSoon, set, runSeedControl };
 }
 
 describe('runs slice', () => {
@@ -101,9 +103,11 @@ describe('runs slice', () => {
   });
 
   it('Compare init schemes starts a group of three; Xavier leads, and commands reach the whole group', () => {
-    const { store, types } = runsStore();
+    const { store, types, runSeedControl } = runsStore();
     store.getState().compareInitSchemes();
     const s = store.getState();
+    // Paired seeds run beside the group, from the same experiment.
+    expect(runSeedControl).toHaveBeenCalledWith(experiment);
     expect(s.runs.map((r) => r.scheme)).toEqual(['standard-normal', 'xavier', 'he']);
     expect(new Set(s.runs.map((r) => r.group)).size).toBe(1);
     expect(s.activeRun()?.scheme).toBe('xavier');
@@ -116,6 +120,20 @@ describe('runs slice', () => {
     s.runs[2]!.phase = 'diverged';
     s.applyLearningRate(0.25);
     expect(types(s.runs[2]!.id)).toEqual(['start', 'setLearningRate']);
+  });
+
+  it('a sweep run opens as a new active, shown, running run of its experiment', () => {
+    const { store, types } = runsStore();
+    store.getState().train();
+    const other = { ...experiment, learningRate: 0.5 };
+    store.getState().openExperiment(other, 'Sweep #3');
+    const s = store.getState();
+    const run = s.activeRun()!;
+    expect(s.runs).toHaveLength(2);
+    expect(run.label).toBe('Sweep #3');
+    expect(run.experiment).toBe(other);
+    expect(s.visibleRunIds).toEqual([run.id]);
+    expect(types(run.id)).toEqual(['start']);
   });
 
   it(`keeps at most ${MAX_RUNS} runs, dropping the oldest that is neither shown nor active, and closing its trainer`, () => {

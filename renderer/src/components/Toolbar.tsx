@@ -2,6 +2,7 @@
 import { useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { exportNumpy } from '../../../core';
+import { MAX_COMPARE_SEEDS } from '../state/slices/sweep';
 import { useLab } from '../context';
 import { download } from '../download';
 import { fmtInt, fmtLoss, fmtPct } from '../format';
@@ -62,6 +63,7 @@ export function Toolbar() {
         <button type="button" onClick={a.compareInitSchemes} disabled={!valid}>
           Compare init schemes
         </button>
+        <CompareSeeds />
       </div>
       <div className="toolbar-right">
         <label htmlFor="speed">Speed</label>
@@ -219,5 +221,19 @@ export function StuckBanner() {
         {saturated ? 'Try Xavier init instead of standard normal, inputs scaled to about ±1, or a smaller learning rate, then Reset.' : ''}
       </span>
     </div>
+  );
+}
+
+/** Paired seeds for Compare: N seeds per init scheme on the sweep pool, so a comparison is not one lucky draw. */
+function CompareSeeds() {
+  const n = useLab((s) => s.compareSeeds);
+  const setN = useLab((s) => s.setCompareSeeds);
+  const hasPool = useLab((s) => s.sweep.workers > 0);
+  if (!hasPool) return null;
+  return (
+    <label className="inline compare-seeds">
+      × seeds{' '}
+      <input type="number" min={1} max={MAX_COMPARE_SEEDS} value={n} onChange={(e) => setN(Number(e.target.value))} aria-label="Seeds per scheme (Compare)" />
+    </label>
   );
 }

@@ -5,6 +5,7 @@
  */
 import type { FromTrainer, ToTrainer } from '../../../core/contract/protocol';
 import type { NnlabApi } from '../../../core/contract/api';
+import type { SweepWorkerFactory } from '../../../core/service/sweep-runner';
 
 export type { FromTrainer, ToTrainer };
 
@@ -25,4 +26,6 @@ export interface TrainerHost {
   openRun(onMessage: (msg: FromTrainer) => void, onFailed?: (reason: string) => void): RunChannel;
   /** The desktop's files and library (saved runs, menu commands); absent in the browser. */
   readonly desktop?: NnlabApi;
+  /** Where sweeps run (a pool of workers, see core/service/sweep-runner.ts); absent: no sweeps here. */
+  readonly sweepPool?: { createWorker: SweepWorkerFactory; workers: number };
 }

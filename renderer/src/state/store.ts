@@ -10,13 +10,14 @@ import { createDraftSlice, DEFAULT_PRESET, type DraftSlice } from './slices/draf
 import { createHostSlice, type HostSlice } from './slices/host';
 import { createLibrarySlice, type LibrarySlice } from './slices/library';
 import { createRunsSlice, type RunsSlice } from './slices/runs';
+import { createSweepSlice, type SweepSlice } from './slices/sweep';
 import { createViewSlice, type ViewSlice } from './slices/view';
 
 export { DEFAULT_PRESET } from './slices/draft';
 export { PUBLISH_MS } from './slices/host';
 export { MAX_RUNS } from './slices/runs';
 
-export type LabState = DraftSlice & RunsSlice & HostSlice & LibrarySlice & ViewSlice;
+export type LabState = DraftSlice & RunsSlice & HostSlice & LibrarySlice & ViewSlice & SweepSlice;
 export type LabStore = StoreApi<LabState>;
 
 export function createLabStore(host: TrainerHost, initialPreset = DEFAULT_PRESET): LabStore {
@@ -26,6 +27,7 @@ export function createLabStore(host: TrainerHost, initialPreset = DEFAULT_PRESET
     ...createHostSlice(host)(...a),
     ...createLibrarySlice(host.desktop ?? null)(...a),
     ...createViewSlice(...a),
+    ...createSweepSlice(host.sweepPool ?? null)(...a),
   }));
   store.getState().openLibrary();
   return store;

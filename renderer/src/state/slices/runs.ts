@@ -36,6 +36,8 @@ export interface RunsSlice {
   /** The speed changed: a training run goes on at the new one. */
   applySpeed(): void;
   stopPacing(): void;
+  /** A new run of `experiment`, active and training (a sweep's run replayed in the lab). */
+  openExperiment(experiment: Experiment, label: string): void;
   /** Adds a run from the library beside the others, for comparison. */
   admitSavedRun(saved: SavedRun, experiment: Experiment): void;
   /** Puts back runs from a lab file (replacing what the lab holds). */
@@ -255,6 +257,16 @@ export const createRunsSlice: StateCreator<LabState, [], [], RunsSlice> = (set, 
       // Started paused, then stepped in equal chunks (flat out) or paced (slower speeds): always in lockstep.
       for (const r of runs) start(r, true);
       go(runs);
+      // With paired seeds, the pool runs every scheme over N seeds beside the three live runs.
+      get().runSeedControl(v.experiment);
+      get().publishSoon();
+    },
+    openExperiment(experiment, label) {
+      get().stopPacing();
+      const run = newRun(experiment, label, schemeOf(experiment), null);
+      admit([run], [run.id], run.id);
+      start(run, get().view.speed !== 0);
+      if (get().view.speed !== 0) startPacing();
       get().publishSoon();
     },
     focusRun(id) {

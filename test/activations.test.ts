@@ -1,0 +1,137 @@
+/**
+ * The WASM activations (core/wasm/kernels.wat.mjs) against correctly rounded values
+ * (test/fixtures/make_activations.py: mpmath at 200 bits), against V8's Math.tanh / Math.exp (the
+ * TS reference path's own) over a million inputs, and at the edges (±0, ±∞, NaN, overflow,
+ * subnormal results). The derivative masks, bias column sums and the minibatch gather are plain
+ * arithmetic and must be the TS loops bit for bit.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createWasmBackend, type WasmBackend } from '../core/wasm/backend';
+import type { Activation } from '../core';
+import { randomArray } from './helpers/kernel-check';
+
+interface Ref {
+  x: number[];
+  exact: number[];
+  numpy: number[];
+}
+const ref = JSON.parse(readFileSync(new URL('./fixtures/activations.json', import.meta.url), 'utf8')) as Record<'tanh' | 'exp' | 'sigmoid', Ref>;
+
+const view = new DataView(new ArrayBuffer(8));
+/** Position of a double on the number line in ulps (monotone; -0 and +0 both 0). */
+function ordinal(x: number): bigint {
+  view.setFloat64(0, x);
+  const b = view.getBigInt64(0);
+  return b < 0n ? -(b & 0x7fffffffffffffffn) : b;
+}
+function ulps(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
+  const d = ordinal(a) - ordinal(b);
+  return Number(d < 0n ? -d : d);
+}
+const worst = (got: ArrayLike<number>, want: ArrayLike<number>) => {
+  let w = 0;
+  for (let i = 0; i < want.length; i++) w = Math.max(w, ulps(got[i]!, want[i]!));
+  return w;
+};
+
+const be: WasmBackend = createWasmBackend({ relaxed: false });
+function wasm(kind: 'tanh' | 'exp' | 'sigmoid', x: ArrayLike<number>): Float64Array {
+  const z = be.alloc(x.length);
+  z.set(Array.from(x));
+  const out = be.alloc(x.length);
+  if (kind === 'exp') be.kernels.exp_f64(x.length, z.byteOffset, out.byteOffset);
+  else be.activate!(kind, x.length, z, out);
+  return out;
+}
+const mathOf = { tanh: Math.tanh, exp: Math.exp, sigmoid: (v: number) => 1 / (1 + Math.exp(-v)) };
+
+describe('wasm activations: accuracy', () => {
+  for (const kind of ['tanh', 'exp', 'sigmoid'] as const) {
+    it(`${kind}: within 2 ulp of the correctly rounded value (${ref[kind].x.length} inputs)`, () => {
+      const r = ref[kind];
+      const mine = worst(wasm(kind, r.x), r.exact);
+      const v8 = worst(r.x.map(mathOf[kind]), r.exact);
+      const np = worst(r.numpy, r.exact);
+      console.log(`${kind}: worst error in ulp vs correctly rounded: wasm ${mine}, V8 Math ${v8}, numpy ${np}`);
+      expect(mine).toBeLessThanOrEqual(2);
+    });
+  }
+
+  it('tanh and exp stay within 3 ulp of Math.tanh / Math.exp over a million inputs', () => {
+    const n = 1 << 20;
+    const u = randomArray(n, 15);
+    const tx = Float64Array.from(u, (v, i) => (i % 2 ? v : Math.sign(v) * 10 ** (13 * Math.abs(v) - 11)));
+    const ex = Float64Array.from(u, (v, i) => (i % 2 ? v * 3 : 727 * v - 18));
+    const t = wasm('tanh', tx);
+    const e = wasm('exp', ex);
+    let wt = 0;
+    let we = 0;
+    for (let i = 0; i < n; i++) {
+      wt = Math.max(wt, ulps(t[i]!, Math.tanh(tx[i]!)));
+      we = Math.max(we, ulps(e[i]!, Math.exp(ex[i]!)));
+    }
+    console.log(`over ${n} inputs: wasm tanh vs Math.tanh at most ${wt} ulp apart, wasm exp vs Math.exp ${we}`);
+    expect(wt).toBeLessThanOrEqual(3);
+    expect(we).toBeLessThanOrEqual(3);
+  });
+
+  it('edges: ±0, ±∞, NaN, overflow and subnormal results, odd lengths', () => {
+    const x = [0, -0, Infinity, -Infinity, NaN, 709.78, 709.79, 710, 1e6, -745.1, -745.2, -1e6, -708.5, 22, -30, 1e-300];
+    const e = wasm('exp', x);
+    x.forEach((v, i) => expect(ulps(e[i]!, Math.exp(v)), `exp(${v})`).toBeLessThanOrEqual(2));
+    expect(Object.is(e[0], 1) && e[3] === 0 && e[2] === Infinity && Number.isNaN(e[4])).toBe(true);
+    const t = wasm('tanh', x);
+    x.forEach((v, i) => expect(ulps(t[i]!, Math.tanh(v)), `tanh(${v})`).toBeLessThanOrEqual(2));
+    expect(Object.is(t[1], -0)).toBe(true);
+    const s = wasm('sigmoid', x);
+    x.forEach((v, i) => expect(ulps(s[i]!, mathOf.sigmoid(v)), `sigmoid(${v})`).toBeLessThanOrEqual(2));
+    const r = be.alloc(x.length);
+    const z = be.alloc(x.length);
+    z.set(x);
+    be.activate!('relu', x.length, z, r);
+    x.forEach((v, i) => expect(Object.is(r[i], v < 0 ? 0 : v), `relu(${v})`).toBe(true));
+  });
+});
+
+describe('wasm derivative masks, bias sums and gather: the TS loops bit for bit', () => {
+  const kinds: Activation[] = ['relu', 'tanh', 'sigmoid', 'linear'];
+  it.each([[1, 1], [3, 5], [7, 2], [32, 33], [16, 100]])('%i×%i', (rows, cols) => {
+    for (const kind of kinds) {
+      const n = rows * cols;
+      const z = be.alloc(n);
+      z.set(randomArray(n, rows + cols));
+      z[0] = 0; // relu passes the gradient at exactly 0
+      const a = be.alloc(n);
+      if (kind === 'linear') a.set(z);
+      else be.activate!(kind, n, z, a);
+      const d0 = randomArray(n, 7);
+      const dz = be.alloc(n);
+      dz.set(d0);
+      const db = be.alloc(cols);
+      db.fill(123);
+      be.derive!(kind, rows, cols, z, a, dz, db);
+      const want = Float64Array.from(d0);
+      for (let i = 0; i < n; i++) {
+        if (kind === 'relu') want[i] = z[i]! < 0 ? 0 : want[i]!;
+        if (kind === 'tanh') want[i] = want[i]! * (1 - a[i]! * a[i]!);
+        if (kind === 'sigmoid') want[i] = want[i]! * (a[i]! * (1 - a[i]!));
+      }
+      const sums = new Float64Array(cols);
+      for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) sums[j] = sums[j]! + want[r * cols + j]!;
+      expect(Array.from(dz), kind).toEqual(Array.from(want));
+      expect(Array.from(db), kind).toEqual(Array.from(sums));
+    }
+  });
+
+  it('gathers rows in permutation order, from any offset', () => {
+    const src = be.alloc(50 * 3);
+    src.set(randomArray(150, 3));
+    const idx = be.allocIndex!(50);
+    idx.set(Array.from({ length: 50 }, (_, i) => (i * 17) % 50));
+    const dst = be.alloc(9 * 3);
+    be.gather!(9, 3, idx, 40, src, dst);
+    for (let r = 0; r < 9; r++) expect(Array.from(dst.subarray(r * 3, r * 3 + 3))).toEqual(Array.from(src.subarray(idx[40 + r]! * 3, idx[40 + r]! * 3 + 3)));
+  });
+});

@@ -1,0 +1,88 @@
+// Run by test/wasm-training.test.ts in a child `node --expose-gc --max-semi-space-size=1
+// --no-concurrent-recompilation` (optimization on the main thread, not at the mercy of a busy machine), one
+// case per process (`gc-check.ts <steps> <case>`; `list` prints the case names): trains past
+// warm-up, empties the young generation, runs the measured steps in one call and prints, as JSON,
+// every garbage collection V8 reported during that call. The young generation is held to 1 MB, so
+// anything the loop allocates per step (a 16-byte boxed number or more) forces a scavenge within
+// 65,536 steps; the cases run more. One case per process because a process that has run other
+// backends or paths has polymorphic call sites, where V8 boxes float arguments it would otherwise
+// pass unboxed: that is measured separately (see the test) rather than mixed into every case.
+import { constants, performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { createWasmBackend, experiment, referenceBackend, Trainer, type Backend, type ExperimentInput } from '../../core';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with --expose-gc');
+const steps = Number(process.argv[2] ?? 70_000);
+const only = process.argv[3];
+const warm = 2000;
+
+const base = (data: ExperimentInput['data'], batchSize: number | null, precision: 'float64' | 'float32' = 'float64'): ExperimentInput => ({
+  version: 1,
+  seed: 3,
+  data,
+  layers: [{ units: 8, activation: 'relu' }, { units: 2, activation: 'linear' }],
+  bias: true,
+  init: { weights: 'xavier', biases: 'zeros' },
+  loss: 'sse',
+  learningRate: 1e-4,
+  steps: warm + 3 * steps,
+  batchSize,
+  testFraction: 0.2,
+  testEvery: 50,
+  precision,
+});
+// 16 training rows against 64 inputs: the Gram shortcut applies (see InputGram.worthwhile).
+const wide = { kind: 'random-regression', samples: 20, inputs: 64, outputs: 2 } as const;
+const xor = { kind: 'xor', samples: 64 } as const;
+const cases: [string, ExperimentInput, boolean, () => Backend][] = [];
+for (const [name, backend] of [['wasm', () => createWasmBackend({ relaxed: false })], ['reference', () => referenceBackend]] as const) {
+  cases.push([`${name} full batch, Gram shortcut`, base(wide, null), true, backend]);
+  cases.push([`${name} full batch, direct products`, base(wide, null), false, backend]);
+  cases.push([`${name} minibatch`, { ...base(xor, 8), loss: 'softmax-cross-entropy' }, true, backend]);
+}
+cases.push(['float32 full batch, Gram shortcut', base(wide, null, 'float32'), true, () => createWasmBackend({ relaxed: false })]);
+cases.push(['float32 minibatch', { ...base(xor, 8, 'float32'), loss: 'softmax-cross-entropy' }, true, () => createWasmBackend({ relaxed: false })]);
+
+if (only === 'list') {
+  console.log(JSON.stringify(cases.map((c) => c[0])));
+  process.exit(0);
+}
+if (!cases.some((c) => c[0] === only)) throw new Error(`no case "${only}"`);
+
+const seen: PerformanceEntry[] = [];
+const observer = new PerformanceObserver((list) => seen.push(...list.getEntries()));
+observer.observe({ entryTypes: ['gc'] });
+const kinds: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
+
+const report: { name: string; gram: boolean; steps: number; gcs: string[] }[] = [];
+for (const [name, input, inputGram, backend] of cases.filter((c) => c[0] === only)) {
+  const exp = experiment(input);
+  // float32 picks its own backend; the option is for the float64 cases.
+  const t = new Trainer(exp, exp.precision === 'float32' ? { inputGram } : { backend: backend(), inputGram });
+  t.run(warm);
+  // Up to three measured windows; the first clean one passes. A loop that allocates ≥ 16 bytes a
+  // step fills the 1 MB young generation in every window, so retrying cannot hide it; what it does
+  // absorb is a window spent partly in not-yet-optimized code, which boxes floats (seen on a
+  // loaded machine, where the compiler thread starves).
+  let gcs: string[] = [];
+  let done = 0;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    gc();
+    seen.length = 0;
+    const start = performance.now();
+    done = t.run(steps);
+    const end = performance.now();
+    // gc entries arrive asynchronously; let them in before reading.
+    await new Promise((r) => setTimeout(r, 50));
+    gcs = seen.filter((e) => e.startTime >= start && e.startTime <= end).map((e) => kinds[(e as { detail?: { kind: number } }).detail?.kind ?? 0] ?? 'gc');
+    if (gcs.length === 0) break;
+  }
+  report.push({ name, gram: t.inputGramActive, steps: done, gcs });
+}
+observer.disconnect();
+console.log(JSON.stringify(report));
