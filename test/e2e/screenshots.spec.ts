@@ -33,10 +33,13 @@ test('screenshots of the main screens', async ({ page }) => {
   await page.getByRole('figure', { name: 'Gradient flow' }).screenshot({ path: `${DIR}/gradient-flow.png` });
   await page.getByLabel('Histogram values').selectOption('activations');
   await page.getByLabel('Histogram layer').selectOption('1');
+  // Standard normal's activations reach ~1e8: on a shared axis the other two would be one bar.
+  await page.getByRole('checkbox', { name: 'Shared value axis' }).uncheck();
   await page.waitForTimeout(1600);
   await page.getByRole('figure', { name: 'Weight histograms' }).screenshot({ path: `${DIR}/distributions.png` });
   await page.getByLabel('Histogram values').selectOption('weights');
   await page.getByLabel('Histogram layer').selectOption('0');
+  await page.getByRole('checkbox', { name: 'Shared value axis' }).check();
 
   // 3. A diverging run with its banner.
   const ids = await page.getByLabel('Preset', { exact: true }).locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
