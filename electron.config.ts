@@ -44,6 +44,8 @@ export default defineConfig({
     build: {
       rolldownOptions: { input: path('./renderer/index.html') },
       chunkSizeWarningLimit: 2000,
+      // KaTeX's fonts stay files: inlined as data: URLs, font-src 'self' would refuse them.
+      assetsInlineLimit: (file) => (/\.(woff2?|ttf)$/.test(file) ? false : undefined),
     },
   },
 });

@@ -31,6 +31,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 2000,
+    // KaTeX's fonts stay files: inlined as data: URLs, font-src 'self' would refuse them.
+    assetsInlineLimit: (file) => (/\.(woff2?|ttf)$/.test(file) ? false : undefined),
   },
   preview: { port: 4173, strictPort: true, host: '127.0.0.1' },
 });

@@ -1,5 +1,5 @@
 /**
- * Experiment format v1: the JSON a user edits, saves and shares. Parsing never throws on bad input;
+ * Experiment format v2 (v1 is its subset): the JSON a user edits, saves and shares. Parsing never throws on bad input;
  * it returns messages that name the field path (`layers[1].units: must be a positive integer`),
  * because these files are hand-edited by students and the message is the whole user interface.
  */
@@ -11,6 +11,8 @@ export const WEIGHT_SCHEMES = ['standard-normal', 'xavier', 'he'] as const;
 export const BIAS_SCHEMES = ['standard-normal', 'zeros'] as const;
 export const GENERATED_KINDS = ['xor', 'circles', 'spiral', 'gaussians'] as const;
 export const PRECISIONS = ['float64', 'float32'] as const;
+export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam'] as const;
+export const SCHEDULES = ['constant', 'step', 'exponential', 'cosine'] as const;
 
 export type Activation = (typeof ACTIVATIONS)[number];
 export type LossName = (typeof LOSSES)[number];
@@ -136,6 +138,77 @@ const Init = dispatch(
   (v) => (isRecord(v) ? null : 'must be an object {"weights": …, "biases": …}'),
 );
 
+/** A number in [0, 1): decay factors of running averages (1 would never forget, so is refused). */
+const unitOpen = z
+  .number({ error: 'must be a number from 0 to 1 (1 excluded)' })
+  .min(0, { error: 'must be a number from 0 to 1 (1 excluded)' })
+  .lt(1, { error: 'must be a number from 0 to 1 (1 excluded)' });
+/** A multiplier in (0, 1]: schedules only ever lower the rate. */
+const shrink = z
+  .number({ error: 'must be a number above 0 and at most 1' })
+  .positive({ error: 'must be a number above 0 and at most 1' })
+  .max(1, { error: 'must be a number above 0 and at most 1' });
+const epsilon = z
+  .number({ error: 'must be a positive number' })
+  .positive({ error: 'must be a positive number' })
+  .finite({ error: 'must be a positive number' })
+  .default(1e-8);
+const penalty = z
+  .number({ error: 'must be a number ≥ 0' })
+  .min(0, { error: 'must be a number ≥ 0' })
+  .finite({ error: 'must be a number ≥ 0' })
+  .default(0);
+
+/**
+ * Format v2. The update rules (g is the gradient of the recorded loss, penalty included; t counts
+ * updates from 1; every state buffer starts at zero) are in core/optimizers.ts and the README.
+ */
+const OPTIMIZER_BRANCHES = {
+  sgd: z.strictObject({ kind: z.literal('sgd') }),
+  momentum: z.strictObject({ kind: z.literal('momentum'), momentum: unitOpen.default(0.9) }),
+  nesterov: z.strictObject({ kind: z.literal('nesterov'), momentum: unitOpen.default(0.9) }),
+  rmsprop: z.strictObject({ kind: z.literal('rmsprop'), rho: unitOpen.default(0.9), epsilon }),
+  adam: z.strictObject({
+    kind: z.literal('adam'),
+    beta1: unitOpen.default(0.9),
+    beta2: unitOpen.default(0.999),
+    epsilon,
+    biasCorrection: z.boolean({ error: 'must be true or false' }).default(true),
+  }),
+} as const;
+const SCHEDULE_BRANCHES = {
+  constant: z.strictObject({ kind: z.literal('constant') }),
+  step: z.strictObject({ kind: z.literal('step'), every: posInt(LIMITS.steps), factor: shrink }),
+  exponential: z.strictObject({ kind: z.literal('exponential'), rate: shrink }),
+  cosine: z.strictObject({
+    kind: z.literal('cosine'),
+    /** Steps over which the rate falls to minLearningRate (then stays); default: the run's steps. */
+    steps: posInt(LIMITS.steps).optional(),
+    minLearningRate: z.number({ error: 'must be a number ≥ 0' }).min(0, { error: 'must be a number ≥ 0' }).finite({ error: 'must be a number ≥ 0' }).default(0),
+  }),
+} as const;
+
+const byKind = <B extends Record<string, z.ZodType>>(branches: B, names: readonly string[]) =>
+  dispatch(
+    (v) => branches[(v as { kind: keyof B }).kind]!,
+    (v) => {
+      if (!isRecord(v)) return 'must be an object with a "kind"';
+      if (!names.includes(v.kind as string)) return `kind must be one of ${fmtList(names)}`;
+      return null;
+    },
+  ) as unknown as z.ZodType<z.output<B[keyof B]>, unknown>;
+const Optimizer = byKind(OPTIMIZER_BRANCHES, OPTIMIZERS);
+const Schedule = byKind(SCHEDULE_BRANCHES, SCHEDULES);
+const Regularization = z.strictObject(
+  {
+    /** Adds l2·ΣW² over every weight matrix (biases never) to the training loss. */
+    l2: penalty,
+    /** Adds l1·Σ|W| over every weight matrix (biases never) to the training loss. */
+    l1: penalty,
+  },
+  { error: 'must be an object {"l2": λ, "l1": λ}' },
+);
+
 const LayerSpec = z.strictObject(
   {
     units: posInt(LIMITS.units),
@@ -146,7 +219,7 @@ const LayerSpec = z.strictObject(
 
 export const ExperimentSchema = z.strictObject(
   {
-    version: z.literal(1, { error: 'must be 1 (this nnlab reads experiment format v1)' }),
+    version: z.union([z.literal(1), z.literal(2)], { error: 'must be 1 or 2 (this nnlab reads experiment formats v1 and v2)' }),
     name: z.string({ error: 'must be a string' }).max(200, { error: 'must be at most 200 characters' }).default('untitled'),
     description: z.string({ error: 'must be a string' }).max(2000).optional(),
     seed: z
@@ -183,6 +256,12 @@ export const ExperimentSchema = z.strictObject(
     testPoints: z.array(z.array(finite)).optional(),
     /** Arithmetic precision; float64 is the exact-parity default (float32 is the speed mode). */
     precision: oneOf(PRECISIONS).optional(),
+    /** v2. Absent: plain SGD. */
+    optimizer: Optimizer.optional(),
+    /** v2. Absent: no penalty. */
+    regularization: Regularization.optional(),
+    /** v2. Absent: constant. Multiplies the live learning rate (see learningRateAt in core/optimizers.ts). */
+    schedule: Schedule.optional(),
   },
   { error: 'must be a JSON object' },
 );
@@ -191,6 +270,18 @@ export type Experiment = z.output<typeof ExperimentSchema>;
 export type ExperimentInput = z.input<typeof ExperimentSchema>;
 export type LayerSpec = Experiment['layers'][number];
 export type DataSpec = Experiment['data'];
+export type OptimizerSpec = z.output<(typeof OPTIMIZER_BRANCHES)[keyof typeof OPTIMIZER_BRANCHES]>;
+export type ScheduleSpec = z.output<(typeof SCHEDULE_BRANCHES)[keyof typeof SCHEDULE_BRANCHES]>;
+export type RegularizationSpec = { l2: number; l1: number };
+
+/** The v2 training fields with their defaults filled in (what a v1 file, or an absent field, means). */
+export function trainingOf(exp: Experiment): { optimizer: OptimizerSpec; regularization: RegularizationSpec; schedule: ScheduleSpec } {
+  return {
+    optimizer: exp.optimizer ?? { kind: 'sgd' },
+    regularization: exp.regularization ?? { l2: 0, l1: 0 },
+    schedule: exp.schedule ?? { kind: 'constant' },
+  };
+}
 
 export interface FieldIssue {
   /** `layers[1].units`; empty for the whole document. */
@@ -288,8 +379,7 @@ function crossCheck(exp: Partial<Experiment>): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const add = (path: string, message: string) => issues.push({ path, message });
   const data = exp.data;
-  if (!data) return issues;
-  if (data.kind === 'inline') {
+  if (data?.kind === 'inline') {
     const w = data.x[0]!.length;
     if (w === 0) add('data.x[0]', 'must have at least one number');
     data.x.forEach((row, i) => row.length !== w && add(`data.x[${i}]`, `has ${row.length} numbers but row 0 has ${w} (rows must all be the same length)`));
@@ -299,7 +389,15 @@ function crossCheck(exp: Partial<Experiment>): FieldIssue[] {
     if (data.y.length !== data.x.length) add('data.y', `has ${data.y.length} rows but data.x has ${data.x.length} (one target row per input row)`);
     if (issues.length) return issues;
   }
-  if (!exp.layers) return issues;
+  if (exp.version === 1) {
+    for (const field of ['optimizer', 'regularization', 'schedule'] as const) {
+      if (exp[field] !== undefined) add(field, 'needs "version": 2 (format v1 trains by plain SGD at a constant rate, without penalties)');
+    }
+  }
+  if (exp.schedule?.kind === 'cosine' && exp.learningRate !== undefined && exp.schedule.minLearningRate > exp.learningRate) {
+    add('schedule.minLearningRate', `must be at most learningRate (${exp.learningRate})`);
+  }
+  if (!data || !exp.layers) return issues;
   const shape = shapeOf(exp as Experiment);
   const last = exp.layers.length - 1;
   if (exp.layers[last]!.units !== shape.outputs) {

@@ -54,6 +54,8 @@ export interface UpdateExplanation {
   /** Training rows whose predicted class changed with this update (class data only; else empty). */
   flipped: number[];
   sample: SampleRecord;
+  /** Every batch row's record, in batch order, when asked for (`recordRows`): a UI can show any of them. */
+  samples?: SampleRecord[];
 }
 
 export interface ExplainInput {
@@ -67,6 +69,8 @@ export interface ExplainInput {
   batchRows: readonly number[];
   /** The sample to record; must be one of the batch rows (else the batch's first row is used). */
   sampleRow: number;
+  /** Also record the first this-many batch rows in `samples` (0 or absent: none). */
+  recordRows?: number;
 }
 
 type Matrix = number[][];
@@ -125,14 +129,16 @@ export function explainUpdate(input: ExplainInput): UpdateExplanation {
     for (let r = 0; r < xt.length; r++) if (argmax(was[r]!) !== argmax(now[r]!)) flipped.push(r);
   }
 
-  const k = Math.max(0, batchRows.indexOf(input.sampleRow));
-  const sample: SampleRecord = {
+  const record = (k: number): SampleRecord => ({
     row: batchRows[k]!,
     x: xb[k]!,
     y: yb[k]!,
     layers: experiment.layers.map((spec, l) => ({ activation: spec.activation, z: pass.z[l]![k]!, a: pass.a[l + 1]![k]!, delta: deltas[l]![k]! })),
-  };
-  return { step: input.step, learningRate: input.learningRate, lossBefore, lossAfter, batchRows: [...batchRows], layers, flipped, sample };
+  });
+  const sample = record(Math.max(0, batchRows.indexOf(input.sampleRow)));
+  const out: UpdateExplanation = { step: input.step, learningRate: input.learningRate, lossBefore, lossAfter, batchRows: [...batchRows], layers, flipped, sample };
+  if (input.recordRows) out.samples = Array.from({ length: Math.min(input.recordRows, batchRows.length) }, (_, k) => record(k));
+  return out;
 }
 
 function rowOf(m: Float64Array, r: number, cols: number): number[] {

@@ -1,9 +1,11 @@
 /**
  * An experiment as a standalone numpy script, in the seeds' own style: global `np.random.seed`,
- * the same draws in the same order, `.dot` products, SGD by hand. Running it prints
+ * the same draws in the same order, `.dot` products, SGD by hand (format v2's optimisers, penalties
+ * and schedules also by hand, as the README defines them; a v1 experiment's script is unchanged). Running it prints
  * `<step> <loss>` per step at full precision, which is how its agreement with nnlab is tested.
  */
-import { dataDims, shapeOf, type Experiment } from './experiment';
+import { dataDims, shapeOf, trainingOf, type Experiment } from './experiment';
+import { isPlainSgd } from './optimizers';
 import { numpyDataCode, pyNum } from './data';
 
 export interface ExportOptions {
@@ -24,11 +26,82 @@ const py = (v: unknown): string => {
   throw new Error(`cannot write ${typeof v} as Python`);
 };
 
+/** Format v2's training rule as numpy: its settings, `rate(t)`, `penalty()` and `step(p, g, s, lr)`. */
+function trainingCode(exp: Experiment): string[] {
+  const { optimizer: o, regularization: r, schedule: sc } = trainingOf(exp);
+  const settings =
+    o.kind === 'momentum' || o.kind === 'nesterov'
+      ? [`momentum = ${pyNum(o.momentum)}`]
+      : o.kind === 'rmsprop'
+        ? [`rho, epsilon = ${pyNum(o.rho)}, ${pyNum(o.epsilon)}`]
+        : o.kind === 'adam'
+          ? [`beta1, beta2, epsilon, bias_correction = ${pyNum(o.beta1)}, ${pyNum(o.beta2)}, ${pyNum(o.epsilon)}, ${py(o.biasCorrection)}`]
+          : [];
+  const stepBody = {
+    sgd: ['    p -= lr * g'],
+    momentum: ['    s[0] = momentum * s[0] + g', '    p -= lr * s[0]'],
+    nesterov: ['    s[0] = momentum * s[0] + g', '    p -= lr * (g + momentum * s[0])'],
+    rmsprop: ['    s[0] = rho * s[0] + (1 - rho) * g * g', '    p -= lr * g / (np.sqrt(s[0]) + epsilon)'],
+    adam: [
+      '    s[0] = beta1 * s[0] + (1 - beta1) * g',
+      '    s[1] = beta2 * s[1] + (1 - beta2) * g * g',
+      '    m, v = s',
+      '    if bias_correction:',
+      '        m = m / (1 - beta1 ** updates)',
+      '        v = v / (1 - beta2 ** updates)',
+      '    p -= lr * m / (np.sqrt(v) + epsilon)',
+    ],
+  }[o.kind];
+  const rateBody =
+    sc.kind === 'constant'
+      ? ['    return learning_rate']
+      : sc.kind === 'step'
+        ? [`    return learning_rate * ${pyNum(sc.factor)} ** (t // ${sc.every})`]
+        : sc.kind === 'exponential'
+          ? [`    return learning_rate * ${pyNum(sc.rate)} ** t`]
+          : [
+              `    T, lr_min = ${sc.steps ?? Math.max(1, exp.steps)}, ${pyNum(sc.minLearningRate)}`,
+              '    return lr_min + (learning_rate - lr_min) * (1 + math.cos(math.pi * min(t, T) / T)) / 2',
+            ];
+  const scheduleDoc = {
+    constant: 'constant',
+    step: 'multiplied by a factor every few steps',
+    exponential: 'multiplied by a rate every step',
+    cosine: 'a half cosine from learning_rate down to lr_min over T steps, then lr_min',
+  }[sc.kind];
+  return [
+    `# Training rule (nnlab experiment format v2): ${o.kind}; the penalties apply to weights, never biases.`,
+    ...settings,
+    `l2, l1 = ${pyNum(r.l2)}, ${pyNum(r.l1)}`,
+    '',
+    '',
+    'def rate(t):',
+    `    """The learning rate of the update at step t (from 0): ${scheduleDoc}."""`,
+    ...rateBody,
+    '',
+    '',
+    'def penalty():',
+    '    """Added to the printed training loss; the hold-out loss is the data loss alone."""',
+    '    return sum(l2 * np.sum(w * w) + l1 * np.sum(np.abs(w)) for w in W)',
+    '',
+    '',
+    'def step(p, g, s, lr):',
+    `    """One ${o.kind} update of the array p, in place; s is its state (zeros at first), updates counts from 1."""`,
+    ...stepBody,
+    '',
+    '',
+    'state_W = [[np.zeros_like(w), np.zeros_like(w)] for w in W]',
+    'state_b = [None if v is None else [np.zeros_like(v), np.zeros_like(v)] for v in b]',
+    'updates = 0',
+  ];
+}
+
 /** An experiment in float32 exports as float64: numpy in the seeds' style has no float32 mode to match nnlab's kernels. */
 export const FLOAT32_NOTE =
   'This experiment asks for "precision": "float32"; this script computes in float64 (numpy\'s default), so its losses are the float64 run\'s, not the float32 run\'s.';
 
 export function exportNumpy(exp: Experiment, options: ExportOptions = {}): string {
+  const v2 = !isPlainSgd(exp) || (exp.schedule !== undefined && exp.schedule.kind !== 'constant');
   const explain = options.explain;
   const shape = shapeOf(exp);
   const init = exp.init;
@@ -76,6 +149,7 @@ export function exportNumpy(exp: Experiment, options: ExportOptions = {}): strin
     'Prints "<step> <loss>" for every step (the loss before that step\'s update), as nnlab records it.',
     ...(exp.precision === 'float32' ? ['', FLOAT32_NOTE] : []),
     '"""',
+    ...(v2 ? ['import math', ''] : []),
     'import numpy as np',
     '',
     "np.seterr(all='ignore')  # a diverging run overflows on purpose; it is reported below",
@@ -95,6 +169,7 @@ export function exportNumpy(exp: Experiment, options: ExportOptions = {}): strin
     'x_train, y_train = x[:n_train], y[:n_train]',
     'x_test, y_test = x[n_train:], y[n_train:]',
     '',
+    ...(v2 ? [...trainingCode(exp), ''] : []),
     '',
     'def activate(kind, h):',
     "    if kind == 'relu':",
@@ -156,22 +231,34 @@ export function exportNumpy(exp: Experiment, options: ExportOptions = {}): strin
       : []),
     '    hs, acts = forward(xb)',
     '    loss, grad = loss_and_grad(acts[-1], yb)',
+    ...(v2 ? ['    loss = loss + penalty()'] : []),
     '    if not np.isfinite(loss):',
     "        print(f'# diverged at step {t}: the loss is {float(loss)!r}')",
     '        break',
     '    print(t, repr(float(loss)))',
     '',
-    '    # Every gradient first, then every update (plain SGD).',
+    `    # Every gradient first, then every update (${v2 ? trainingOf(exp).optimizer.kind : 'plain SGD'}).`,
     '    grads = [None] * len(layers)',
     '    for l in reversed(range(len(layers))):',
     '        grad = derive(layers[l][1], hs[l], acts[l + 1], grad)',
     '        grads[l] = (acts[l].T.dot(grad), grad.sum(0))',
     '        if l > 0:',
     '            grad = grad.dot(W[l].T)',
-    '    for l, (gW, gb) in enumerate(grads):',
-    '        W[l] -= learning_rate * gW',
-    '        if b[l] is not None:',
-    '            b[l] -= learning_rate * gb',
+    ...(v2
+      ? [
+          '    updates += 1',
+          '    lr = rate(t)',
+          '    for l, (gW, gb) in enumerate(grads):',
+          '        step(W[l], gW + 2 * l2 * W[l] + l1 * np.sign(W[l]), state_W[l], lr)',
+          '        if b[l] is not None:',
+          '            step(b[l], gb, state_b[l], lr)',
+        ]
+      : [
+          '    for l, (gW, gb) in enumerate(grads):',
+          '        W[l] -= learning_rate * gW',
+          '        if b[l] is not None:',
+          '            b[l] -= learning_rate * gb',
+        ]),
     '',
     'if len(x_test):',
     '    test_loss, _ = loss_and_grad(forward(x_test)[1][-1], y_test)',
@@ -186,7 +273,11 @@ export function exportNumpy(exp: Experiment, options: ExportOptions = {}): strin
       "print('\\n'.join('# ' + line for line in str(forward(test)[1][-1]).splitlines()))",
     );
   }
-  if (explain) lines.push('', ...explainCode(explain.sampleRow, (dataDims(exp.data).classes ?? 0) > 0));
+  if (explain) {
+    const code = explainCode(explain.sampleRow, (dataDims(exp.data).classes ?? 0) > 0);
+    // Under a v2 schedule the step's rate is rate(t), which the loop left in lr.
+    lines.push('', ...(v2 ? code.map((l) => l.replace("'learningRate': learning_rate", "'learningRate': lr")) : code));
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -6,6 +6,7 @@ export { makeDataset, type Dataset } from './data';
 export { Trainer, type TrainerOptions } from './trainer';
 export { PRESETS, presetById, type Preset } from './presets';
 export { exportNumpy, FLOAT32_NOTE, type ExportOptions } from './export-numpy';
+export { applySchedule, isPlainSgd, learningRateAt, Optimizer, type Param } from './optimizers';
 export { referenceBackend, type Backend } from './kernels';
 export { createWasmBackend, defaultBackend, relaxedSimdSupported, wasmSimdSupported, type WasmBackend } from './wasm/backend';
 export { HISTORY_BINS, HistoryRecorder, historySchedule, isHistoryStep, type HistoryEntry, type HistoryHistogram, type HistoryLayer } from './history';

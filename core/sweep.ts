@@ -11,6 +11,7 @@ import { z } from 'zod';
 import {
   ExperimentSchema,
   formatPath,
+  OPTIMIZERS,
   issuesMessage,
   parseExperiment,
   WEIGHT_SCHEMES,
@@ -51,7 +52,14 @@ const hidden = (exp: Experiment) => exp.layers.slice(0, -1);
 const output = (exp: Experiment) => exp.layers[exp.layers.length - 1]!;
 
 export const SWEEP_AXES: readonly SweepAxis[] = [
-  fieldAxis('learningRate', 'SGD step size; a list or {"logspace": [fromExponent, toExponent, count]}', { logspace: true }),
+  fieldAxis('learningRate', 'step size (the base rate a schedule scales); a list or {"logspace": [fromExponent, toExponent, count]}', { logspace: true }),
+  {
+    name: 'optimizer.kind',
+    description: `update rule (${fmtList(OPTIMIZERS)}) at its default settings, or the base's if it uses the same rule; makes the experiment format v2`,
+    value: z.enum(OPTIMIZERS, { error: `must be one of ${fmtList(OPTIMIZERS)}` }),
+    // v2 only adds fields (a v1 experiment reads the same as v2), so upgrading the base changes no number.
+    apply: (exp, value) => ({ ...exp, version: 2, optimizer: exp.optimizer?.kind === value ? exp.optimizer : { kind: value as (typeof OPTIMIZERS)[number] } }),
+  },
   {
     name: 'init.weights',
     description: `weight init scheme (${fmtList(WEIGHT_SCHEMES)}); the base's bias scheme is kept`,

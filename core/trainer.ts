@@ -1,12 +1,14 @@
 /**
- * A dense network trained by plain SGD, step for step what the seed tutorials compute in numpy:
+ * A dense network trained by plain SGD (or format v2's optimisers, core/optimizers.ts), step for
+ * step what the seed tutorials compute in numpy:
  * forward `h = a·W + b`, the loss before the update, every gradient before any parameter moves.
  *
  * All buffers are allocated in the constructor; `run` allocates nothing, so a million-step run is
  * as cheap on memory as a ten-step one. Matrix products go through a `Backend` so a faster kernel
  * set can replace the reference one without touching the algorithm.
  */
-import { ExperimentError, shapeOf, type Activation, type Experiment, type Shape } from './experiment';
+import { ExperimentError, shapeOf, trainingOf, type Activation, type Experiment, type Shape } from './experiment';
+import { applySchedule, isPlainSgd, learningRateAt, Optimizer } from './optimizers';
 import { makeDataset, type Dataset } from './data';
 import { referenceBackend, type Backend } from './kernels';
 import { InputGram } from './input-gram';
@@ -54,15 +56,24 @@ export class Trainer {
   step = 0;
   status: RunStatus = 'ready';
   divergedAtStep: number | null = null;
-  /** Loss before the last update (NaN before the first step). */
+  /** Loss before the last update (NaN before the first step); includes the v2 penalty, if any. */
   lastLoss = NaN;
-  /** Where lossAndGradient leaves its loss (see there). */
+  /** Where lossAndGradient leaves its loss (see there); the optimiser adds the v2 penalty here too. */
   private readonly lossCell = new Float64Array(1);
+  /**
+   * The rate of the update in progress (the live base rate through the schedule), written by
+   * update() and read there and by the optimiser: a cell rather than a float passed or returned,
+   * which V8 boxes as a heap number across a call it does not inline.
+   */
+  private readonly rateCell = new Float64Array(1);
+  /** The live base rate (the UI may change it mid-run); the experiment's schedule scales it per step. */
   learningRate: number;
 
   private readonly backend: Backend;
   /** Set when the full-batch shortcut runs the first layer; its W is then brought up to date on read. */
   private readonly gram: InputGram | null;
+  /** Null for plain SGD without penalties, which keeps its own fast path (and the Gram shortcut). */
+  private readonly optimizer: Optimizer | null;
   /**
    * True after a backward pass under the shortcut: the first layer's dW was not formed (it is Xᵀ·dZ,
    * computed only when read), so its norm and value come from the Gram matrix or syncGram().
@@ -126,6 +137,14 @@ export class Trainer {
       };
     });
     this.initParams();
+    const training = trainingOf(experiment);
+    this.optimizer = isPlainSgd(experiment)
+      ? null
+      : new Optimizer(
+          training.optimizer,
+          training.regularization,
+          this.layers.flatMap((l) => [{ value: l.W, grad: l.dW, weight: true }, ...(l.b && l.db ? [{ value: l.b, grad: l.db, weight: false }] : [])]),
+        );
 
     const minibatch = batchRows < this.shape.trainRows;
     this.batchX = minibatch ? alloc(batchRows * inputs) : null;
@@ -139,7 +158,8 @@ export class Trainer {
     this.testRecord = new Float64Array(2 * (Math.floor(experiment.steps / this.testEvery) + 2));
 
     const { trainRows, testRows } = this.shape;
-    const useGram = options.inputGram !== false && !minibatch && InputGram.worthwhile(trainRows, inputs, testRows > 0 ? this.testEvery : 0);
+    // The shortcut moves X·W by −lr·G·dZ, which is SGD's step and no other rule's.
+    const useGram = options.inputGram !== false && !minibatch && !this.optimizer && InputGram.worthwhile(trainRows, inputs, testRows > 0 ? this.testEvery : 0);
     this.gram = useGram ? new InputGram(this.backend, this.data.x, trainRows, inputs, this.layers[0]!.units) : null;
     this.gram?.restart(this.layers[0]!.W);
     this.history =
@@ -193,6 +213,7 @@ export class Trainer {
       layer.Z.fill(0);
     }
     this.gram?.restart(this.layers[0]!.W);
+    this.optimizer?.reset();
     this.firstLayerGradientImplicit = false;
     this.history?.reset();
     this.step = 0;
@@ -208,6 +229,16 @@ export class Trainer {
   /** Whether the full-batch first-layer shortcut (core/input-gram.ts) is training this run. */
   get inputGramActive(): boolean {
     return this.gram !== null;
+  }
+
+  /** The rate the next update will use: the live base rate through the schedule. */
+  get currentLearningRate(): number {
+    return this.rateAt(this.step);
+  }
+
+  private rateAt(t: number): number {
+    const schedule = this.experiment.schedule;
+    return schedule ? learningRateAt(schedule, this.learningRate, t, this.experiment.steps) : this.learningRate;
   }
 
   get finished(): boolean {
@@ -235,6 +266,7 @@ export class Trainer {
       const output = this.forward(input, rows);
       const last = this.layers[this.layers.length - 1]!;
       this.lossAndGradient(output, target, rows, last.dZ);
+      if (this.optimizer) this.optimizer.addPenalty(this.lossCell);
       const loss = this.lossCell[0]!;
       if (!Number.isFinite(loss)) {
         this.status = 'diverged';
@@ -247,7 +279,8 @@ export class Trainer {
       const recording = this.history?.due(t) === true;
       if (recording) this.recordHistory(t, loss, rows);
       this.update();
-      if (recording) this.history!.recordUpdate(this.layers, this.gram ? 0 : -1, this.learningRate);
+      // The scheduled rate the update just used.
+      if (recording) this.history!.recordUpdate(this.layers, this.gram ? 0 : -1, this.rateCell[0]!);
       this.lastLoss = loss;
       this.lastRows = rows;
       if (this.losses) this.losses[t] = loss;
@@ -377,12 +410,18 @@ export class Trainer {
     }
   }
 
+  /** Step `this.step`'s update at its scheduled rate, left in `rateCell[0]`. */
   private update(): void {
     // Read here, not passed in: a float argument to a call V8 does not inline is a heap number.
-    const lr = this.learningRate;
+    const rate = this.rateCell;
+    rate[0] = this.learningRate;
+    const schedule = this.experiment.schedule;
+    if (schedule) applySchedule(schedule, rate, this.step, this.experiment.steps);
+    if (this.optimizer) return this.optimizer.update(rate);
+    const lr = rate[0]!;
     for (const layer of this.layers) {
       const { W, dW, b, db } = layer;
-      if (this.gram && layer === this.layers[0]) this.gram.update(layer.dZ, lr);
+      if (this.gram && layer === this.layers[0]) this.gram.update(layer.dZ, rate);
       else if (this.backend.sgd) this.backend.sgd(W.length, lr, dW, W);
       else for (let i = 0; i < W.length; i++) W[i] = W[i]! - lr * dW[i]!;
       if (b && db) {
@@ -395,6 +434,7 @@ export class Trainer {
   /**
    * The training loss over every training row at the current parameters, leaving its gradients in
    * place for `gradients()`; nothing moves and the step count stays. For gradient checks and inspection.
+   * The data loss alone: a v2 penalty is added by the optimiser, to the loss it records and its gradient.
    */
   lossAndGradients(): number {
     if (this.batchX) throw new Error('lossAndGradients needs full-batch training (no batchSize)');
@@ -436,13 +476,15 @@ export class Trainer {
    * Takes one step and explains it (core/explain.ts): loss before and after on its batch, per-layer
    * gradient and update norms, flipped predictions, and one sample's forward and backward record.
    * Null when no step was taken (the run has ended, or this step's loss is not finite).
+   * `out`/`offset` receive the step's loss as `run` writes it; `recordRows` asks for every batch row's
+   * record too (up to that many rows).
    */
-  stepExplained(sampleRow = 0): UpdateExplanation | null {
+  stepExplained(sampleRow = 0, options: { out?: Float64Array; offset?: number; recordRows?: number } = {}): UpdateExplanation | null {
     if (this.finished) return null;
     const before = this.params();
     const step = this.step;
-    const learningRate = this.learningRate;
-    if (this.run(1) !== 1) return null;
+    const learningRate = this.currentLearningRate;
+    if (this.run(1, options.out, options.offset ?? 0) !== 1) return null;
     return explainUpdate({
       experiment: this.experiment,
       data: this.data,
@@ -453,6 +495,7 @@ export class Trainer {
       after: this.params(),
       batchRows: this.lastBatchRows(),
       sampleRow,
+      recordRows: options.recordRows ?? 0,
     });
   }
 

@@ -97,7 +97,9 @@ describe('nnlab CLI', () => {
     ['an unknown data kind', JSON.stringify({ ...PRESETS[3]!.experiment, data: { kind: 'mnist' } }), /data: kind must be one of/],
     ['an unknown init', JSON.stringify({ ...PRESETS[3]!.experiment, init: { weights: 'lecun' } }), /init\.weights: must be one of "standard-normal", "xavier", "he"/],
     ['an unknown loss', JSON.stringify({ ...PRESETS[3]!.experiment, loss: 'hinge' }), /loss: must be one of "sse", "mse", "softmax-cross-entropy"/],
-    ['a future version', JSON.stringify({ ...PRESETS[3]!.experiment, version: 2 }), /version: must be 1/],
+    ['a future version', JSON.stringify({ ...PRESETS[3]!.experiment, version: 3 }), /version: must be 1 or 2/],
+    ['a v2 field in a v1 file', JSON.stringify({ ...PRESETS[3]!.experiment, version: 1, optimizer: { kind: 'adam' } }), /^ {2}optimizer: needs "version": 2/m],
+    ['an unknown optimiser', JSON.stringify({ ...PRESETS[3]!.experiment, version: 2, optimizer: { kind: 'adagrad' } }), /optimizer: kind must be one of "sgd", "momentum", "nesterov", "rmsprop", "adam"/],
     ['ragged inline data', JSON.stringify({ ...PRESETS[3]!.experiment, data: { kind: 'inline', x: [[1, 2], [3]], y: [[1, 0, 0, 0], [0, 1, 0, 0]] } }), /data\.x\[1\]: has 1 numbers but row 0 has 2/],
     ['mismatched inline rows', JSON.stringify({ ...PRESETS[3]!.experiment, data: { kind: 'inline', x: [[1, 2], [3, 4]], y: [[1, 0, 0, 0]] } }), /data\.y: has 1 rows but data\.x has 2/],
     ['output units that do not match the targets', JSON.stringify({ ...PRESETS[3]!.experiment, layers: [{ units: 10, activation: 'linear' }, { units: 3, activation: 'linear' }] }), /layers\[1\]\.units: must be 4 to match the 4 target columns/],
@@ -277,6 +279,27 @@ describe.runIf(hasPython)('export-numpy round trip (python3 + numpy)', () => {
       expect(worstMismatch(rows.map((l) => Number(l.split(' ')[1])), result.losses)).toBeNull();
       if (result.status === 'diverged') expect(printed).toContain(`# diverged at step ${result.divergedAtStep}`);
       expect(printed).not.toContain('np.float');
+    });
+  }
+
+  // Format v2: every optimiser, penalty and schedule, as the parity fixtures exercise them.
+  const fixtures = new URL('./fixtures/parity/', import.meta.url);
+  for (const file of readdirSync(fixtures).filter((f) => f.startsWith('v2-'))) {
+    const id = file.replace(/\.json$/, '');
+    it(`${id}: the exported script prints the same losses as nnlab train and the numpy fixture`, async () => {
+      const fixture = JSON.parse(readFileSync(new URL(file, fixtures), 'utf8')) as { experiment: unknown; losses: number[] };
+      const exp = join(dir, `${id}.json`);
+      writeFileSync(exp, JSON.stringify(fixture.experiment));
+      const out = join(dir, `${id}-run.json`);
+      expect((await cli('train', exp, '--out', out, '--quiet')).code).toBe(0);
+      const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
+      const py = join(dir, `${id}.py`);
+      writeFileSync(py, (await cli('export-numpy', exp)).stdout);
+      const rows = python(py).split('\n').filter((l) => /^\d+ /.test(l));
+      const printed = rows.map((l) => Number(l.split(' ')[1]));
+      expect(printed).toHaveLength(fixture.losses.length);
+      expect(worstMismatch(printed, result.losses)).toBeNull();
+      expect(worstMismatch(printed, fixture.losses)).toBeNull();
     });
   }
 

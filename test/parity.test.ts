@@ -88,7 +88,13 @@ const flat = (m: number[][]) => m.flat();
 
 describe('parity with numpy', () => {
   it('covers the cases the issue names', () => {
-    expect(names).toEqual(['diverging', 'minibatch', 'quadrants', 'seed-000', 'seed-004', 'spiral-minibatch', 'tanh-sigmoid-mse', 'xavier-softmax']);
+    expect(names).toEqual([
+      'diverging', 'minibatch', 'quadrants', 'seed-000', 'seed-004', 'spiral-minibatch', 'tanh-sigmoid-mse',
+      // Format v2: every optimiser, each penalty, each schedule.
+      'v2-adam-minibatch', 'v2-adam-no-bias-correction', 'v2-cosine-schedule', 'v2-exponential-schedule', 'v2-l1', 'v2-l2',
+      'v2-momentum', 'v2-nesterov-minibatch', 'v2-rmsprop', 'v2-step-schedule',
+      'xavier-softmax',
+    ]);
   });
 
   for (const name of names) {
@@ -116,7 +122,8 @@ describe('parity with numpy', () => {
         expect(worstMismatch(flat(p), flat(f.predictions))).toBeNull();
       }
       // Not an assertion: what was measured, printed so the closing note can quote it.
-      console.log(`${name}: max relative loss error ${maxRelError(r.losses, f.losses).toExponential(2)}`);
+      const paramError = Math.max(...r.params.flatMap((layer, l) => [maxRelError(flat(layer.weights), flat(f.params[l]!.weights)), layer.biases ? maxRelError(layer.biases, f.params[l]!.biases!) : 0]));
+      console.log(`${name}: max relative loss error ${maxRelError(r.losses, f.losses).toExponential(2)}, parameters ${paramError.toExponential(2)}`);
     });
 
     it(`${name}: the history schedule, and every history field at every scheduled step, within 1e-8`, () => {

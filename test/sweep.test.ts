@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseSweep, parseSweepJson, logspace, MAX_SWEEP_RUNS, type ExperimentInput } from '../core';
+import { experiment, parseSweep, parseSweepJson, logspace, MAX_SWEEP_RUNS, Trainer, type ExperimentInput } from '../core';
 import { runSweep } from '../core/service/sweep-runner';
 import { nodeSweepWorkerFactory, runSweepOnThreads } from '../node/sweep-pool';
 
@@ -70,9 +70,30 @@ describe('sweep file', () => {
     expect(r3.points.map((p) => p.experiment.batchSize)).toEqual([null, 10, null, 10]);
   });
 
+  it("optimizer.kind sets the update rule (format v2), keeping the base's settings for its own rule", () => {
+    const r = parseSweep(sweep({ 'optimizer.kind': ['sgd', 'adam', 'momentum'] }, { base: { ...base, version: 2, optimizer: { kind: 'adam', beta1: 0.8 } } }));
+    if (!r.ok) throw new Error(r.message);
+    expect(r.points.map((p) => [p.params['optimizer.kind'], p.experiment.version, p.experiment.optimizer])).toEqual([
+      ['sgd', 2, { kind: 'sgd' }],
+      ['adam', 2, { kind: 'adam', beta1: 0.8, beta2: 0.999, epsilon: 1e-8, biasCorrection: true }],
+      ['momentum', 2, { kind: 'momentum', momentum: 0.9 }],
+    ]);
+    // A v1 base becomes v2, and its SGD point trains the v1 base's very losses.
+    const v1 = parseSweep(sweep({ 'optimizer.kind': ['sgd', 'nesterov'] }));
+    if (!v1.ok) throw new Error(v1.message);
+    const losses = (input: ExperimentInput) => {
+      const out = new Float64Array(input.steps);
+      new Trainer(experiment(input), { history: false }).run(input.steps, out);
+      return Array.from(out);
+    };
+    expect(losses(v1.points[0]!.experiment)).toEqual(losses(base));
+    expect(losses(v1.points[1]!.experiment)).not.toEqual(losses(base));
+    expect(messages(sweep({ 'optimizer.kind': ['adam', 'adagrad'] }))).toEqual(['axes.optimizer.kind[1]: must be one of "sgd", "momentum", "nesterov", "rmsprop", "adam"']);
+  });
+
   it('refuses bad files with one message per problem, naming the axis or field', () => {
     expect(messages(sweep({ momentum: [0.9], learningRate: [0.1, -1, 'x'] }))).toEqual([
-      'axes.momentum: unknown axis; the axes are "learningRate", "init.weights", "seed", "bias", "batchSize", "depth", "hiddenUnits"',
+      'axes.momentum: unknown axis; the axes are "learningRate", "optimizer.kind", "init.weights", "seed", "bias", "batchSize", "depth", "hiddenUnits"',
       'axes.learningRate[1]: must be a positive number',
       'axes.learningRate[2]: must be a positive number',
     ]);
@@ -90,7 +111,7 @@ describe('sweep file', () => {
       'version: must be 1 (this nnlab reads sweep format v1)',
       'kind: must be "sweep"',
       'base.loss: must be one of "sse", "mse", "softmax-cross-entropy"',
-      'axes: must name at least one axis ("learningRate", "init.weights", "seed", "bias", "batchSize", "depth", "hiddenUnits")',
+      'axes: must name at least one axis ("learningRate", "optimizer.kind", "init.weights", "seed", "bias", "batchSize", "depth", "hiddenUnits")',
     ]);
     // A value valid on its own that makes an invalid experiment: named once, with the grid point.
     expect(messages(sweep({ seed: [1, 2], batchSize: [10, 50] }))).toEqual([

@@ -16,6 +16,9 @@ export const API_GLOBAL = 'nnlab';
 
 export type RunId = string;
 
+/** What a process main forks serves: one run's trainer, or a worker of the sweep pool (core/contract/sweep.ts). */
+export type RunRole = 'trainer' | 'sweep';
+
 /**
  * Lifecycle of a run, told by main. `started` is followed by a window message
  * `{ type: TRAINER_PORT_MESSAGE, runId }` carrying the port in `event.ports[0]`.
@@ -59,9 +62,13 @@ export type LoadResult<T> = { ok: true; value: T } | { ok: false; message: strin
 
 export interface NnlabApi {
   readonly platform: string;
-  /** Asks main for a trainer. Resolves at once; a `queued` or `started` run event follows. */
-  openRun(): Promise<{ runId: RunId }>;
-  /** Ends the run's trainer process and frees its slot. */
+  /**
+   * Asks main for a trainer (or, with role "sweep", a sweep-pool worker: its port takes SweepJobs and
+   * answers SweepWorkerMessages). Resolves at once; a `queued` or `started` run event follows.
+   * Sweep workers share the trainers' one-process-per-core limit.
+   */
+  openRun(options?: { role: RunRole }): Promise<{ runId: RunId }>;
+  /** Ends the run's trainer (or sweep worker) process and frees its slot. */
   closeRun(runId: RunId): Promise<void>;
   onRunEvent(listener: (event: RunEvent) => void): () => void;
   onMenu(listener: (command: MenuCommand) => void): () => void;

@@ -8,9 +8,17 @@ import { TRAINER_PHASES } from './protocol';
 
 const RunIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be 1–64 letters, digits, "-" or "_"' });
 
+/**
+ * What a process serves on its UI port: one run's trainer protocol, or a sweep worker taking the
+ * pool's jobs one after another (core/contract/sweep.ts). Same process, same entry; main says which.
+ */
+export const PROCESS_ROLES = ['trainer', 'sweep'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+export const ProcessRoleSchema = z.enum(PROCESS_ROLES, { error: 'must be "trainer" or "sweep"' });
+
 export const ControlToTrainerSchema = z.discriminatedUnion('type', [
   /** Comes with exactly one transferred port: the trainer's end of the UI channel. */
-  z.strictObject({ type: z.literal('attach'), runId: RunIdSchema }),
+  z.strictObject({ type: z.literal('attach'), runId: RunIdSchema, role: ProcessRoleSchema.optional() }),
   z.strictObject({ type: z.literal('shutdown') }),
 ]);
 export type ControlToTrainer = z.output<typeof ControlToTrainerSchema>;

@@ -7,7 +7,7 @@
  * fails validation is answered with an `error` naming the field, never thrown.
  */
 import { z } from 'zod';
-import { formatPath, type FieldIssue, type HistoryEntry, type MetricsSnapshot, type PredictionGrid } from '../index';
+import { formatPath, type ActivationGrid, type FieldIssue, type HistoryEntry, type MetricsSnapshot, type PredictionGrid, type UpdateExplanation } from '../index';
 
 /** At most this many progress messages a second, however fast training runs. */
 export const MAX_PROGRESS_PER_SECOND = 30;
@@ -40,8 +40,20 @@ export const StartMessage = z.strictObject({
 
 export const PauseMessage = z.strictObject({ type: z.literal('pause'), id });
 export const ResumeMessage = z.strictObject({ type: z.literal('resume'), id });
-/** Runs `count` steps, then pauses (single-stepping from a paused run). */
-export const StepMessage = z.strictObject({ type: z.literal('step'), id, count: int(1, 1_000_000) });
+/**
+ * Runs `count` steps, then pauses (single-stepping from a paused run). With `explain` (count 1) the step
+ * is taken by `Trainer.stepExplained` and an `explanation` message precedes the usual progress,
+ * snapshot and status; `explain.sample` is the data set row whose forward and backward record is
+ * wanted (a row outside the batch means the batch's first row).
+ */
+export const StepMessage = z
+  .strictObject({
+    type: z.literal('step'),
+    id,
+    count: int(1, 1_000_000),
+    explain: z.strictObject({ sample: int(0, Number.MAX_SAFE_INTEGER) }, { error: 'must be an object {"sample": row}' }).optional(),
+  })
+  .refine((m) => !m.explain || m.count === 1, { path: ['count'], error: 'must be 1 when the step is explained' });
 /** Back to step 0 with the same experiment and initial parameters; the run is left paused. */
 export const ResetMessage = z.strictObject({ type: z.literal('reset'), id });
 /** Ends the run for good: a final snapshot and status `stopped` follow. */
@@ -231,8 +243,61 @@ export const ErrorMessage = z.strictObject({
   id: z.number().optional(),
 });
 
-export const FROM_TRAINER_TYPES = ['progress', 'history', 'snapshot', 'status', 'error', 'prediction'] as const;
-export const FromTrainerSchema = z.discriminatedUnion('type', [ProgressMessage, HistoryMessage, SnapshotMessage, StatusMessage, ErrorMessage, PredictionMessage], {
+const numbers = z.array(anyNumber);
+const SampleRecordSchema = z.object({
+  row: count,
+  x: numbers,
+  y: numbers,
+  layers: z.array(z.object({ activation: z.enum(['linear', 'relu', 'tanh', 'sigmoid']), z: numbers, a: numbers, delta: numbers })),
+});
+export const UpdateExplanationSchema: z.ZodType<UpdateExplanation> = z.object({
+  step: count,
+  learningRate: anyNumber,
+  lossBefore: anyNumber,
+  lossAfter: anyNumber,
+  batchRows: z.array(count),
+  layers: z.array(z.object({ gradNorm: anyNumber, updateNorm: anyNumber, weightNorm: anyNumber, updateRatio: anyNumber, biasGradNorm: anyNumber.nullable() })),
+  flipped: z.array(count),
+  sample: SampleRecordSchema,
+  samples: z.array(SampleRecordSchema).optional(),
+});
+
+/** One explained step (a `step` with `explain`), sent before that step's progress, snapshot and status. */
+export const ExplanationMessage = z.strictObject({ type: z.literal('explanation'), explanation: UpdateExplanationSchema });
+
+/**
+ * The network diagram draws one node per unit and one edge per weight: past these sizes it is a
+ * hairball on any screen, so the trainer sends no `network` message and the UI says why instead.
+ */
+export const MAX_DRAWN_UNITS = 64;
+export const MAX_DRAWN_LAYERS = 8;
+/** Cells per side of each unit's activation map in a `network` message. */
+export const NETWORK_MAP_RESOLUTION = 24;
+
+/** Whether the network diagram draws this net (inputs and every layer at most MAX_DRAWN_UNITS wide). */
+export function isDrawable(inputs: number, units: readonly number[]): boolean {
+  return units.length <= MAX_DRAWN_LAYERS && inputs <= MAX_DRAWN_UNITS && units.every((u) => u <= MAX_DRAWN_UNITS);
+}
+
+const ActivationGridSchema: z.ZodType<ActivationGrid> = z.object({
+  xMin: anyNumber,
+  xMax: anyNumber,
+  yMin: anyNumber,
+  yMax: anyNumber,
+  resolution: z.number().int().min(1),
+  layers: z.array(z.instanceof(Float32Array, { error: 'must be a Float32Array' })),
+});
+
+/** Weights, biases and (2-D inputs) every unit's activation map, sent with snapshots for a drawable net. */
+export const NetworkMessage = z.strictObject({
+  type: z.literal('network'),
+  step: count,
+  params: z.array(z.object({ weights: z.array(numbers), biases: numbers.nullable() })),
+  activations: ActivationGridSchema.nullable(),
+});
+
+export const FROM_TRAINER_TYPES = ['progress', 'history', 'snapshot', 'status', 'error', 'prediction', 'explanation', 'network'] as const;
+export const FromTrainerSchema = z.discriminatedUnion('type', [ProgressMessage, HistoryMessage, SnapshotMessage, StatusMessage, ErrorMessage, PredictionMessage, ExplanationMessage, NetworkMessage], {
   error: unionError(FROM_TRAINER_TYPES),
 });
 export type FromTrainer = z.output<typeof FromTrainerSchema>;
@@ -240,6 +305,7 @@ export type HistoryMsg = z.output<typeof HistoryMessage>;
 export type SnapshotMsg = z.output<typeof SnapshotMessage>;
 export type StatusMsg = z.output<typeof StatusMessage>;
 export type ErrorMsg = z.output<typeof ErrorMessage>;
+export type NetworkMsg = z.output<typeof NetworkMessage>;
 
 // ---------------------------------------------------------------------------------------------
 // parsing helpers shared by every receiver

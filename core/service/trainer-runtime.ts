@@ -5,12 +5,14 @@
  */
 import { ControlToTrainerSchema, type ControlFromTrainer } from '../contract/control-protocol';
 import { issuesOf, summarize, type FromTrainer } from '../contract/protocol';
+import type { SweepWorkerMessage } from '../contract/sweep';
+import { runSweepJob } from './sweep-job';
 import { TrainerService } from './trainer-service';
 import { host } from './host';
 
 /** The trainer's end of the UI channel. */
 export interface UiPort {
-  post(message: FromTrainer): void;
+  post(message: FromTrainer | SweepWorkerMessage): void;
   /** Registers the one listener and starts delivery. */
   onMessage(listener: (data: unknown) => void): void;
   /** The UI's end went away (its page navigated, reloaded or crashed). */
@@ -51,6 +53,14 @@ export function runTrainerRuntime(control: ControlPort): void {
     }
     const ui = ports[0]!;
     const runId = msg.runId;
+    if (msg.role === 'sweep') {
+      port = ui;
+      // A sweep worker: each job is one whole run, trained and answered before the next is read, so a
+      // job never waits on another's progress messages. Its page gone, nobody wants the results.
+      ui.onClose(() => control.exit());
+      ui.onMessage((d) => runSweepJob(d, (m) => ui.post(m)));
+      return;
+    }
     let mirrored = -Infinity;
     const svc = new TrainerService({
       post: (m) => {

@@ -14,7 +14,9 @@
  */
 import { parseExperiment, Trainer, ExperimentError, type Experiment } from '../index';
 import {
+  isDrawable,
   MAX_PROGRESS_PER_SECOND,
+  NETWORK_MAP_RESOLUTION,
   parseToTrainer,
   type ErrorMsg,
   type FromTrainer,
@@ -45,6 +47,8 @@ export interface TrainerServiceOptions {
 }
 
 const DEFAULT_GRID = 48;
+/** An explained step records every batch row up to this many, so the UI can show any sample of a small batch. */
+const MAX_RECORDED_ROWS = 256;
 /** Steps per `Trainer.run` call start small and adapt so one call takes about a millisecond. */
 const MAX_CHUNK = 1 << 20;
 
@@ -160,6 +164,7 @@ export class TrainerService {
         return;
       case 'step':
         if (final) return this.reject(msg, `the run has ${this.phase}; send "reset" to train again`);
+        if (msg.explain) return this.explainStep(t, msg.explain.sample);
         this.budget = msg.count;
         if (this.phase !== 'running') this.go();
         return;
@@ -221,6 +226,17 @@ export class TrainerService {
     if (msg.paused) this.status();
     this.snapshot(true);
     if (!msg.paused) this.go();
+  }
+
+  /** One step through `stepExplained`: its explanation first, then progress, snapshot and status as any step's. */
+  private explainStep(t: Trainer, sample: number): void {
+    this.budget = null;
+    this.reserve(1);
+    const before = t.step;
+    const explanation = t.stepExplained(sample, { out: this.losses, offset: this.lossCount, recordRows: MAX_RECORDED_ROWS });
+    this.lossCount += t.step - before;
+    if (explanation) this.post({ type: 'explanation', explanation });
+    this.halt(t.finished ? (t.status === 'diverged' ? 'diverged' : 'completed') : 'paused');
   }
 
   private restartSpeedClock(): void {
@@ -374,7 +390,15 @@ export class TrainerService {
     const t = this.trainer;
     if (!t) return;
     this.lastSnapshot = this.now();
+    // Just before the snapshot it goes with, so a UI that waits for the snapshot has the network too.
+    if (withGrid) this.network(t);
     this.post({ type: 'snapshot', step: t.step, metrics: t.metrics(), grid: withGrid ? t.predictGrid(this.gridResolution) : null });
+  }
+
+  /** The network diagram's data, with every full snapshot (so throttled as they are), for nets small enough to draw. */
+  private network(t: Trainer): void {
+    if (!isDrawable(t.shape.inputs, t.experiment.layers.map((l) => l.units))) return;
+    this.post({ type: 'network', step: t.step, params: t.params(), activations: t.activationGrid(NETWORK_MAP_RESOLUTION) });
   }
 
   private status(): void {

@@ -5,7 +5,7 @@
  * bundle holds neither zod nor the core.
  */
 import { z } from 'zod';
-import { RunIdSchema } from '../../core/contract/control-protocol';
+import { ProcessRoleSchema, RunIdSchema } from '../../core/contract/control-protocol';
 import type { Call } from '../common/ipc-channels';
 import { ExperimentFieldSchema, LibraryIdSchema, SavedRunSchema } from '../../core/contract/run-file';
 
@@ -13,10 +13,12 @@ export { EVENTS, CALL_CHANNELS, type Call } from '../common/ipc-channels';
 
 const ExportFormatSchema = z.enum(['csv', 'json', 'numpy'], { error: 'must be "csv", "json" or "numpy"' });
 const none = z.tuple([], { error: 'takes no arguments' });
+/** `openRun()` is a trainer; `openRun({ role: 'sweep' })` a sweep-pool worker. */
+const OpenRunOptionsSchema = z.strictObject({ role: ProcessRoleSchema });
 
 /** renderer → main (ipcRenderer.invoke), one schema of the argument list per channel. */
 export const CALLS = {
-  'nnlab:open-run': none,
+  'nnlab:open-run': z.tuple([OpenRunOptionsSchema.optional()]),
   'nnlab:close-run': z.tuple([RunIdSchema]),
   'nnlab:open-experiment': none,
   'nnlab:open-recent': z.tuple([z.string().min(1).max(4096)]),

@@ -98,7 +98,7 @@ export function registerIpc<P, O>(deps: IpcDeps<P, O>): FileActions<O> {
     });
   }
 
-  on('nnlab:open-run', (owner) => ({ runId: host.open(owner) }));
+  on('nnlab:open-run', (owner, [options]) => ({ runId: host.open(owner, options?.role ?? 'trainer') }));
   on('nnlab:close-run', (_owner, [runId]) => host.close(runId));
   on('nnlab:open-experiment', (owner) => files.open(owner));
   on('nnlab:open-recent', async (_owner, [path]) => {

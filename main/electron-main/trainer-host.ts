@@ -7,10 +7,15 @@
  * queued run needs its slot. A process that exits while its run is live is a failure: the UI is told
  * why, so it marks the run failed and keeps the data it has; the next run gets a new process anyway.
  *
+ * A sweep worker is a run too (role "sweep"): the same process serving the pool's jobs instead of one
+ * run's protocol. It counts against the same one-per-core limit and queues the same way, so a sweep
+ * and single runs share the cores; it never reaches a final phase, so it lives until the UI closes it,
+ * and its process dying is a failure like a trainer's (the pool fails the one run it held).
+ *
  * Everything platform-specific is behind `HostDeps` (Electron: utilityProcess + MessageChannelMain;
  * tests: worker threads + MessageChannel).
  */
-import { ControlFromTrainerSchema, type ControlToTrainer } from '../../core/contract/control-protocol';
+import { ControlFromTrainerSchema, type ControlToTrainer, type ProcessRole } from '../../core/contract/control-protocol';
 import type { RunEvent, RunId } from '../../core/contract/api';
 import { isFinalPhase, type TrainerPhase } from '../../core/contract/protocol';
 
@@ -43,6 +48,7 @@ type RunState = 'queued' | 'live' | 'ended' | 'failed' | 'closed';
 interface Run<P, O> {
   id: RunId;
   owner: O;
+  role: ProcessRole;
   state: RunState;
   phase: TrainerPhase;
   step: number;
@@ -76,10 +82,10 @@ export class TrainerHost<P, O> {
     return r ? { state: r.state, phase: r.phase, step: r.step } : null;
   }
 
-  /** A new run for `owner`; it starts now if a slot is free, else queues. */
-  open(owner: O): RunId {
-    const id = `run-${Date.now().toString(36)}-${(this.nextId++).toString(36)}`;
-    const run: Run<P, O> = { id, owner, state: 'queued', phase: 'idle', step: 0, child: null, endedAt: 0, goneReason: null };
+  /** A new run (or sweep worker) for `owner`; it starts now if a slot is free, else queues. */
+  open(owner: O, role: ProcessRole = 'trainer'): RunId {
+    const id = `${role === 'sweep' ? 'sweep' : 'run'}-${Date.now().toString(36)}-${(this.nextId++).toString(36)}`;
+    const run: Run<P, O> = { id, owner, role, state: 'queued', phase: 'idle', step: 0, child: null, endedAt: 0, goneReason: null };
     this.runs.set(id, run);
     this.queue.push(run);
     this.pump();
@@ -157,7 +163,7 @@ export class TrainerHost<P, O> {
     child.onMessage((data) => this.fromChild(run, child, data));
     child.onExit((code) => this.exited(run, child, code));
     const { ui, trainer } = this.deps.createChannel();
-    child.send({ type: 'attach', runId: run.id }, trainer);
+    child.send(run.role === 'sweep' ? { type: 'attach', runId: run.id, role: 'sweep' } : { type: 'attach', runId: run.id }, trainer);
     this.deps.notify(run.owner, { runId: run.id, kind: 'started' });
     this.deps.deliverPort(run.owner, run.id, ui);
   }

@@ -3,7 +3,9 @@ import { useEffect } from 'react';
 import { useLab, useLabStore } from './context';
 import { Controls } from './components/Controls';
 import { GradientFlow } from './components/GradientFlow';
+import { LastUpdate } from './components/LastUpdate';
 import { LossChart } from './components/LossChart';
+import { NetworkDiagram } from './components/NetworkDiagram';
 import { Predictions } from './components/Predictions';
 import { Notices } from './components/Notices';
 import { Runs } from './components/Runs';
@@ -73,6 +75,8 @@ export function App() {
           <Predictions />
           <WeightHistograms />
           <GradientFlow />
+          <NetworkDiagram />
+          <LastUpdate />
           <Runs />
           <PairedSeeds />
           <Sweep />

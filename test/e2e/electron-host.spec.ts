@@ -17,6 +17,8 @@ import { currentLoss, openLab, pageErrors, state, stepCount } from './lab';
 /** What the stub keeps for the test to read. Losses are plain arrays (as after IPC and JSON). */
 interface StubRecord {
   openRun: number;
+  /** openRun({ role: 'sweep' }) calls: the sweep pool's workers. */
+  openSweep: number;
   closeRun: string[];
   saveRun: (SavedRun & { losses: number[] })[];
   exportRun: { format: string; run: SavedRun & { losses: number[] } }[];
@@ -26,27 +28,29 @@ interface StubRecord {
 interface StubControl {
   calls: StubRecord;
   menu(cmd: MenuCommand): void;
-  /** Kills the trainer of the newest run, as a crashed utility process would end, and tells the page. */
-  kill(reason: string): void;
+  /** Kills the trainer of the newest run (or of `runId`), as a crashed utility process would end, and tells the page. */
+  kill(reason: string, runId?: string): void;
+  /** Ids of the processes open now. */
+  live(): string[];
 }
 
 const SET_ASIDE = 'runs/broken.json was set aside: not valid JSON (Unexpected token } in JSON at position 12)';
 
-async function workerUrl(): Promise<string> {
+async function workerUrl(kind: 'trainer' | 'sweep'): Promise<string> {
   const dir = fileURLToPath(new URL('../../out/web/assets/', import.meta.url));
-  const name = (await readdir(dir)).find((f) => /^trainer\.worker-.*\.js$/.test(f));
-  if (!name) throw new Error(`no trainer worker in ${dir}`);
+  const name = (await readdir(dir)).find((f) => f.startsWith(`${kind}.worker-`) && f.endsWith('.js'));
+  if (!name) throw new Error(`no ${kind} worker in ${dir}`);
   return `assets/${name}`;
 }
 
 async function installStub(page: Page): Promise<void> {
-  const args = { worker: await workerUrl(), portType: TRAINER_PORT_MESSAGE, setAside: SET_ASIDE };
-  await page.addInitScript(({ worker, portType, setAside }) => {
+  const args = { worker: await workerUrl('trainer'), sweepWorker: await workerUrl('sweep'), portType: TRAINER_PORT_MESSAGE, setAside: SET_ASIDE };
+  await page.addInitScript(({ worker, sweepWorker, portType, setAside }) => {
     const runListeners = new Set<(e: RunEvent) => void>();
     const menuListeners = new Set<(c: MenuCommand) => void>();
     const trainers = new Map<string, { worker: Worker; port: MessagePort }>();
     const library = new Map<string, SavedRun>();
-    const calls: StubRecord = { openRun: 0, closeRun: [], saveRun: [], exportRun: [], saveExperimentAs: [] };
+    const calls: StubRecord = { openRun: 0, openSweep: 0, closeRun: [], saveRun: [], exportRun: [], saveExperimentAs: [] };
     // IPC clones what crosses it; so does this, so an uncloneable argument fails here as it would there.
     const plain = (run: SavedRun) => {
       const c = structuredClone(run);
@@ -57,13 +61,16 @@ async function installStub(page: Page): Promise<void> {
 
     const api: NnlabApi = {
       platform: 'linux',
-      openRun() {
-        calls.openRun++;
-        const runId = `run${++n}`;
+      openRun(options) {
+        // A sweep worker is main's utility process in role "sweep"; here, the web build's sweep worker.
+        const sweep = options?.role === 'sweep';
+        if (sweep) calls.openSweep++;
+        else calls.openRun++;
+        const runId = `${sweep ? 'sweep' : 'run'}${++n}`;
         // Main defers the run's events and its port a turn, so the openRun reply arrives first.
         setTimeout(() => {
           const channel = new MessageChannel();
-          const w = new Worker(worker, { type: 'module', name: `stub-trainer-${runId}` });
+          const w = new Worker(sweep ? sweepWorker : worker, { type: 'module', name: `stub-${sweep ? 'sweep' : 'trainer'}-${runId}` });
           channel.port2.onmessage = (e) => w.postMessage(e.data);
           w.onmessage = (e) => channel.port2.postMessage(e.data);
           trainers.set(runId, { worker: w, port: channel.port2 });
@@ -120,8 +127,9 @@ async function installStub(page: Page): Promise<void> {
     const control: StubControl = {
       calls,
       menu: (cmd) => menuListeners.forEach((l) => l(cmd)),
-      kill(reason) {
-        const runId = [...trainers.keys()].at(-1);
+      live: () => [...trainers.keys()],
+      kill(reason, which) {
+        const runId = which ?? [...trainers.keys()].at(-1);
         if (!runId) throw new Error('no trainer to kill');
         const t = trainers.get(runId)!;
         t.worker.terminate();
@@ -303,3 +311,37 @@ test('File menu: open loads the file into the controls, save as saves the editor
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+test('the desktop runs sweeps on utility-process workers: the panel is enabled, a sweep completes, a killed worker fails one run', async ({ page }) => {
+  test.setTimeout(120_000);
+  const panel = page.getByRole('region', { name: 'Sweep' });
+  await expect(panel.getByRole('button', { name: 'Run sweep' })).toBeEnabled();
+  await expect(panel).not.toContainText('no sweep pool');
+  await expect(page.getByLabel('Seeds per scheme (Compare)')).toBeVisible();
+
+  await page.getByLabel('Steps', { exact: true }).fill('200');
+  await panel.getByLabel('learningRate values').fill('1e-6, 1e-5');
+  await panel.getByLabel('init.weights values').fill('xavier, he');
+  await panel.getByRole('button', { name: 'Run sweep' }).click();
+  await expect(page.getByTestId('sweep-status')).toContainText('done · 4 of 4 runs ended', { timeout: 60_000 });
+  await expect(page.getByRole('table', { name: 'Sweep results' }).locator('tbody tr')).toHaveCount(4);
+  const first = await calls(page);
+  // The pool asked main for sweep workers (never for plain trainers), and closed each when done.
+  expect(first.openRun).toBe(0);
+  expect(first.openSweep).toBeGreaterThanOrEqual(1);
+  expect(first.closeRun.filter((id) => id.startsWith('sweep'))).toHaveLength(first.openSweep);
+  expect(await page.evaluate(() => (window as unknown as { __stub: StubControl }).__stub.live())).toEqual([]);
+
+  // A longer sweep; one worker's process dies mid-run: that run fails, the others finish.
+  await page.getByLabel('Steps', { exact: true }).fill('20000');
+  await panel.getByRole('button', { name: 'Run sweep' }).click();
+  await expect(page.getByRole('progressbar', { name: 'Sweep progress' })).toBeVisible();
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __stub: StubControl }).__stub.live().length)).toBeGreaterThan(0);
+  await page.waitForTimeout(300);
+  await page.evaluate(() => {
+    const stub = (window as unknown as { __stub: StubControl }).__stub;
+    stub.kill('killed (exit code 9)', stub.live()[0]);
+  });
+  await expect(page.getByTestId('sweep-status')).toContainText('done · 4 of 4 runs ended · 1 failed', { timeout: 90_000 });
+  await expect(page.getByRole('table', { name: 'Sweep results' })).toContainText('the sweep worker process ended: killed (exit code 9)');
+});

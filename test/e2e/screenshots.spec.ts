@@ -59,7 +59,27 @@ test('screenshots of the main screens', async ({ page }) => {
   await page.waitForTimeout(1500);
   await page.screenshot({ path: `${DIR}/presentation-mode.png` });
 
-  for (const f of ['lab-quadrants', 'compare-init-schemes', 'gradient-flow', 'distributions', 'diverged', 'presentation-mode']) {
+  // 5. The glass box: the network diagram with a unit spotlit, and one update explained, on the quadrant
+  //    preset with a tanh hidden layer (so the activation maps are curved) after some training; out of
+  //    presentation mode first (it hides the Steps field).
+  await page.getByRole('button', { name: 'Presentation mode' }).click();
+  await choosePreset(page, 'seed-004-quadrants');
+  await page.getByLabel('Layer 1 activation', { exact: true }).selectOption('tanh');
+  await page.getByLabel('Steps', { exact: true }).fill('1000000');
+  await page.getByLabel('Learning rate', { exact: true }).fill('1e-3');
+  await page.getByLabel('Speed').selectOption('0');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect.poll(() => stepCount(page), { timeout: 30_000 }).toBeGreaterThan(3000);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  const net = page.getByRole('figure', { name: 'Network' });
+  await net.locator('[data-unit="1:2"]').click();
+  await expect(page.getByRole('region', { name: 'Last update' })).toContainText('Loss after');
+  await page.waitForTimeout(1500);
+  await net.screenshot({ path: `${DIR}/network-diagram.png` });
+  await page.getByRole('region', { name: 'Last update' }).screenshot({ path: `${DIR}/last-update.png` });
+
+  for (const f of ['lab-quadrants', 'compare-init-schemes', 'gradient-flow', 'distributions', 'diverged', 'presentation-mode', 'network-diagram', 'last-update']) {
     expect((await stat(`${DIR}/${f}.png`)).size).toBeGreaterThan(20_000);
   }
 });

@@ -42,6 +42,24 @@ for (const [name, backend] of [['wasm', () => createWasmBackend({ relaxed: false
 }
 cases.push(['float32 full batch, Gram shortcut', base(wide, null, 'float32'), true, () => createWasmBackend({ relaxed: false })]);
 cases.push(['float32 minibatch', { ...base(xor, 8, 'float32'), loss: 'softmax-cross-entropy' }, true, () => createWasmBackend({ relaxed: false })]);
+// Format v2: the optimiser's update, the penalty added to the loss and the scheduled rate all run
+// each step (the Gram shortcut is off: it follows SGD alone). Every optimiser, penalty and schedule
+// once; Adam with both penalties and a cosine schedule on minibatches on both backends.
+const v2 = (data: ExperimentInput['data'], batchSize: number | null, extra: Pick<ExperimentInput, 'optimizer' | 'regularization' | 'schedule'>): ExperimentInput => ({
+  ...base(data, batchSize),
+  ...(batchSize ? { loss: 'softmax-cross-entropy' } : {}),
+  version: 2,
+  ...extra,
+});
+const adam = { optimizer: { kind: 'adam' }, regularization: { l2: 1e-4, l1: 1e-5 }, schedule: { kind: 'cosine' } } as const;
+cases.push(['wasm v2: adam, l2 + l1, cosine, minibatch', v2(xor, 8, adam), true, () => createWasmBackend({ relaxed: false })]);
+cases.push(['reference v2: adam, l2 + l1, cosine, minibatch', v2(xor, 8, adam), true, () => referenceBackend]);
+const others = { optimizer: { kind: 'momentum' }, regularization: { l2: 1e-4, l1: 0 }, schedule: { kind: 'step', every: 1000, factor: 0.5 } } as const;
+cases.push(['wasm v2: momentum, l2, step, full batch', v2(wide, null, others), true, () => createWasmBackend({ relaxed: false })]);
+cases.push(['wasm v2: nesterov, exponential, minibatch', v2(xor, 8, { optimizer: { kind: 'nesterov' }, schedule: { kind: 'exponential', rate: 0.99999 } }), true, () => createWasmBackend({ relaxed: false })]);
+cases.push(['wasm v2: rmsprop, l1, full batch', v2(wide, null, { optimizer: { kind: 'rmsprop' }, regularization: { l2: 0, l1: 1e-5 } }), true, () => createWasmBackend({ relaxed: false })]);
+cases.push(['wasm v2: sgd, l2 + l1, cosine, full batch', v2(wide, null, { ...adam, optimizer: { kind: 'sgd' } }), true, () => createWasmBackend({ relaxed: false })]);
+cases.push(['wasm v2: sgd, cosine, minibatch', v2(xor, 8, { schedule: { kind: 'cosine' } }), true, () => createWasmBackend({ relaxed: false })]);
 
 if (only === 'list') {
   console.log(JSON.stringify(cases.map((c) => c[0])));

@@ -16,6 +16,8 @@ import { CALL_CHANNELS, EVENTS } from '../../main/common/ipc-channels';
 import { RunRecorder } from '../../core/service/run-recorder';
 import { API_GLOBAL, TRAINER_PORT_MESSAGE } from '../../core/contract/api';
 import { CSP } from '../../main/electron-main/security';
+import { SweepWorkerMessageSchema, type SweepWorkerMessage } from '../../core/contract/sweep';
+import { runSweepJob } from '../../core/service/sweep-job';
 import { xor } from './harness';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -159,6 +161,36 @@ describe('npm run build output', () => {
     expect(await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running'), 5000))])).toBe(0);
   });
 
+  it('the same built entry, attached in role "sweep", trains pool jobs with the in-process numbers', async () => {
+    const worker = new Worker(new URL('./fixtures/utility-process-shim.mjs', import.meta.url), {
+      workerData: { entry: pathToFileURL(join(out, 'main/trainer-process.js')).href },
+    });
+    const { port1, port2 } = new MessageChannel();
+    worker.postMessage({ message: { type: 'attach', runId: 'sweep-1', role: 'sweep' }, port: port2 }, [port2]);
+    const jobs = [xor(400, 0.1), xor(400, 0.03)].map((experiment, index) => ({ type: 'run' as const, index, experiment, keepResult: false }));
+    const answers: SweepWorkerMessage[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      worker.on('error', reject);
+      port1.on('message', (m: unknown) => {
+        const r = SweepWorkerMessageSchema.safeParse(m);
+        if (!r.success) return reject(new Error(`not a sweep worker's answer: ${JSON.stringify(m).slice(0, 200)}`));
+        const parsed = r.data;
+        if (parsed.type !== 'progress') answers.push(parsed);
+        if (answers.length === jobs.length) resolve();
+      });
+    });
+    for (const job of jobs) port1.postMessage(job);
+    await done;
+    const want: SweepWorkerMessage[] = [];
+    for (const job of jobs) runSweepJob(job, (m) => m.type !== 'progress' && want.push(m));
+    const noClock = (m: SweepWorkerMessage) => (m.type === 'done' ? { ...m, run: { ...m.run, seconds: 0 } } : m);
+    expect(answers.map(noClock)).toEqual(want.map(noClock));
+    expect(answers.every((a) => a.type === 'done')).toBe(true);
+    const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+    port1.close();
+    expect(await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running'), 5000))])).toBe(0);
+  });
+
   it('the built main process, run against an imitation of Electron, wires window, protocol, IPC, menu and trainers', async () => {
     // Electron cannot start here; fixtures/fake-electron.mjs stands in for its API, and the driver plays the window.
     const child = fork(new URL('./fixtures/run-built-main.mjs', import.meta.url), [out], { stdio: 'pipe' });
@@ -187,6 +219,8 @@ describe('npm run build output', () => {
     expect(report.firstRun).toMatchObject({ channel: EVENTS.runPort, losses: 2000, phase: 'completed' });
     expect(report.runEvents).toEqual(['started']);
     expect(report.portBeforeReply).toBe(false);
+    // The sweep pool's worker: a utility process forked from the built trainer entry, serving a job.
+    expect(report.sweepWorker).toEqual({ runId: expect.stringMatching(/^sweep-/), type: 'done', index: 3, status: 'completed', steps: 300, entry: join(out, 'main', 'trainer-process.js') });
     expect(report.failure).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/^the trainer process ran out of memory \(exit code 9\) at step [1-9]\d*$/) });
     expect(report.cancelledNavigation).toEqual({ prevented: true, stillTraining: true });
     expect(report.rendererGone).toEqual(['shutdown']);

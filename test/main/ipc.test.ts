@@ -96,6 +96,24 @@ describe('IPC handlers', () => {
     expect(spawned).toEqual([a.runId, b.runId]);
   });
 
+  it('opens a sweep worker on request, in the same one-per-core slots as trainers, and names a bad option', async () => {
+    const { call, events, spawned } = setup();
+    await expect(call('nnlab:open-run', { role: 'pool' })).rejects.toThrow('nnlab:open-run: argument [0].role: must be "trainer" or "sweep"');
+    await expect(call('nnlab:open-run', { role: 'sweep', workers: 4 })).rejects.toThrow('nnlab:open-run: argument [0]: unknown field "workers"');
+    await expect(call('nnlab:open-run', {})).rejects.toThrow(/^nnlab:open-run: argument \[0\]\.role: /);
+    await expect(call('nnlab:open-run', { role: 'sweep' }, 2)).rejects.toThrow(/^nnlab:open-run: /);
+    expect(spawned).toEqual([]);
+    const sweep = (await call('nnlab:open-run', { role: 'sweep' })) as { runId: string };
+    expect(sweep.runId).toMatch(/^sweep-/);
+    // One core here: a trainer asked for now waits for the sweep worker's slot.
+    const run = (await call('nnlab:open-run', { role: 'trainer' })) as { runId: string };
+    expect(run.runId).toMatch(/^run-/);
+    expect(spawned).toEqual([sweep.runId]);
+    expect(events).toContainEqual({ runId: run.runId, kind: 'queued', position: 1 });
+    await call('nnlab:close-run', sweep.runId);
+    expect(spawned).toEqual([sweep.runId, run.runId]);
+  });
+
   it('opens a file through the dialog, remembers it, and reopens only remembered files', async () => {
     const { call, dir, dialogAnswers, recentLists } = setup();
     const file = join(dir, 'mine.json');

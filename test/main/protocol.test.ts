@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseFromTrainer, parseToTrainer, TO_TRAINER_TYPES, type FromTrainer } from '../../core/contract/protocol';
 import { TrainerService } from '../../core/service/trainer-service';
+import { experiment, Trainer } from '../../core';
 import { xor } from './harness';
 
 describe('protocol schemas', () => {
@@ -11,6 +12,7 @@ describe('protocol schemas', () => {
       { type: 'pause' },
       { type: 'resume' },
       { type: 'step', count: 3 },
+      { type: 'step', count: 1, explain: { sample: 4 } },
       { type: 'reset' },
       { type: 'stop' },
       { type: 'setLearningRate', learningRate: 0.01 },
@@ -18,13 +20,16 @@ describe('protocol schemas', () => {
       { type: 'setSpeed', stepsPerSecond: null },
       { type: 'predict', id: 2, points: [[0, 1]] },
     ];
-    expect(valid.map((m) => m.type).sort()).toEqual([...TO_TRAINER_TYPES].sort());
+    expect([...new Set(valid.map((m) => m.type))].sort()).toEqual([...TO_TRAINER_TYPES].sort());
     for (const m of valid) expect(parseToTrainer(m)).toEqual({ ok: true, message: m });
   });
 
   it('names the field that is wrong', () => {
     const cases: [unknown, string][] = [
       [{ type: 'step', count: 0 }, 'invalid message to the trainer: count: must be an integer from 1 to 1000000'],
+      [{ type: 'step', count: 2, explain: { sample: 0 } }, 'invalid message to the trainer: count: must be 1 when the step is explained'],
+      [{ type: 'step', count: 1, explain: { sample: -1 } }, 'invalid message to the trainer: explain.sample: must be an integer from 0 to 9007199254740991'],
+      [{ type: 'step', count: 1, explain: 3 }, 'invalid message to the trainer: explain: must be an object {"sample": row}'],
       [{ type: 'setLearningRate', learningRate: -1 }, 'invalid message to the trainer: learningRate: must be a positive finite number'],
       [{ type: 'setLearningRate', learningRate: Infinity }, 'invalid message to the trainer: learningRate: must be a positive finite number'],
       [{ type: 'pause', extra: 1 }, 'invalid message to the trainer: unknown field "extra"'],
@@ -46,6 +51,17 @@ describe('protocol schemas', () => {
     expect(parseFromTrainer(progress).ok).toBe(true);
     expect(parseFromTrainer({ ...progress, losses: [1, 2] })).toMatchObject({ ok: false, error: { message: 'invalid message from the trainer: losses: must be a Float64Array' } });
     expect(parseFromTrainer({ type: 'status', phase: 'flying', step: 0, totalSteps: 0, learningRate: 0, divergedAtStep: null }).ok).toBe(false);
+
+    const t = new Trainer(experiment(xor(10)));
+    const explanation = t.stepExplained(3, { recordRows: 4 })!;
+    expect(parseFromTrainer({ type: 'explanation', explanation })).toEqual({ ok: true, message: { type: 'explanation', explanation } });
+    expect(parseFromTrainer({ type: 'explanation', explanation: { ...explanation, flipped: [-1] } }).ok).toBe(false);
+    const network = { type: 'network', step: 1, params: t.params(), activations: t.activationGrid(4) };
+    expect(parseFromTrainer(network).ok).toBe(true);
+    expect(parseFromTrainer({ ...network, activations: { ...network.activations, layers: [[0]] } })).toMatchObject({
+      ok: false,
+      error: { message: 'invalid message from the trainer: activations.layers[0]: must be a Float32Array' },
+    });
   });
 
   it('validates history messages, naming the bad field; non-finite values pass (a diverging layer)', () => {

@@ -222,6 +222,80 @@ describe('TrainerService', () => {
     expect(s.out.at(-1)).toMatchObject({ type: 'error', id: 12, inReplyTo: 'predict', message: 'predict: points[0] must have 2 numbers, one per input' });
   });
 
+  it('explains a step: its explanation first, then progress, network, snapshot and status; the run is unchanged', async () => {
+    const exp = xor(300);
+    const s = serve(exp);
+    s.service.handle({ type: 'start', experiment: exp, paused: true });
+    s.service.handle({ type: 'step', count: 3 });
+    await s.until(() => s.last()?.phase === 'paused' && s.last()!.step === 3);
+    const from = s.out.length;
+    s.service.handle({ type: 'step', count: 1, explain: { sample: 5 } });
+    const after = s.out.slice(from);
+    // (A history entry, when this step is on the history's schedule, follows the losses.)
+    expect(after.map((m) => m.type).filter((t) => t !== 'history')).toEqual(['explanation', 'progress', 'network', 'snapshot', 'status']);
+    const direct = new Trainer(experiment(exp), { recordLosses: false });
+    direct.run(3);
+    const expected = direct.stepExplained(5, { recordRows: 256 })!;
+    const got = after[0] as Extract<FromTrainer, { type: 'explanation' }>;
+    expect(got.explanation).toEqual(expected);
+    expect(got.explanation.sample.row).toBe(5);
+    expect(got.explanation.samples).toHaveLength(64);
+    // The explained step's loss is the one `run` records, bit for bit, in its place in the series.
+    expect(after[1]).toMatchObject({ type: 'progress', fromStep: 3, step: 4 });
+    expect(s.last()).toMatchObject({ phase: 'paused', step: 4 });
+    s.service.handle({ type: 'resume' });
+    await s.until(() => s.last()?.phase === 'completed');
+    expect(Array.from(s.rec.losses)).toEqual(Array.from(reference(exp, 300)));
+    const cli = new Trainer(experiment(exp));
+    cli.run(300);
+    expect(s.rec.history).toEqual(cli.result(0).history);
+  });
+
+  it('pauses a running run to explain a step, and explains the last step of a run before it completes', async () => {
+    const exp = xor(2_000_000);
+    const s = serve(exp);
+    s.service.handle({ type: 'start', experiment: exp });
+    await s.until(() => s.rec.losses.length > 50);
+    s.service.handle({ type: 'step', count: 1, explain: { sample: 0 } });
+    const e = s.out.findLast((m) => m.type === 'explanation') as Extract<FromTrainer, { type: 'explanation' }>;
+    expect(s.last()).toMatchObject({ phase: 'paused', step: e.explanation.step + 1 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(s.last()).toMatchObject({ phase: 'paused', step: e.explanation.step + 1 });
+
+    const short = xor(2);
+    const t = serve(short);
+    t.service.handle({ type: 'start', experiment: short, paused: true });
+    t.service.handle({ type: 'step', count: 1, explain: { sample: 0 } });
+    t.service.handle({ type: 'step', count: 1, explain: { sample: 0 } });
+    expect(t.out.filter((m) => m.type === 'explanation')).toHaveLength(2);
+    expect(t.last()).toMatchObject({ phase: 'completed', step: 2 });
+    t.service.handle({ type: 'step', count: 1, explain: { sample: 0 } });
+    expect(t.out.at(-1)).toMatchObject({ type: 'error', inReplyTo: 'step' });
+  });
+
+  it('sends the network (weights, biases, 24×24 activation maps) with snapshots, only for nets small enough to draw', async () => {
+    const exp = xor(300);
+    const s = serve(exp);
+    s.service.handle({ type: 'start', experiment: exp });
+    await s.until(() => s.last()?.phase === 'completed');
+    const nets = s.out.filter((m): m is Extract<FromTrainer, { type: 'network' }> & { at: number } => m.type === 'network');
+    expect(nets.length).toBe(s.out.filter((m) => m.type === 'snapshot' && m.grid).length);
+    const final = nets.at(-1)!;
+    const t = new Trainer(experiment(exp), { recordLosses: false });
+    t.run(300);
+    expect(final.step).toBe(300);
+    expect(final.params).toEqual(t.params());
+    expect(final.activations!.resolution).toBe(24);
+    expect(final.activations!.layers.map((l) => l.length)).toEqual([8 * 576, 2 * 576]);
+    expect(final.activations).toEqual(t.activationGrid(24));
+
+    const wide = { ...exp, layers: [{ units: 65, activation: 'tanh' as const }, { units: 2, activation: 'linear' as const }] };
+    const w = serve(wide);
+    w.service.handle({ type: 'start', experiment: wide, paused: true });
+    expect(w.out.some((m) => m.type === 'snapshot')).toBe(true);
+    expect(w.out.some((m) => m.type === 'network')).toBe(false);
+  });
+
   it('sends every history entry, once, in step order, with the losses', async () => {
     const exp = xor(1500);
     const s = serve(exp);

@@ -3,9 +3,9 @@
  * PUBLISH_MS; a finished run is archived, a dead trainer fails a live run and is ignored after.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { presetById } from '../../core';
+import { presetById, Trainer } from '../../core';
 import { draftFromExperiment, validateDraft } from '../../renderer/src/state/draft';
-import { blankRun, type Run } from '../../renderer/src/state/run';
+import { blankRun, clearForReset, type Run } from '../../renderer/src/state/run';
 import { createHostSlice, PUBLISH_MS } from '../../renderer/src/state/slices/host';
 import { fakeHost, progress, status } from './fake-host';
 import { sliceStore } from './slice-harness';
@@ -29,6 +29,26 @@ function hostStore() {
 }
 
 describe('host slice', () => {
+  it('keeps the last explained step and the latest network on the run, publishes them, and drops both on reset', () => {
+    vi.useFakeTimers();
+    const { store, run, trainer } = hostStore();
+    const t = new Trainer(experiment);
+    t.run(2);
+    const explanation = t.stepExplained(3, { recordRows: 12 })!;
+    trainer.emit({ type: 'network', step: 2, params: t.params(), activations: t.activationGrid(4) });
+    trainer.emit({ type: 'explanation', explanation });
+    expect(run.explanation).toBe(explanation);
+    expect(run.network).toMatchObject({ step: 2, params: t.params() });
+    const later = { type: 'network' as const, step: 3, params: t.params(), activations: null };
+    trainer.emit(later);
+    expect(run.network).toBe(later);
+    vi.advanceTimersByTime(PUBLISH_MS);
+    expect(store.getState().tick).toBe(1);
+    clearForReset(run);
+    expect(run.explanation).toBeNull();
+    expect(run.network).toBeNull();
+  });
+
   it('folds messages into the run at once and publishes them once per PUBLISH_MS', () => {
     vi.useFakeTimers();
     const { store, run, trainer } = hostStore();

@@ -102,6 +102,23 @@ describe('runs slice', () => {
     expect(types(run.id)).toEqual(['start', 'step', 'pause', 'pause', 'step']);
   });
 
+  it('Step (button or →) explains its update for the chosen sample row; paced steps are not explained', () => {
+    vi.useFakeTimers();
+    const { store, sent } = runsStore();
+    store.getState().step();
+    const run = store.getState().runs[0]!;
+    expect(sent.get(run.id)!.at(-1)).toEqual({ type: 'step', count: 1, explain: { sample: 0 } });
+    store.getState().setExplainRow(7);
+    store.getState().step();
+    expect(sent.get(run.id)!.at(-1)).toEqual({ type: 'step', count: 1, explain: { sample: 7 } });
+    run.phase = 'paused';
+    store.setState({ view: { ...DEFAULT_VIEW, speed: 10 } });
+    store.getState().train();
+    vi.advanceTimersByTime(250);
+    expect(sent.get(run.id)!.at(-1)).toEqual({ type: 'step', count: 1 });
+    store.getState().stopPacing();
+  });
+
   it('Compare init schemes starts a group of three; Xavier leads, and commands reach the whole group', () => {
     const { store, types, runSeedControl } = runsStore();
     store.getState().compareInitSchemes();

@@ -3,7 +3,7 @@ import type { FromTrainer, ToTrainer } from '../../core/contract/protocol';
 import { draftFromExperiment, experimentInputOf, fieldOf, numberOrText, validateDraft, withDataset } from '../../renderer/src/state/draft';
 import { parseLabFile } from '../../renderer/src/state/lab-file';
 import { createLabStore, MAX_RUNS, type LabStore } from '../../renderer/src/state/store';
-import { presetById } from '../../core';
+import { experiment, presetById, PRESETS } from '../../core';
 import { fakeHost, progress, status } from './fake-host';
 
 let store: LabStore | null = null;
@@ -211,6 +211,15 @@ describe('draft ↔ experiment', () => {
     expect(numberOrText('.5')).toBe(0.5);
     expect(numberOrText('abc')).toBe('abc');
     expect(numberOrText('1e-')).toBe('1e-');
+  });
+
+  it('every preset, format v2 ones included, validates through the draft with its optimiser kept', () => {
+    for (const p of PRESETS) {
+      const v = validateDraft(draftFromExperiment(p.experiment, p.id));
+      expect(v.ok ? null : v.message, p.id).toBeNull();
+      if (v.ok) expect(v.experiment.optimizer, p.id).toEqual(experiment(p.experiment).optimizer);
+    }
+    expect(PRESETS.some((p) => p.experiment.version === 2)).toBe(true);
   });
 
   it('routes core messages to the controls that caused them', () => {

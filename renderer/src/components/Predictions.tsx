@@ -16,6 +16,7 @@ import { DataTable, useDataToggle, type Cell } from './DataTable';
 import { useShownRuns } from './useShownRuns';
 
 const SIZE = 360;
+const NONE: readonly number[] = [];
 
 interface Bounds {
   xMin: number;
@@ -58,7 +59,8 @@ function gridScores(grid: PredictionGrid, x: number, y: number): number[] | null
   return Array.from(grid.values.subarray(c * grid.outputs, (c + 1) * grid.outputs));
 }
 
-function DecisionMap({ run, data, highContrast }: { run: Run | null; data: PlotData; highContrast: boolean }) {
+/** `highlight`: data set rows to ring (the points whose class the last explained update flipped). */
+function DecisionMap({ run, data, highContrast, highlight }: { run: Run | null; data: PlotData; highContrast: boolean; highlight: readonly number[] }) {
   const tick = useThrottledTick(500);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const probe = useLab((s) => s.probe);
@@ -127,6 +129,16 @@ function DecisionMap({ run, data, highContrast }: { run: Run | null; data: PlotD
         ctx.stroke();
       }
     }
+    for (const i of highlight) {
+      if (i >= data.samples) continue;
+      ctx.beginPath();
+      ctx.arc(sx(data.x[2 * i]!), sy(data.x[2 * i + 1]!), radius + 5, 0, 2 * Math.PI);
+      ctx.strokeStyle = highContrast ? '#ff0' : '#000';
+      ctx.lineWidth = 2;
+      ctx.setLineDash([3, 2]);
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
     const tps = run?.experiment.testPoints ?? [];
     tps.forEach((p, k) => {
       const x = sx(p[0]!);
@@ -163,7 +175,7 @@ function DecisionMap({ run, data, highContrast }: { run: Run | null; data: PlotD
       ctx.lineTo(x, y + 12);
       ctx.stroke();
     }
-  }, [grid, bounds, data, tints, run, probe, tick, highContrast]);
+  }, [grid, bounds, data, tints, run, probe, tick, highContrast, highlight]);
 
   const onClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
@@ -186,6 +198,7 @@ function DecisionMap({ run, data, highContrast }: { run: Run | null; data: PlotD
         aria-label={`Decision regions for ${classes} classes${grid ? '' : ' (train to see them)'}; click to place a probe point`}
         data-region-colors={regionColors}
         data-has-grid={grid ? 'true' : 'false'}
+        data-highlight={highlight.join(',')}
         onClick={onClick}
       />
       <div className="decision-side">
@@ -197,6 +210,7 @@ function DecisionMap({ run, data, highContrast }: { run: Run | null; data: PlotD
           ))}
           <li>✕ misclassified</li>
           <li>◆ test point</li>
+          {highlight.length ? <li>◌ flipped by the last update</li> : null}
         </ul>
         <p>
           Accuracy {fmtPct(run?.metrics.latest?.accuracy)}
@@ -334,7 +348,6 @@ function predictionRows(run: Run | null, data: PlotData | null, sample: { index:
 }
 
 export function Predictions() {
-  useThrottledTick(500);
   const run = useLab((s) => s.runs.find((r) => r.id === s.activeRunId) ?? null);
   const validation = useLab((s) => s.validation);
   const highContrast = useLab((s) => s.view.presentation);
@@ -343,6 +356,10 @@ export function Predictions() {
   const data = useMemo(() => (exp ? plotData(exp) : null), [exp]);
   const [showData, dataButton] = useDataToggle();
   const table = showData ? predictionRows(run, data, sample) : null;
+  useThrottledTick(250);
+  // Flipped points stay ringed while the explained update is the run's latest.
+  const e = run?.explanation ?? null;
+  const flipped = e && run && run.step === e.step + 1 ? e.flipped : NONE;
   return (
     <figure className="view predictions" aria-label="Predictions">
       <figcaption>
@@ -351,7 +368,7 @@ export function Predictions() {
         {dataButton}
       </figcaption>
       <RunFocus />
-      {!data ? <p className="empty">Fix the experiment to see its data.</p> : data.inputs === 2 ? <DecisionMap run={run} data={data} highContrast={highContrast} /> : <SampleView data={data} />}
+      {!data ? <p className="empty">Fix the experiment to see its data.</p> : data.inputs === 2 ? <DecisionMap run={run} data={data} highContrast={highContrast} highlight={flipped} /> : <SampleView data={data} />}
       {run ? <TestPointsTable run={run} /> : null}
       {table ? <DataTable name="Predictions data" columns={table.columns} rows={table.rows} /> : null}
     </figure>

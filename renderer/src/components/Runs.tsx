@@ -5,7 +5,7 @@
 import { useLab } from '../context';
 import { fmtInt, fmtLoss, fmtPct } from '../format';
 import { colorOfRun } from '../palette';
-import { download } from '../download';
+import { download } from './download';
 import { labStateOf } from './Toolbar';
 import type { Run } from '../state/run';
 

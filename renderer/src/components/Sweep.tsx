@@ -10,6 +10,7 @@ import { fmtInt, fmtLoss, fmtPct, fmtRate } from '../format';
 import { INIT_LABEL } from '../state/draft';
 import { sortRuns, STABILITY_STYLE, stabilityOf, sweepCsv, valueLabel, type SortKey, type SweepRow } from '../state/sweep-results';
 import { LossVsLearningRate, ParallelCoordinates, StabilityMap } from './SweepCharts';
+import { download } from './download';
 
 function LogspaceHelper({ onFill }: { onFill: (text: string) => void }) {
   const [from, setFrom] = useState('-3');
@@ -65,16 +66,6 @@ function AxisPicker() {
   );
 }
 
-function download(name: string, text: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 const paramText = (name: string, v: SweepRow['params'][string] | undefined) =>
   name === 'learningRate' && typeof v === 'number' ? fmtRate(v) : name === 'init.weights' && typeof v === 'string' ? (INIT_LABEL[v as keyof typeof INIT_LABEL] ?? v) : valueLabel(v);
@@ -165,11 +156,7 @@ export function Sweep() {
         <button type="button" onClick={cancel} disabled={!running}>
           Cancel sweep
         </button>
-        {sweep.workers ? (
-          <span className="hint">{sweep.workers} workers</span>
-        ) : (
-          <span className="hint">This build has no sweep pool yet (the desktop app); run sweeps in the browser build or with `nnlab sweep`.</span>
-        )}
+        {sweep.workers ? <span className="hint">{sweep.workers} workers</span> : null}
       </div>
       {sweep.error ? (
         <p className="error-text" role="alert">

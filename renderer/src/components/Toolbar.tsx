@@ -4,11 +4,11 @@ import { useShallow } from 'zustand/react/shallow';
 import { exportNumpy } from '../../../core';
 import { MAX_COMPARE_SEEDS } from '../state/slices/sweep';
 import { useLab } from '../context';
-import { download } from '../download';
 import { fmtInt, fmtLoss, fmtPct } from '../format';
 import { stuckNet } from '../state/history-data';
 import type { Run } from '../state/run';
 import { SPEEDS, type Speed } from '../state/view';
+import { download } from './download';
 
 export type LabState = 'idle' | 'training' | 'paused' | 'completed' | 'diverged' | 'stopped' | 'failed';
 

@@ -14,6 +14,7 @@ const scope = self as unknown as WorkerScope;
 function transferables(msg: FromTrainer): Transferable[] {
   if (msg.type === 'progress') return [msg.losses.buffer as ArrayBuffer];
   if (msg.type === 'snapshot' && msg.grid) return [msg.grid.values.buffer as ArrayBuffer, msg.grid.argmax.buffer as ArrayBuffer];
+  if (msg.type === 'network' && msg.activations) return msg.activations.layers.map((l) => l.buffer as ArrayBuffer);
   return [];
 }
 

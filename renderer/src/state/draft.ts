@@ -150,7 +150,8 @@ export function experimentInputOf(d: Draft): Record<string, unknown> {
     d.init === 'explicit' ? baseInit : { weights: d.init, biases: typeof baseInit.biases === 'string' ? baseInit.biases : 'standard-normal' };
   const out: Record<string, unknown> = {
     ...d.base,
-    version: 1,
+    // A v2 preset or file keeps its optimiser, penalty and schedule, which v1 refuses.
+    version: d.base.version === 2 ? 2 : 1,
     seed: numberOrText(d.seed),
     learningRate: numberOrText(d.learningRate),
     steps: numberOrText(d.steps),

@@ -4,10 +4,10 @@
  * schedule) is a field on `Run`, its allocation in `blankRun`, its fold in `foldTrainerMessage`, and its
  * clearing in `clearForReset`.
  */
-import type { Experiment, HistoryEntry, HistoryHistogram, MetricsSnapshot, PredictionGrid, WeightScheme } from '../../../core';
+import type { Experiment, HistoryEntry, HistoryHistogram, MetricsSnapshot, PredictionGrid, UpdateExplanation, WeightScheme } from '../../../core';
 import type { SavedRun } from '../../../core/contract/api';
 import { historyValue, type SavedHistogram, type SavedHistoryEntry } from '../../../core/contract/run-file';
-import { isFinalPhase, type FromTrainer, type TrainerPhase } from '../../../core/contract/protocol';
+import { isFinalPhase, type FromTrainer, type NetworkMsg, type TrainerPhase } from '../../../core/contract/protocol';
 import type { RunRecorder } from '../../../core/service/run-recorder';
 import type { RunChannel } from '../host/types';
 import { MinMaxSeries, ThinnedHistory } from './series';
@@ -42,6 +42,10 @@ export interface Run {
   pointClasses: Int32Array | null;
   /** Outputs for the experiment's testPoints, refreshed with each grid. */
   testPointOutputs: number[][] | null;
+  /** The last explained step (Step / →), until the next one or a reset. */
+  explanation: UpdateExplanation | null;
+  /** Weights, biases and activation maps for the network diagram, with the latest snapshot (small nets only). */
+  network: NetworkMsg | null;
   channel: RunChannel | null;
   /** Why the trainer went away mid-run (crashed, killed); the run keeps what had arrived. */
   failure: string | null;
@@ -85,6 +89,8 @@ export function blankRun(id: number, experiment: Experiment, label: string, sche
     grid: null,
     pointClasses: null,
     testPointOutputs: null,
+    explanation: null,
+    network: null,
     channel: null,
     failure: null,
     recorder: null,
@@ -162,6 +168,12 @@ export function foldTrainerMessage(run: Run, msg: FromTrainer): FoldEffect {
       if (msg.phase !== 'running') run.stepsPerSecond = 0;
       effect.finished = isFinalPhase(msg.phase);
       break;
+    case 'explanation':
+      run.explanation = msg.explanation;
+      break;
+    case 'network':
+      run.network = msg;
+      break;
     case 'error':
       run.error = msg.issues?.length ? msg.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ') : msg.message;
       if (msg.inReplyTo === 'start' || run.phase === 'starting') run.phase = 'failed';
@@ -213,6 +225,8 @@ export function clearForReset(run: Run): void {
   run.grid = null;
   run.pointClasses = null;
   run.testPointOutputs = null;
+  run.explanation = null;
+  run.network = null;
   run.step = 0;
   run.lastLoss = NaN;
   run.divergedAtStep = null;

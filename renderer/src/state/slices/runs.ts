@@ -19,6 +19,9 @@ export interface RunsSlice {
   visibleRunIds: number[];
   /** True while slow speeds are paced from the UI (the trainer is between single steps, but the lab is training). */
   pacing: boolean;
+  /** The data set row whose forward and backward record an explained step shows (the batch's first row if it is not in the batch). */
+  explainRow: number;
+  setExplainRow(row: number): void;
   train(): void;
   pause(): void;
   step(): void;
@@ -190,7 +193,11 @@ export const createRunsSlice: StateCreator<LabState, [], [], RunsSlice> = (set, 
     activeRunId: null,
     visibleRunIds: [],
     pacing: false,
+    explainRow: 0,
 
+    setExplainRow(row) {
+      set({ explainRow: Math.max(0, Math.floor(row)) });
+    },
     activeRun() {
       const { runs, activeRunId } = get();
       return runs.find((r) => r.id === activeRunId) ?? null;
@@ -225,7 +232,8 @@ export const createRunsSlice: StateCreator<LabState, [], [], RunsSlice> = (set, 
       if (!cur) return;
       for (const r of cur.runs) {
         if (r.phase === 'running') r.channel?.send({ type: 'pause' });
-        r.channel?.send({ type: 'step', count: 1 });
+        // Step (button or →) explains the update it takes: the "Last update" view shows it.
+        r.channel?.send({ type: 'step', count: 1, explain: { sample: get().explainRow } });
       }
       get().publishSoon();
     },

@@ -1,4 +1,4 @@
-/** Hands text to the browser as a file download (the web build's Save and Export). */
+/** Saves text as a file through the browser's download (the web build; Electron's renderer does the same). */
 export function download(name: string, text: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
