@@ -1,10 +1,12 @@
 /**
- * The lab file (`nnlab-lab`, v1): the experiment as typed in the editor, how the lab shows it, and an
- * optional lesson. Shared by the renderer (save, open in the browser) and main (open on the desktop),
+ * The lab file (`nnlab-lab`): the experiment as typed in the editor, how the lab shows it, an optional
+ * lesson, and (since version 2) the lab's runs with their losses and history, so a reopened lab draws
+ * the same charts. Version-1 files open unchanged. Shared by the renderer (save, open in the browser) and main (open on the desktop),
  * so a file one of them accepts the other accepts too. Pure: zod and the core only.
  */
 import { z } from 'zod';
 import { ACTIVATIONS, ExperimentSchema, LOSSES, WEIGHT_SCHEMES, type ExperimentInput } from '../experiment';
+import { SavedRunSchema } from './run-file';
 
 export const LAB_FILE_FORMAT = 'nnlab-lab';
 
@@ -44,7 +46,11 @@ export const LabViewSchema = z
   .object({
     logScale: z.boolean(),
     histLayer: z.number().int().min(0),
-    histKind: z.enum(['weights', 'biases']),
+    logX: z.boolean(),
+    smoothing: z.number().min(0).max(0.999),
+    histKind: z.enum(['weights', 'biases', 'activations', 'gradients']),
+    histMode: z.enum(['offset', 'overlay']),
+    histShared: z.boolean(),
     presentation: z.boolean(),
     speed: z.union(SPEEDS.map((s) => z.literal(s)) as unknown as [z.ZodLiteral<Speed>, z.ZodLiteral<Speed>]),
     sampleIndex: z.number().int().min(0),
@@ -86,12 +92,25 @@ export type LessonInput = z.input<typeof LessonSchema>;
 export type LabDraftData = z.output<typeof LabDraftSchema>;
 export type LabViewData = z.output<typeof LabViewSchema>;
 
+/** A run in a lab file: the library's run record (a diverged run's last losses may be "Infinity" or "NaN"), and how the lab showed it. */
+export const LabRunSchema = z.strictObject({
+  run: SavedRunSchema.extend({ losses: z.array(z.union([z.number(), z.null(), z.enum(['NaN', 'Infinity', '-Infinity'])])) }),
+  label: z.string().max(300),
+  scheme: z.enum(WEIGHT_SCHEMES).nullable(),
+  group: z.number().int().min(0).nullable(),
+  visible: z.boolean(),
+  active: z.boolean(),
+});
+
+export const LAB_FILE_VERSION = 2;
+
 export const LabFileSchema = z.strictObject({
   format: z.literal(LAB_FILE_FORMAT),
-  version: z.literal(1),
+  version: z.union([z.literal(1), z.literal(LAB_FILE_VERSION)]),
   draft: LabDraftSchema,
   view: LabViewSchema,
   lesson: LessonSchema.optional(),
+  runs: z.array(LabRunSchema).max(64).optional(),
 });
 export type LabFile = z.output<typeof LabFileSchema>;
 

@@ -27,6 +27,48 @@ export const ExperimentFieldSchema = z.unknown().transform((v, ctx): ExperimentI
   return v as ExperimentInput;
 });
 
+/**
+ * A history number as a file keeps it: JSON has no NaN or ±Infinity, so they are written as the strings
+ * "NaN", "Infinity", "-Infinity" (see `jsonNumbers`); null (what plain JSON.stringify makes of them) reads as NaN.
+ */
+// Over IPC (structured clone) NaN and ±Infinity arrive as numbers; zod's z.number() refuses them.
+const historyNumber = z.union([z.custom<number>((v) => typeof v === 'number'), z.null(), z.enum(['NaN', 'Infinity', '-Infinity'])], {
+  error: 'must be a number, null, "NaN" or "Infinity"',
+});
+const SavedHistogramSchema = z.object({ min: historyNumber, max: historyNumber, counts: z.array(int), nonFinite: int });
+const SavedHistoryLayerSchema = z.object({
+  weightStd: historyNumber,
+  gradNorm: historyNumber,
+  activationStd: historyNumber,
+  deadFraction: historyNumber,
+  saturatedFraction: historyNumber,
+  updateRatio: historyNumber,
+  biasStd: historyNumber,
+  biasGradNorm: historyNumber,
+  weights: SavedHistogramSchema,
+  biases: SavedHistogramSchema.nullable(),
+  activations: SavedHistogramSchema,
+  gradients: SavedHistogramSchema,
+});
+export const SavedHistoryEntrySchema = z.object({ step: int, loss: historyNumber, layers: z.array(SavedHistoryLayerSchema) });
+export type SavedHistoryEntry = z.input<typeof SavedHistoryEntrySchema>;
+export type SavedHistogram = z.input<typeof SavedHistogramSchema>;
+export type HistoryNumber = z.input<typeof historyNumber>;
+
+/** NaN and ±Infinity as strings, so a history survives JSON with its overflow told apart from NaN. */
+export function jsonNumbers(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  return value;
+}
+
+/** The number a saved history field stands for (null, from plain JSON, reads as NaN). */
+export function historyValue(v: HistoryNumber): number {
+  if (typeof v === 'number') return v;
+  if (v === 'Infinity') return Infinity;
+  if (v === '-Infinity') return -Infinity;
+  return NaN;
+}
+
 export const SavedRunSchema = z.strictObject({
   format: z.literal(RUN_FILE_FORMAT, { error: `must be "${RUN_FILE_FORMAT}"` }),
   version: z.literal(RUN_FILE_VERSION, { error: `must be ${RUN_FILE_VERSION}` }),
@@ -46,6 +88,10 @@ export const SavedRunSchema = z.strictObject({
   testLosses: z.array(z.tuple([int, looseNumber])),
   divergedAtStep: int.nullable(),
   learningRate: z.number({ error: 'must be a positive number' }).positive({ error: 'must be a positive number' }),
+  /** The step-scheduled history (core/history.ts); older files have none. */
+  history: z.array(SavedHistoryEntrySchema).optional(),
+  /** Live learning-rate changes: the first step trained with each new rate. */
+  learningRateChanges: z.array(z.strictObject({ step: int, learningRate: z.number().positive() })).optional(),
 });
 
 export type SavedRun = z.input<typeof SavedRunSchema>;

@@ -18,6 +18,8 @@ export class RunRecorder {
   readonly testLosses: [number, number][] = [];
   /** The run's step-scheduled history, as received. */
   readonly history: HistoryEntry[] = [];
+  /** Live learning-rate changes: the first step trained with each new rate. */
+  readonly learningRateChanges: { step: number; learningRate: number }[] = [];
   readonly startedAt = new Date();
   endedAt: Date | null = null;
   private buf = new Float64Array(1024);
@@ -58,6 +60,9 @@ export class RunRecorder {
         this.count = end;
         if (msg.fromStep === 0) this.testLosses.length = 0;
         for (const p of msg.testLosses) this.testLosses.push(p);
+        if (msg.fromStep === 0) this.learningRateChanges.length = 0;
+        const last = this.learningRateChanges.at(-1)?.learningRate ?? this.experiment.learningRate;
+        if (msg.learningRate !== last && Number.isFinite(msg.learningRate)) this.learningRateChanges.push({ step: msg.fromStep, learningRate: msg.learningRate });
         this.step = msg.step;
         this.learningRate = msg.learningRate;
         return;
@@ -79,6 +84,7 @@ export class RunRecorder {
           this.count = 0;
           this.testLosses.length = 0;
           this.history.length = 0;
+          this.learningRateChanges.length = 0;
         }
         this.endedAt = isFinalPhase(msg.phase) ? new Date() : null;
         return;
@@ -118,6 +124,8 @@ export class RunRecorder {
       testLosses: this.testLosses.map(([s, l]) => [s, l]),
       divergedAtStep: this.divergedAtStep,
       learningRate: this.learningRate,
+      history: this.history.slice(),
+      learningRateChanges: this.learningRateChanges.map((c) => ({ ...c })),
     };
   }
 }

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { parseExperiment, type ExperimentInput } from '../../core';
 import { checkLabFile, LAB_FILE_FORMAT, type LabFile } from '../../core/contract/lab-file';
 import type { LibraryEntry, Listing, LoadResult } from '../../core/contract/api';
-import { LibraryIdSchema, RUN_FILE_FORMAT, RUN_FILE_VERSION, SavedRunSchema, type SavedRun, type SavedRunData } from '../../core/contract/run-file';
+import { jsonNumbers, LibraryIdSchema, RUN_FILE_FORMAT, RUN_FILE_VERSION, SavedRunSchema, type SavedRun, type SavedRunData } from '../../core/contract/run-file';
 import { issuesOf, summarize } from '../../core/contract/protocol';
 
 /** The file operations the store needs; tests may wrap them to inject failures. */
@@ -203,7 +203,7 @@ export class Store {
     }
     const data = r.data;
     await this.fs.mkdir(this.dir('run'));
-    await this.fs.writeFileAtomic(join(this.dir('run'), `${data.id}.json`), JSON.stringify(data));
+    await this.fs.writeFileAtomic(join(this.dir('run'), `${data.id}.json`), JSON.stringify(data, jsonNumbers));
     return { ok: true, value: { id: data.id, name: data.name, savedAt: data.endedAt } };
   }
 

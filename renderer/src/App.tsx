@@ -13,7 +13,7 @@ import { Runs } from './components/Runs';
 import { PairedSeeds } from './components/PairedSeeds';
 import { SavedRuns } from './components/SavedRuns';
 import { Sweep } from './components/Sweep';
-import { DivergedBanner, FailedBanner, labStateOf, StatusLine, Toolbar } from './components/Toolbar';
+import { DivergedBanner, FailedBanner, labStateOf, StatusLine, StuckBanner, Toolbar } from './components/Toolbar';
 import { WeightHistograms } from './components/WeightHistograms';
 
 /** Fields where a key types text: they keep every key but Escape. */
@@ -100,6 +100,7 @@ export function App() {
       <StatusLine />
       <Notices />
       <DivergedBanner />
+      <StuckBanner />
       <FailedBanner />
       <LessonPanel />
       <main className="layout">

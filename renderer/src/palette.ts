@@ -36,4 +36,15 @@ export function regionTint(cls: number, highContrast = false): [number, number, 
 }
 
 export const runColor = (index: number) => RUN_COLORS[index % RUN_COLORS.length]!;
+
+/**
+ * A run's colour is its init scheme's, the same in every view and every compare (Okabe–Ito vermillion,
+ * blue, bluish green); runs with literal weights take the remaining Okabe–Ito colours by position.
+ */
+export const SCHEME_COLORS = { 'standard-normal': '#D55E00', xavier: '#0072B2', he: '#009E73' } as const;
+const OTHER_COLORS = ['#CC79A7', '#E69F00', '#56B4E9', '#000000', '#882255'];
+
+export function colorOfRun(run: { scheme: keyof typeof SCHEME_COLORS | null }, index: number): string {
+  return run.scheme ? SCHEME_COLORS[run.scheme] : OTHER_COLORS[index % OTHER_COLORS.length]!;
+}
 export const classColor = (cls: number) => CLASS_COLORS[cls % CLASS_COLORS.length]!;

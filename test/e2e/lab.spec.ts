@@ -66,31 +66,33 @@ test('Compare init schemes trains three labelled runs side by side', async ({ pa
   await page.getByRole('button', { name: 'Compare init schemes' }).click();
 
   const legend = page.getByRole('figure', { name: 'Loss chart' }).getByRole('list', { name: 'Legend' });
-  await expect(legend.getByRole('listitem')).toHaveText(['Standard normal', 'Xavier', 'He']);
+  // Labels name the group, the scheme and the learning rate.
+  const labels = [/^Compare 1 · Standard normal · lr 0\.05$/, /^Compare 1 · Xavier · lr 0\.05$/, /^Compare 1 · He · lr 0\.05$/];
+  await expect(legend.getByRole('listitem')).toHaveText([...labels, 'faint: raw loss']);
   const table = page.getByRole('table', { name: 'Comparison of shown runs' });
   await expect(table.getByRole('row')).toHaveCount(4);
-  await expect(table.getByRole('rowheader')).toHaveText(['Standard normal', 'Xavier', 'He']);
+  await expect(table.getByRole('rowheader')).toHaveText(labels);
   // Standard normal on this deep relu net blows up (the preset's lesson); Xavier and He train to the end.
   const rows = table.getByRole('row');
   await expect(rows.nth(1)).toContainText(/completed|diverged/, { timeout: 60_000 });
   await expect(rows.nth(2)).toContainText('completed', { timeout: 60_000 });
   await expect(rows.nth(3)).toContainText('completed', { timeout: 60_000 });
 
-  // Three drawn loss lines; the two that trained to the end keep min and max of every 2-step bucket (300 steps, cap 256 buckets).
+  // Three raw loss lines (drawn first, faint) and three smoothed ones; the two that trained to the end keep
+  // min and max of every 2-step bucket (300 steps, cap 256 buckets).
   const curves = page.getByRole('figure', { name: 'Loss chart' }).locator('path.recharts-curve');
-  await expect(curves).toHaveCount(3);
+  await expect(curves).toHaveCount(6);
   const points = (await curves.evaluateAll((ps) => ps.map((p) => p.getAttribute('d') ?? ''))).map((d) => d.split(/[LC]/).length);
   expect(points[1]).toBeGreaterThan(150);
   expect(points[2]).toBeGreaterThan(150);
-  // One ridgeline per scheme; standard normal's weights spread far wider than Xavier's at step 0.
+  // One distribution per scheme; standard normal's weights spread far wider than Xavier's at step 0.
   const ridges = page.getByRole('figure', { name: 'Weight histograms' }).getByRole('img');
   await expect(ridges).toHaveCount(3);
-  const spread = async (name: string) => {
-    const label = (await ridges.filter({ has: page.locator(`xpath=self::*[starts-with(@aria-label, "${name},")]`) }).getAttribute('aria-label')) ?? '';
-    const m = /values from (\S+) to (\S+);/.exec(label);
-    return Number(m![2]) - Number(m![1]);
+  const std0 = async (name: string) => {
+    const label = (await ridges.filter({ has: page.locator(`xpath=self::*[starts-with(@aria-label, "Compare 1 · ${name} ·")]`) }).getAttribute('aria-label')) ?? '';
+    return Number(/at step 0 (\S+)\.$/.exec(label)![1]);
   };
-  expect(await spread('Standard normal')).toBeGreaterThan(3 * (await spread('Xavier')));
+  expect(await std0('Standard normal')).toBeGreaterThan(3 * (await std0('Xavier')));
 });
 
 test('bad control values show messages next to the field and disable Train', async ({ page }) => {
@@ -197,7 +199,7 @@ test('the lab state is saved to a file and reopened exactly', async ({ page }) =
   await page.getByRole('button', { name: 'Save lab' }).click();
   const path = await (await download).path();
   const text = await readFile(path, 'utf8');
-  expect(JSON.parse(text)).toMatchObject({ format: 'nnlab-lab', version: 1 });
+  expect(JSON.parse(text)).toMatchObject({ format: 'nnlab-lab', version: 2 });
 
   await page.reload();
   await expect(page.getByLabel('Preset', { exact: true })).toHaveValue('seed-004-quadrants');

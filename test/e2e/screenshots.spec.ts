@@ -9,7 +9,7 @@ import { choosePreset, openLab, stepCount } from './lab';
 const DIR = 'assets/screenshots';
 
 test('screenshots of the main screens', async ({ page }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(400_000);
   await openLab(page);
 
   // 1. The quadrant preset after training: decision regions, test points, histograms, gradient flow.
@@ -23,12 +23,23 @@ test('screenshots of the main screens', async ({ page }) => {
   await page.screenshot({ path: `${DIR}/lab-quadrants.png`, fullPage: true });
 
   // 2. Compare init schemes on the deep relu net.
-  await choosePreset(page, 'init-xavier');
+  await choosePreset(page, 'init-standard-normal');
   await page.getByRole('button', { name: 'Compare init schemes' }).click();
   await expect(page.getByRole('table', { name: 'Comparison of shown runs' }).getByRole('row').nth(3)).toContainText(/completed|diverged/, { timeout: 90_000 });
   await expect(page.getByRole('table', { name: 'Comparison of shown runs' }).getByRole('row').nth(2)).toContainText(/completed|diverged/, { timeout: 90_000 });
   await page.waitForTimeout(2000);
   await page.screenshot({ path: `${DIR}/compare-init-schemes.png`, fullPage: true });
+  // 2b. The same group's gradient flow (small multiples, 0 and ∞ bands) and activations over time.
+  await page.getByRole('figure', { name: 'Gradient flow' }).screenshot({ path: `${DIR}/gradient-flow.png` });
+  await page.getByLabel('Histogram values').selectOption('activations');
+  await page.getByLabel('Histogram layer').selectOption('1');
+  // Standard normal's activations reach ~1e8: on a shared axis the other two would be one bar.
+  await page.getByRole('checkbox', { name: 'Shared value axis' }).uncheck();
+  await page.waitForTimeout(1600);
+  await page.getByRole('figure', { name: 'Weight histograms' }).screenshot({ path: `${DIR}/distributions.png` });
+  await page.getByLabel('Histogram values').selectOption('weights');
+  await page.getByLabel('Histogram layer').selectOption('0');
+  await page.getByRole('checkbox', { name: 'Shared value axis' }).check();
 
   // 3. A diverging run with its banner.
   const ids = await page.getByLabel('Preset', { exact: true }).locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
@@ -81,7 +92,7 @@ test('screenshots of the main screens', async ({ page }) => {
   await net.screenshot({ path: `${DIR}/network-diagram.png` });
   await page.getByRole('region', { name: 'Last update' }).screenshot({ path: `${DIR}/last-update.png` });
 
-  for (const f of ['lab-quadrants', 'compare-init-schemes', 'diverged', 'presentation-mode', 'lesson', 'network-diagram', 'last-update']) {
+  for (const f of ['lab-quadrants', 'compare-init-schemes', 'gradient-flow', 'distributions', 'diverged', 'presentation-mode', 'lesson', 'network-diagram', 'last-update']) {
     expect((await stat(`${DIR}/${f}.png`)).size).toBeGreaterThan(20_000);
   }
 });

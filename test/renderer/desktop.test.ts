@@ -253,12 +253,12 @@ describe('File menu', () => {
     expect(store.getState().notices.at(-1)?.text).toBe('Numpy script saved to /home/u/run.py');
   });
 
-  it('the browser host has no library: nothing is recorded or listed', () => {
+  it('the browser host has no library, but records the run for lab files and exports', () => {
     store = createLabStore(fakeHost().host);
     store.getState().train();
     expect(store.getState().savedRuns).toBeNull();
-    expect(store.getState().runs[0]!.recorder).toBeNull();
-    expect(store.getState().savedRunOf()).toBeNull();
+    expect(store.getState().runs[0]!.recorder).not.toBeNull();
+    expect(store.getState().savedRunOf()?.losses).toEqual([]);
   });
 });
 

@@ -23,7 +23,7 @@ function hostStore() {
   const stopPacing = vi.fn();
   const archive = vi.fn();
   const closeLibrary = vi.fn();
-  const store = sliceStore(createHostSlice(host), { runs: [run], activeRunId: run.id, stopPacing, archive, closeLibrary });
+  const store = sliceStore(createHostSlice(host), { runs: [run], activeRunId: run.id, stopPacing, archive, closeLibrary, advanceLockstep: vi.fn(), runsInFocus: () => [run] });
   run.channel = store.getState().openChannel(run);
   return { store, run, trainer: trainers[0]!, stopPacing, archive, closeLibrary };
 }

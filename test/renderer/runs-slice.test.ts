@@ -57,7 +57,7 @@ describe('runs slice', () => {
     const s = store.getState();
     expect(s.runs).toHaveLength(1);
     const run = s.runs[0]!;
-    expect(run.label).toBe('Run 1 · seed-004-quadrants · Standard normal');
+    expect(run.label).toBe('Run 1 · seed-004-quadrants · Standard normal · lr 0.00001');
     expect(s.activeRunId).toBe(run.id);
     expect(s.visibleRunIds).toEqual([run.id]);
     expect(types(run.id)).toEqual(['start']);

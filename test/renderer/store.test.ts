@@ -97,20 +97,39 @@ describe('lab store', () => {
     expect(store.getState().activeRunId).toBe(store.getState().runs[1]!.id);
   });
 
+  it('a second compare gets new labels, not the first one\'s', () => {
+    const { host } = fakeHost();
+    store = createLabStore(host);
+    store.getState().compareInitSchemes();
+    store.getState().compareInitSchemes();
+    const labels = store.getState().runs.map((r) => r.label);
+    expect(new Set(labels).size).toBe(6);
+    expect(labels[3]).toBe('Compare 2 · Standard normal · lr 0.00001');
+  });
+
   it('Compare init schemes starts three labelled runs on the same seed, shown together', () => {
     const { host, runs } = fakeHost();
     store = createLabStore(host);
     store.getState().compareInitSchemes();
     const s = store.getState();
-    expect(s.runs.map((r) => r.label)).toEqual(['Standard normal', 'Xavier', 'He']);
+    expect(s.runs.map((r) => r.label)).toEqual(['Compare 1 · Standard normal · lr 0.00001', 'Compare 1 · Xavier · lr 0.00001', 'Compare 1 · He · lr 0.00001']);
     expect(s.visibleRunIds).toHaveLength(3);
     const starts = runs.map((r) => r.sent[0] as Extract<ToTrainer, { type: 'start' }>);
     const exps = starts.map((m) => m.experiment as { seed: number; init: { weights: string } });
     expect(exps.map((e) => e.init.weights)).toEqual(['standard-normal', 'xavier', 'he']);
     expect(new Set(exps.map((e) => e.seed)).size).toBe(1);
-    expect(starts.every((m) => m.paused === false)).toBe(true);
-    // Pause acts on the whole group.
+    // Flat out, the group starts paused and goes in equal chunks (lockstep).
+    expect(starts.every((m) => m.paused === true)).toBe(true);
+    runs.forEach((r) => r.emit(status('paused', 0)));
+    expect(runs.map((r) => r.sent.at(-1))).toEqual(runs.map(() => ({ type: 'step', count: 25 })));
+    // Pause in lockstep lets the chunk end (equal steps) and sends no more.
     runs.forEach((r) => r.emit(status('running', 3)));
+    s.pause();
+    expect(runs.every((r) => r.sent.at(-1)?.type === 'step')).toBe(true);
+    runs.forEach((r) => r.emit(status('paused', 25)));
+    expect(runs.every((r) => r.sent.filter((m) => m.type === 'step').length === 1)).toBe(true);
+    // Out of lockstep (resumed at a slow speed, say), Pause acts on the whole group at once.
+    runs.forEach((r) => r.emit(status('running', 30)));
     s.pause();
     expect(runs.every((r) => r.sent.at(-1)?.type === 'pause')).toBe(true);
   });

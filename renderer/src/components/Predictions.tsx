@@ -13,6 +13,8 @@ import { niceTicks, paintRegions, placePoint, type Bounds } from '../state/decis
 import { plotData, type PlotData } from '../state/plot-data';
 import type { Run } from '../state/run';
 import { useThrottledTick } from './useThrottledTick';
+import { DataTable, useDataToggle, type Cell } from './DataTable';
+import { useShownRuns } from './useShownRuns';
 
 /** Canvas backing size: the interpolated regions are painted per pixel at this size (see decision-map.ts). */
 const SIZE = 240;
@@ -385,12 +387,46 @@ function SampleView({ data }: { data: PlotData }) {
   );
 }
 
+/** Which shown run the map follows: every run of a compare group can be inspected here. */
+function RunFocus() {
+  const shown = useShownRuns();
+  const activeId = useLab((s) => s.activeRunId);
+  const focus = useLab((s) => s.focusRun);
+  if (shown.length < 2) return null;
+  return (
+    <div className="run-focus" role="group" aria-label="Run shown in Predictions">
+      {shown.map(({ run, color }) => (
+        <button key={run.id} type="button" aria-pressed={run.id === activeId} onClick={() => focus(run.id)}>
+          <span className="swatch" style={{ background: color }} aria-hidden="true" />
+          {run.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function predictionRows(run: Run | null, data: PlotData | null, sample: { index: number; target: number[]; predicted: number[] | null } | null): { columns: string[]; rows: Cell[][] } {
+  if (!run || !data) return { columns: ['Run', 'Step'], rows: [] };
+  if (data.inputs === 2 && data.labels) {
+    const rows: Cell[][] = [];
+    for (let i = 0; i < data.samples; i++) {
+      rows.push([run.label, run.step, i, fmtLoss(data.x[2 * i]!), fmtLoss(data.x[2 * i + 1]!), data.labels[i]!, run.pointClasses ? run.pointClasses[i]! : '—']);
+    }
+    return { columns: ['Run', 'Step', 'Point', 'x₁', 'x₂', 'Target class', 'Predicted class'], rows };
+  }
+  const rows: Cell[][] = sample ? sample.target.map((t, o) => [run.label, run.step, sample.index, o, fmtLoss(t), sample.predicted ? fmtLoss(sample.predicted[o]) : '—']) : [];
+  return { columns: ['Run', 'Step', 'Sample', 'Output', 'Target', 'Predicted'], rows };
+}
+
 export function Predictions() {
   const run = useLab((s) => s.runs.find((r) => r.id === s.activeRunId) ?? null);
   const validation = useLab((s) => s.validation);
   const highContrast = useLab((s) => s.view.presentation);
+  const sample = useLab((s) => s.sample);
   const exp = run?.experiment ?? (validation.ok ? validation.experiment : null);
   const data = useMemo(() => (exp ? plotData(exp) : null), [exp]);
+  const [showData, dataButton] = useDataToggle();
+  const table = showData ? predictionRows(run, data, sample) : null;
   useThrottledTick(250);
   // Flipped points stay ringed while the explained update is the run's latest.
   const e = run?.explanation ?? null;
@@ -400,9 +436,12 @@ export function Predictions() {
       <figcaption>
         <h2>Predictions</h2>
         {run ? <span className="hint">{run.label}</span> : null}
+        {dataButton}
       </figcaption>
+      <RunFocus />
       {!data ? <p className="empty">Fix the experiment to see its data.</p> : data.inputs === 2 ? <DecisionMap run={run} data={data} highContrast={highContrast} highlight={flipped} /> : <SampleView data={data} />}
       {run ? <TestPointsTable run={run} /> : null}
+      {table ? <DataTable name="Predictions data" columns={table.columns} rows={table.rows} /> : null}
     </figure>
   );
 }

@@ -4,7 +4,8 @@
  */
 import { useLab } from '../context';
 import { fmtInt, fmtLoss, fmtPct } from '../format';
-import { runColor } from '../palette';
+import { colorOfRun } from '../palette';
+import { download } from './download';
 import { labStateOf } from './Toolbar';
 import type { Run } from '../state/run';
 
@@ -25,6 +26,11 @@ export function Runs() {
   const toggle = useLab((s) => s.toggleRunVisible);
   const threshold = useLab((s) => s.view.threshold);
   const setView = useLab((s) => s.setView);
+  const exportFile = useLab((s) => s.runExportFile);
+  const save = (id: number, format: 'csv' | 'json') => {
+    const f = exportFile(id, format);
+    if (f) download(f.name, f.text, f.type);
+  };
   const shown = runs.filter((r) => visible.includes(r.id));
   const t = threshold ?? autoThreshold(shown);
   if (runs.length === 0) return null;
@@ -36,8 +42,16 @@ export function Runs() {
           <li key={r.id}>
             <label>
               <input type="checkbox" checked={visible.includes(r.id)} onChange={() => toggle(r.id)} />
-              <span className="swatch" style={{ background: runColor(i) }} aria-hidden="true" /> Show {r.label}
-            </label>
+              <span className="swatch" style={{ background: colorOfRun(r, i) }} aria-hidden="true" /> Show {r.label}
+            </label>{' '}
+            <span className="advanced">
+              <button type="button" className="small" onClick={() => save(r.id, 'csv')} aria-label={`Export ${r.label} as CSV`}>
+                CSV
+              </button>{' '}
+              <button type="button" className="small" onClick={() => save(r.id, 'json')} aria-label={`Export ${r.label} as JSON`}>
+                JSON
+              </button>
+            </span>
             {r.failure !== null ? <span className="error-text"> — failed: {r.failure}</span> : null}
             {r.archived === 'saved' ? <span className="notice"> · saved</span> : null}
             {r.archived === 'not saved' ? <span className="error-text"> · not saved</span> : null}

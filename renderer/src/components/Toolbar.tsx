@@ -4,7 +4,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { exportNumpy } from '../../../core';
 import { MAX_COMPARE_SEEDS } from '../state/slices/sweep';
 import { useLab } from '../context';
-import { fmtInt, fmtLoss } from '../format';
+import { fmtInt, fmtLoss, fmtPct } from '../format';
+import { stuckNet } from '../state/history-data';
 import type { Run } from '../state/run';
 import { SPEEDS, type Speed } from '../state/view';
 import { download } from './download';
@@ -190,6 +191,37 @@ export function FailedBanner() {
         </span>
       ))}
       <span>Press Train to start again with a fresh trainer.</span>
+    </div>
+  );
+}
+
+/** A net that died (a hidden relu layer all 0) or saturated (tanh/sigmoid units at their limits): say so, and what to try. */
+export function StuckBanner() {
+  useLab((s) => s.tick);
+  const runs = useLab((s) => s.runs);
+  const visible = useLab((s) => s.visibleRunIds);
+  const stuck = runs.filter((r) => visible.includes(r.id) && r.phase !== 'diverged').flatMap((r) => {
+    const s = stuckNet(r.history);
+    return s ? [{ run: r, s }] : [];
+  });
+  if (!stuck.length) return null;
+  const dead = stuck.some((x) => x.s.kind === 'dead');
+  const saturated = stuck.some((x) => x.s.kind === 'saturated');
+  return (
+    <div className="banner stuck" role="alert">
+      <strong>{dead ? 'The network died.' : 'The network saturated.'}</strong>{' '}
+      {stuck.map(({ run, s }) => (
+        <span key={run.id}>
+          {run.label}:{' '}
+          {s.kind === 'dead'
+            ? `every ReLU unit in layer ${s.layer + 1} is 0 for every input at step ${fmtInt(s.step)}, so no gradient reaches the layers before it.`
+            : `${fmtPct(s.fraction)} of layer ${s.layer + 1}'s units are pinned at their limits at step ${fmtInt(s.step)}, where their gradient is almost 0.`}{' '}
+        </span>
+      ))}
+      <span>
+        {dead ? 'Try a smaller learning rate (divide it by 10) or He init, then Reset. ' : ''}
+        {saturated ? 'Try Xavier init instead of standard normal, inputs scaled to about ±1, or a smaller learning rate, then Reset.' : ''}
+      </span>
     </div>
   );
 }

@@ -1,43 +1,100 @@
 /**
- * Weight and bias distributions per layer over training, as a ridgeline: oldest snapshot at the
- * back (top), newest at the front. One ridgeline per shown run, side by side, so standard normal
- * vs Xavier vs He reads at a glance (their spreads differ by orders of magnitude at step 0).
+ * Distributions per layer over training — weights, biases, activations or gradients — from the
+ * step-scheduled history, one panel per shown run. TensorBoard's two modes: offset (a ridgeline, oldest
+ * recorded step at the back, now at the front) and overlay (every step on one baseline, older fainter).
+ * With a shared value axis the schemes' spreads compare at a glance; each panel prints the std now and at
+ * step 0 beside what the init schemes draw (standard normal 1, Xavier √(2/(fan_in+fan_out)), He √(2/fan_in)),
+ * and marks ±1/√fan_in and those stds on the weight axis.
  */
 import { useMemo } from 'react';
+import type { HistoryEntry } from '../../../core';
 import { useLab } from '../context';
 import { fmtInt, fmtLoss } from '../format';
-import { runColor } from '../palette';
-import { ridgeline, type Ridgeline } from '../state/ridgeline';
+import { histogramOf, histTotal, initStds, stdOf } from '../state/history-data';
+import { pickEvenly, rebin } from '../state/ridgeline';
 import type { Run } from '../state/run';
+import { HIST_KINDS, type HistKind } from '../state/view';
+import { DataTable, useDataToggle, type Cell } from './DataTable';
+import { useShownRuns } from './useShownRuns';
 import { useThrottledTick } from './useThrottledTick';
 
 const W = 300;
-const ROW_H = 9;
-const PEAK = 34;
+const ROW_H = 7;
+const PEAK = 40;
+const BINS = 48;
+const MAX_ROWS = 24;
 
-function RidgeSvg({ ridge, color, label }: { ridge: Ridgeline; color: string; label: string }) {
-  const rows = ridge.rows;
-  const height = PEAK + ROW_H * Math.max(0, rows.length - 1) + 22;
-  const x = (i: number) => (i / ridge.bins) * W;
+interface Rows {
+  step: number;
+  heights: number[];
+}
+
+interface Panel {
+  run: Run;
+  color: string;
+  xMin: number;
+  xMax: number;
+  rows: Rows[];
+  nonFinite: number;
+  std: { now: number | null; first: number | null };
+  refs: { label: string; x: number }[];
+  fanIn: number | null;
+}
+
+function entriesOf(run: Run, layer: number, kind: HistKind): { e: HistoryEntry; h: NonNullable<ReturnType<typeof histogramOf>> }[] {
+  const out = [];
+  for (const e of run.history) {
+    const l = e.layers[layer];
+    const h = l ? histogramOf(l, kind) : null;
+    if (h) out.push({ e, h });
+  }
+  return out;
+}
+
+function rangeOf(items: readonly { h: { min: number; max: number } }[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const { h } of items) {
+    if (Number.isFinite(h.min)) lo = Math.min(lo, h.min);
+    if (Number.isFinite(h.max)) hi = Math.max(hi, h.max);
+  }
+  if (!(lo <= hi)) return [-1, 1];
+  if (lo === hi) return [lo - 0.5, hi + 0.5];
+  return [lo, hi];
+}
+
+function Distribution({ p, mode, layer, kind }: { p: Panel; mode: 'offset' | 'overlay'; layer: number; kind: HistKind }) {
+  const rows = p.rows;
+  const offset = mode === 'offset';
+  const height = PEAK + (offset ? ROW_H * Math.max(0, rows.length - 1) : 0) + 24;
+  const sx = (v: number) => ((v - p.xMin) / (p.xMax - p.xMin)) * W;
   const first = rows[0];
-  const last = rows[rows.length - 1];
+  const last = rows.at(-1);
   const desc = last
-    ? `${label}: ${rows.length} snapshots from step ${first!.step} to ${last.step}; values from ${fmtLoss(ridge.xMin)} to ${fmtLoss(ridge.xMax)}; latest mean ${fmtLoss(last.mean)}, standard deviation ${fmtLoss(last.std)}.`
-    : `${label}: no snapshots yet.`;
+    ? `${p.run.label}, layer ${layer + 1} ${kind}: ${rows.length} recorded steps from ${first!.step} to ${last.step}; values from ${fmtLoss(p.xMin)} to ${fmtLoss(p.xMax)}; std now ${fmtLoss(p.std.now)}, at step 0 ${fmtLoss(p.std.first)}.`
+    : `${p.run.label}, layer ${layer + 1} ${kind}: nothing recorded yet.`;
   return (
     <svg viewBox={`0 0 ${W} ${height}`} width="100%" role="img" aria-label={desc} className="ridgeline">
       {rows.map((r, k) => {
-        const base = PEAK + k * ROW_H;
+        const base = PEAK + (offset ? k * ROW_H : 0);
         let d = `M0 ${base}`;
         r.heights.forEach((h, i) => {
-          d += ` L${x(i)} ${base - h * PEAK} L${x(i + 1)} ${base - h * PEAK}`;
+          d += ` L${(i / BINS) * W} ${base - h * PEAK} L${((i + 1) / BINS) * W} ${base - h * PEAK}`;
         });
         d += ` L${W} ${base} Z`;
         const isLast = k === rows.length - 1;
+        const age = rows.length > 1 ? k / (rows.length - 1) : 1;
         return (
           <g key={k}>
-            <path d={d} fill={color} fillOpacity={isLast ? 0.75 : 0.25} stroke={color} strokeOpacity={isLast ? 1 : 0.6} strokeWidth={isLast ? 1.5 : 0.75} />
-            {k % 4 === 0 || isLast ? (
+            <path
+              d={d}
+              fill={offset ? p.color : 'none'}
+              fillOpacity={offset ? (isLast ? 0.75 : 0.25) : 0}
+              stroke={p.color}
+              strokeOpacity={offset ? (isLast ? 1 : 0.6) : 0.15 + 0.85 * age}
+              strokeWidth={isLast ? 1.5 : 0.75}
+            />
+            {offset && (k % 4 === 0 || isLast) ? (
               <text x={W - 2} y={base - 1} textAnchor="end" className="ridge-step">
                 {fmtInt(r.step)}
               </text>
@@ -45,14 +102,24 @@ function RidgeSvg({ ridge, color, label }: { ridge: Ridgeline; color: string; la
           </g>
         );
       })}
+      {p.refs.map((ref) =>
+        ref.x > p.xMin && ref.x < p.xMax ? (
+          <g key={ref.label}>
+            <line x1={sx(ref.x)} x2={sx(ref.x)} y1={0} y2={height - 20} stroke="var(--fg-muted)" strokeDasharray="3 3" strokeWidth={0.8} />
+            <text x={sx(ref.x) + 2} y={8} className="ridge-axis">
+              {ref.label}
+            </text>
+          </g>
+        ) : null,
+      )}
       <text x={0} y={height - 4} className="ridge-axis">
-        {fmtLoss(ridge.xMin)}
+        {fmtLoss(p.xMin)}
       </text>
       <text x={W / 2} y={height - 4} textAnchor="middle" className="ridge-axis">
-        {fmtLoss((ridge.xMin + ridge.xMax) / 2)}
+        {fmtLoss((p.xMin + p.xMax) / 2)}
       </text>
       <text x={W} y={height - 4} textAnchor="end" className="ridge-axis">
-        {fmtLoss(ridge.xMax)}
+        {fmtLoss(p.xMax)}
       </text>
     </svg>
   );
@@ -60,25 +127,72 @@ function RidgeSvg({ ridge, color, label }: { ridge: Ridgeline; color: string; la
 
 export function WeightHistograms() {
   const tick = useThrottledTick(1500);
-  const runs = useLab((s) => s.runs);
-  const visible = useLab((s) => s.visibleRunIds);
+  const shown = useShownRuns();
   const layer = useLab((s) => s.view.histLayer);
   const kind = useLab((s) => s.view.histKind);
+  const mode = useLab((s) => s.view.histMode);
+  const shared = useLab((s) => s.view.histShared);
   const setView = useLab((s) => s.setView);
-  const shown = runs.map((run, i) => ({ run, i })).filter(({ run }) => visible.includes(run.id)).slice(-3);
-  const layerCount = shown[0]?.run.experiment.layers.length ?? 0;
+  const [showData, dataButton] = useDataToggle();
+  const layerCount = Math.max(0, ...shown.map((s) => s.run.experiment.layers.length));
+  const key = shown.map((s) => s.run.id).join(',');
 
-  const ridges = useMemo(
-    () =>
-      shown.map(({ run, i }) => ({ run, color: runColor(i), ridge: ridgeOf(run, layer, kind) })),
+  const panels: Panel[] = useMemo(() => {
+    const per = shown.map((s) => ({ ...s, items: entriesOf(s.run, layer, kind) }));
+    const sharedRange = rangeOf(per.flatMap((p) => p.items));
+    return per.map(({ run, color, items }) => {
+      const [xMin, xMax] = shared ? sharedRange : rangeOf(items);
+      const picked = pickEvenly(items, MAX_ROWS);
+      const raw = picked.map(({ e, h }) => ({ step: e.step, counts: rebin(h, xMin, xMax, BINS) }));
+      let peak = 0;
+      for (const r of raw) for (const c of r.counts) peak = Math.max(peak, c);
+      const rows = raw.map((r) => ({ step: r.step, heights: r.counts.map((c) => (peak > 0 ? c / peak : 0)) }));
+      const firstL = items[0]?.e.layers[layer];
+      const lastL = items.at(-1)?.e.layers[layer];
+      const units = run.experiment.layers[layer]?.units ?? 1;
+      const w = items[0]?.e.layers[layer]?.weights;
+      const fanIn = w ? histTotal(w) / units : null;
+      const refs: { label: string; x: number }[] = [];
+      if (kind === 'weights' && fanIn) {
+        const s = initStds(fanIn, units);
+        refs.push({ label: '−He σ', x: -s.he }, { label: 'He σ', x: s.he }, { label: 'Xavier σ', x: s.xavier }, { label: '−Xavier σ', x: -s.xavier });
+      }
+      return {
+        run,
+        color,
+        xMin,
+        xMax,
+        rows,
+        nonFinite: items.at(-1)?.h.nonFinite ?? 0,
+        std: { now: lastL ? stdOf(lastL, kind) : null, first: firstL ? stdOf(firstL, kind) : null },
+        refs,
+        fanIn,
+      };
+    });
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [runs, visible, layer, kind, tick],
-  );
+  }, [key, layer, kind, shared, tick]);
+
+  const table = useMemo(() => {
+    if (!showData) return null;
+    const rows: Cell[][] = [];
+    for (const { run } of shown) {
+      for (const { e, h } of entriesOf(run, layer, kind)) {
+        const l = e.layers[layer]!;
+        const std = stdOf(l, kind);
+        rows.push([run.label, e.step, fmtLoss(h.min), fmtLoss(h.max), std === null ? '—' : fmtLoss(std), kind === 'gradients' ? fmtLoss(l.gradNorm) : '—', h.nonFinite, h.counts.join(' ')]);
+      }
+    }
+    return rows;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [showData, key, layer, kind, tick]);
 
   return (
     <figure className="view histograms" aria-label="Weight histograms">
       <figcaption>
-        <h2>Weight histograms</h2>
+        <h2>Distributions</h2>
+        {dataButton}
+      </figcaption>
+      <div className="view-options">
         <label className="inline">
           Layer{' '}
           <select aria-label="Histogram layer" value={layer} onChange={(e) => setView({ histLayer: Number(e.target.value) })}>
@@ -92,35 +206,60 @@ export function WeightHistograms() {
         </label>
         <label className="inline">
           Values{' '}
-          <select aria-label="Histogram values" value={kind} onChange={(e) => setView({ histKind: e.target.value as 'weights' | 'biases' })}>
-            <option value="weights">weights</option>
-            <option value="biases">biases</option>
+          <select aria-label="Histogram values" value={kind} onChange={(e) => setView({ histKind: e.target.value as HistKind })}>
+            {HIST_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
           </select>
         </label>
-      </figcaption>
-      {ridges.length === 0 ? <p className="empty">Train to see how each layer&apos;s weights spread and drift.</p> : null}
-      <div className="ridges">
-        {ridges.map(({ run, color, ridge }) => (
-          <div key={run.id} className="ridge-cell">
-            <h3>
-              <span className="swatch" style={{ background: color }} aria-hidden="true" />
-              {run.label}
-            </h3>
-            <RidgeSvg ridge={ridge} color={color} label={`${run.label}, layer ${layer + 1} ${kind}`} />
-          </div>
-        ))}
+        <label className="inline">
+          Mode{' '}
+          <select aria-label="Histogram mode" value={mode} onChange={(e) => setView({ histMode: e.target.value as 'offset' | 'overlay' })}>
+            <option value="offset">offset</option>
+            <option value="overlay">overlay</option>
+          </select>
+        </label>
+        <label className="inline">
+          <input type="checkbox" checked={shared} onChange={(e) => setView({ histShared: e.target.checked })} /> Shared value axis
+        </label>
       </div>
-      <p className="hint">Back rows are early snapshots, the solid front row is now; the number on each row is its step.</p>
+      {panels.length === 0 ? <p className="empty">Train to see how each layer&apos;s values spread and drift.</p> : null}
+      <div className="ridges">
+        {panels.map((p) => {
+          const s = p.fanIn ? initStds(p.fanIn, p.run.experiment.layers[layer]?.units ?? 1) : null;
+          return (
+            <div key={p.run.id} className="ridge-cell">
+              <h3>
+                <span className="swatch" style={{ background: p.color }} aria-hidden="true" />
+                {p.run.label}
+              </h3>
+              <Distribution p={p} mode={mode} layer={layer} kind={kind} />
+              <p className="std-line">
+                {p.std.now !== null ? (
+                  <>
+                    std {fmtLoss(p.std.now)} (step 0: {fmtLoss(p.std.first)})
+                  </>
+                ) : (
+                  'gradients: see the norm in Gradient flow'
+                )}
+                {kind === 'weights' && s && p.fanIn ? (
+                  <>
+                    {' '}
+                    · fan_in {fmtInt(p.fanIn)}: standard normal 1, Xavier {fmtLoss(s.xavier)}, He {fmtLoss(s.he)}, 1/√fan_in {fmtLoss(s.lecun)}
+                  </>
+                ) : null}
+                {p.nonFinite ? <span className="error-text"> · {fmtInt(p.nonFinite)} values ∞/NaN</span> : null}
+              </p>
+            </div>
+          );
+        })}
+      </div>
+      <p className="hint">
+        {mode === 'offset' ? 'Back rows are early recorded steps, the solid front row is the latest; the number on each row is its step.' : 'Faint lines are early recorded steps, the strongest line is the latest.'}
+      </p>
+      {showData && table ? <DataTable name="Weight histograms data" columns={['Run', 'Step', 'Min', 'Max', 'Std', 'Norm', 'Non-finite', `Counts (32 bins)`]} rows={table} /> : null}
     </figure>
   );
-}
-
-function ridgeOf(run: Run, layer: number, kind: 'weights' | 'biases'): Ridgeline {
-  const snaps = [];
-  for (const m of run.metrics.all()) {
-    const l = m.layers[layer];
-    const hist = l ? (kind === 'weights' ? l.weights : l.biases) : null;
-    if (hist) snaps.push({ step: m.step, hist });
-  }
-  return ridgeline(snaps, 48, 20);
 }

@@ -21,7 +21,7 @@ export interface Ridgeline {
 }
 
 /** Spreads one histogram's counts over the shared bins by the overlap of each source bin with each target bin. */
-export function rebin(h: Histogram, xMin: number, xMax: number, bins: number): number[] {
+export function rebin(h: Pick<Histogram, 'min' | 'max' | 'counts'>, xMin: number, xMax: number, bins: number): number[] {
   const out = new Array<number>(bins).fill(0);
   const n = h.counts.length;
   if (n === 0 || !(xMax > xMin)) return out;

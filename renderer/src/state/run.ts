@@ -4,8 +4,9 @@
  * schedule) is a field on `Run`, its allocation in `blankRun`, its fold in `foldTrainerMessage`, and its
  * clearing in `clearForReset`.
  */
-import type { Experiment, MetricsSnapshot, PredictionGrid, UpdateExplanation, WeightScheme } from '../../../core';
+import type { Experiment, HistoryEntry, HistoryHistogram, MetricsSnapshot, PredictionGrid, UpdateExplanation, WeightScheme } from '../../../core';
 import type { SavedRun } from '../../../core/contract/api';
+import { historyValue, type SavedHistogram, type SavedHistoryEntry } from '../../../core/contract/run-file';
 import { isFinalPhase, type FromTrainer, type NetworkMsg, type TrainerPhase } from '../../../core/contract/protocol';
 import type { RunRecorder } from '../../../core/service/run-recorder';
 import type { RunChannel } from '../host/types';
@@ -32,6 +33,10 @@ export interface Run {
   readonly loss: MinMaxSeries;
   readonly testLoss: MinMaxSeries;
   readonly metrics: ThinnedHistory<MetricsSnapshot>;
+  /** The step-scheduled history (core/history.ts) as received: what every view draws over steps. */
+  history: HistoryEntry[];
+  /** Where the learning rate changed during the run, for the loss chart's marks. */
+  learningRateChanges: { step: number; learningRate: number }[];
   grid: PredictionGrid | null;
   /** Predicted class per training point (2-D class data), refreshed with each grid. */
   pointClasses: Int32Array | null;
@@ -79,6 +84,8 @@ export function blankRun(id: number, experiment: Experiment, label: string, sche
     loss: new MinMaxSeries(256),
     testLoss: new MinMaxSeries(128),
     metrics: new ThinnedHistory<MetricsSnapshot>(96),
+    history: [],
+    learningRateChanges: [],
     grid: null,
     pointClasses: null,
     testPointOutputs: null,
@@ -93,8 +100,15 @@ export function blankRun(id: number, experiment: Experiment, label: string, sche
 }
 
 /** A run from the desktop library, shown with the others; it has no trainer, so it holds all there is. */
-export function runFromSaved(id: number, saved: SavedRun, experiment: Experiment): Run {
-  const run = blankRun(id, experiment, `Saved · ${saved.name}`, schemeOf(experiment), null);
+export function runFromSaved(
+  id: number,
+  saved: SavedRun,
+  experiment: Experiment,
+  label = `Saved · ${saved.name}`,
+  scheme: WeightScheme | null = schemeOf(experiment),
+  group: number | null = null,
+): Run {
+  const run = blankRun(id, experiment, label, scheme, group);
   const losses = Float64Array.from(saved.losses);
   run.loss.pushMany(0, losses);
   for (const [step, loss] of saved.testLosses) if (loss !== null) run.testLoss.push(step, loss);
@@ -104,6 +118,9 @@ export function runFromSaved(id: number, saved: SavedRun, experiment: Experiment
   run.learningRate = saved.learningRate;
   run.divergedAtStep = saved.divergedAtStep;
   run.failure = saved.status === 'failed' ? (saved.failure ?? 'the trainer stopped') : null;
+  run.history = saved.history ? saved.history.map(reviveEntry) : [];
+  run.learningRateChanges = saved.learningRateChanges ? saved.learningRateChanges.map(({ step, learningRate }) => ({ step, learningRate })) : [];
+  run.totalSteps = Math.max(saved.steps, experiment.steps);
   run.loaded = saved;
   run.archived = 'saved';
   return run;
@@ -121,12 +138,18 @@ export function foldTrainerMessage(run: Run, msg: FromTrainer): FoldEffect {
   const effect: FoldEffect = { grid: false, finished: false };
   switch (msg.type) {
     case 'progress':
+      noteLearningRate(run, msg.fromStep, msg.learningRate);
       run.loss.pushMany(msg.fromStep, msg.losses);
       for (const [step, loss] of msg.testLosses) run.testLoss.push(step, loss);
       run.step = msg.step;
       run.learningRate = msg.learningRate;
       run.stepsPerSecond = msg.stepsPerSecond;
       if (msg.losses.length) run.lastLoss = msg.losses[msg.losses.length - 1]!;
+      break;
+    case 'history':
+      // Entries past `from` were recorded before a reset (or are being resent): these replace them.
+      if (run.history.length > msg.from) run.history.length = msg.from;
+      for (const e of msg.entries) run.history.push(e);
       break;
     case 'snapshot':
       run.metrics.offer(msg.metrics);
@@ -160,11 +183,46 @@ export function foldTrainerMessage(run: Run, msg: FromTrainer): FoldEffect {
   return effect;
 }
 
+/**
+ * A learning rate that differs from the last one the run had is a live change: marked at the first step
+ * trained with it (the progress message's losses start there).
+ */
+function noteLearningRate(run: Run, fromStep: number, learningRate: number): void {
+  const last = run.learningRateChanges.length ? run.learningRateChanges[run.learningRateChanges.length - 1]!.learningRate : run.experiment.learningRate;
+  if (learningRate !== last && Number.isFinite(learningRate)) run.learningRateChanges.push({ step: fromStep, learningRate });
+}
+
+/** JSON keeps NaN and ±Infinity as null; a history read from a file gets them back as NaN. */
+export function reviveEntry(e: SavedHistoryEntry): HistoryEntry {
+  const n = historyValue;
+  const h = (x: SavedHistogram): HistoryHistogram => ({ min: n(x.min), max: n(x.max), counts: x.counts.slice(), nonFinite: x.nonFinite });
+  return {
+    step: e.step,
+    loss: n(e.loss),
+    layers: e.layers.map((l) => ({
+      weightStd: n(l.weightStd),
+      gradNorm: n(l.gradNorm),
+      activationStd: n(l.activationStd),
+      deadFraction: l.deadFraction === null ? null : n(l.deadFraction),
+      saturatedFraction: l.saturatedFraction === null ? null : n(l.saturatedFraction),
+      updateRatio: n(l.updateRatio),
+      biasStd: l.biasStd === null ? null : n(l.biasStd),
+      biasGradNorm: l.biasGradNorm === null ? null : n(l.biasGradNorm),
+      weights: h(l.weights),
+      biases: l.biases ? h(l.biases) : null,
+      activations: h(l.activations),
+      gradients: h(l.gradients),
+    })),
+  };
+}
+
 /** Reset: the run starts over from step 0 on the same trainer; what it had recorded is dropped. */
 export function clearForReset(run: Run): void {
   run.loss.clear();
   run.testLoss.clear();
   run.metrics.clear();
+  run.history = [];
+  run.learningRateChanges = [];
   run.grid = null;
   run.pointClasses = null;
   run.testPointOutputs = null;

@@ -69,9 +69,11 @@ export const createHostSlice =
       const effect = foldTrainerMessage(run, msg);
       if (effect.grid) refreshPredictions(run);
       if (effect.finished) {
-        if (run.id === get().activeRunId) get().stopPacing();
+        // A group goes on while any of its runs can: one run that diverged does not stop the others.
+        if (run.id === get().activeRunId && get().runsInFocus().every(hasEnded)) get().stopPacing();
         get().archive(run);
       }
+      if (msg.type === 'status') get().advanceLockstep(run);
       get().publishSoon();
     };
 

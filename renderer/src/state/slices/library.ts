@@ -1,14 +1,17 @@
 /**
- * Library and files: lab files (save/open), the File menu (new, open, save as, export), the desktop
- * library of finished runs, and the notices that tell the user how each of those went. In the browser
- * there is no library (`savedRuns` is null) and the desktop actions do nothing.
+ * Library and files: lab files (save/open), the File menu (new, open, save as, export), the library of
+ * finished runs (the desktop's run files, or IndexedDB in the browser), and the notices that tell the user
+ * how each of those went. In the browser the desktop-only actions (File menu, export dialogs) do nothing.
  */
 import type { StateCreator } from 'zustand/vanilla';
 import { parseExperiment, PRESETS, type ExperimentInput } from '../../../../core';
 import type { ExportFormat, MenuCommand, NnlabApi, SavedRun } from '../../../../core/contract/api';
 import { RunRecorder } from '../../../../core/service/run-recorder';
+import { runToCsv } from '../../../../core/contract/run-csv';
+import { jsonNumbers, SavedRunSchema, type SavedRunData } from '../../../../core/contract/run-file';
 import { draftFromExperiment, experimentInputOf } from '../draft';
-import { parseLabFile } from '../lab-file';
+import { browserRunLibrary, type RunLibrary } from '../browser-runs';
+import { labFileText, parseLabFile } from '../lab-file';
 import { EXPORT_LABEL, issuesText, libraryRunId, MAX_NOTICES, openFailureText, saveResultNotice, type Notice, type SavedRunEntry } from '../library';
 import type { Run } from '../run';
 import type { LabState } from '../store';
@@ -20,7 +23,7 @@ export interface LibrarySlice {
   notice: string | null;
   /** Messages for the user from files and the library (opened, saved, set aside), newest last. */
   notices: Notice[];
-  /** Runs in the desktop library, newest first; null where there is no library (the browser). */
+  /** Runs in the library (the desktop's files, or the browser's IndexedDB), newest first; null where there is none. */
   savedRuns: SavedRunEntry[] | null;
   notify(kind: Notice['kind'], text: string): void;
   dismissNotice(id: number): void;
@@ -30,6 +33,8 @@ export interface LibrarySlice {
   newExperiment(): void;
   /** Loads an experiment (File ▸ Open) into the editor, as written. */
   loadExperiment(input: ExperimentInput, source: string): void;
+  /** A run as a CSV or JSON file (losses and the per-layer history by step), or null when there is nothing to export. */
+  runExportFile(runId: number, format: 'csv' | 'json'): { name: string; text: string; type: string } | null;
   /** The active run as the library keeps it, or null when there is none. */
   savedRunOf(runId?: number | null): SavedRun | null;
   /** Desktop only: answers a File-menu command. */
@@ -40,9 +45,9 @@ export interface LibrarySlice {
   refreshLibrary(): Promise<void>;
   /** Desktop only: adds a saved run to the runs panel, shown with the others for comparison. */
   loadSavedRun(id: string): Promise<void>;
-  /** Desktop only: a recorder that keeps every loss of the run for the library; null in the browser. */
+  /** A recorder that keeps every loss and the history of the run, for the library, lab files and exports. */
   recorderFor(run: Run): RunRecorder | null;
-  /** A finished run goes to the desktop library once; a failure to save is told, the run stays. */
+  /** A finished run goes to the library once; a failure to save is told, the run stays. */
   archive(run: Run): void;
   /** Desktop only: listens to the File menu and lists the library. */
   openLibrary(): void;
@@ -53,13 +58,15 @@ export const createLibrarySlice =
   (desktop: NnlabApi | null): StateCreator<LabState, [], [], LibrarySlice> =>
   (set, get) => {
     let nextNoticeId = 1;
+    // Finished runs go to the desktop library, or in the browser to IndexedDB (none where neither exists).
+    const library: RunLibrary | null = desktop ?? browserRunLibrary();
     let unsubscribeMenu: (() => void) | null = null;
     const notify = (kind: Notice['kind'], text: string) => get().notify(kind, text);
 
     return {
       notice: null,
       notices: [],
-      savedRuns: desktop ? [] : null,
+      savedRuns: library ? [] : null,
 
       notify(kind, text) {
         set((s) => ({ notices: [...s.notices, { id: nextNoticeId++, kind, text }].slice(-MAX_NOTICES) }));
@@ -69,7 +76,12 @@ export const createLibrarySlice =
       },
       saveLab() {
         const s = get();
-        return JSON.stringify({ format: 'nnlab-lab', version: 1, draft: s.draft, view: s.view }, null, 2);
+        // Every run the lab holds, with every loss and its history, so reopening draws the same charts.
+        const runs = s.runs.flatMap((r) => {
+          const saved = s.savedRunOf(r.id);
+          return saved ? [{ saved, label: r.label, scheme: r.scheme, group: r.group, visible: s.visibleRunIds.includes(r.id), active: r.id === s.activeRunId }] : [];
+        });
+        return labFileText(s.draft, s.view, runs);
       },
       openLab(text) {
         const r = parseLabFile(text);
@@ -78,7 +90,9 @@ export const createLibrarySlice =
           return r;
         }
         get().replaceDraft(r.draft);
-        set({ view: { ...DEFAULT_VIEW, ...r.view }, notice: r.lesson ? `Lesson opened: ${r.lesson.title}.` : 'Lab opened.' });
+        const notice = r.lesson ? `Lesson opened: ${r.lesson.title}.` : r.runs.length ? `Lab opened with ${r.runs.length} run${r.runs.length === 1 ? '' : 's'}.` : 'Lab opened.';
+        set({ view: { ...DEFAULT_VIEW, ...r.view }, notice });
+        if (r.runs.length) get().restoreRuns(r.runs);
         if (r.lesson) get().openLesson(r.lesson);
         else get().closeLesson?.();
         return { ok: true };
@@ -97,6 +111,17 @@ export const createLibrarySlice =
         set({ probe: null, sample: null });
         const v = get().validation;
         notify(v.ok ? 'info' : 'error', v.ok ? `Opened ${source}.` : `Opened ${source}, but it does not validate: ${v.message}`);
+      },
+      runExportFile(runId, format) {
+        const saved = get().savedRunOf(runId);
+        if (!saved) return null;
+        const parsed = SavedRunSchema.safeParse(saved);
+        // A diverged run's last loss is not finite, which the library schema refuses; the export keeps it.
+        const data = (parsed.success ? parsed.data : saved) as SavedRunData;
+        const base = data.name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'run';
+        return format === 'csv'
+          ? { name: `${base}.csv`, text: runToCsv(data), type: 'text/csv' }
+          : { name: `${base}.json`, text: `${JSON.stringify(data, jsonNumbers, 2)}\n`, type: 'application/json' };
       },
       savedRunOf(runId = get().activeRunId) {
         const run = get().runs.find((r) => r.id === runId);
@@ -146,9 +171,9 @@ export const createLibrarySlice =
         }
       },
       async refreshLibrary() {
-        if (!desktop) return;
+        if (!library) return;
         try {
-          const [experiments, runs] = await Promise.all([desktop.listExperiments(), desktop.listRuns()]);
+          const [experiments, runs] = await Promise.all([desktop ? desktop.listExperiments() : { entries: [], notices: [] }, library.listRuns()]);
           for (const line of [...experiments.notices, ...runs.notices]) notify('error', line);
           // A run saved while the listing was on its way is kept.
           set((s) => {
@@ -161,18 +186,19 @@ export const createLibrarySlice =
         }
       },
       async loadSavedRun(id) {
-        if (!desktop) return;
-        const r = await desktop.loadRun(id).catch((e: unknown) => ({ ok: false as const, message: (e as Error).message }));
+        if (!library) return;
+        const r = await library.loadRun(id).catch((e: unknown) => ({ ok: false as const, message: (e as Error).message }));
         if (!r.ok) return notify('error', `Could not load the saved run: ${r.message}`);
         const parsed = parseExperiment(r.value.experiment);
         if (!parsed.ok) return notify('error', `The saved run's experiment does not validate: ${issuesText(parsed.issues) || parsed.message}`);
         get().admitSavedRun(r.value, parsed.experiment);
       },
       recorderFor(run) {
-        return desktop ? new RunRecorder(libraryRunId(new Date(), run.id), run.experiment, run.label) : null;
+        // The browser keeps one too: it is what a saved lab and an exported run are made from.
+        return new RunRecorder(libraryRunId(new Date(), run.id), run.experiment, run.label);
       },
       archive(run) {
-        if (!desktop || !run.recorder || run.archived) return;
+        if (!library || !run.recorder || run.archived) return;
         const record = run.recorder.toSavedRun();
         run.archived = 'saving';
         const done = (ok: boolean, message?: string) => {
@@ -183,14 +209,15 @@ export const createLibrarySlice =
           } else notify('error', `Could not save ${run.label}: ${message}`);
           get().publishSoon();
         };
-        desktop.saveRun(record).then(
+        library.saveRun(record).then(
           (r) => (r.ok ? done(true) : done(false, r.message)),
           (e: unknown) => done(false, (e as Error).message),
         );
       },
       openLibrary() {
-        if (!desktop || unsubscribeMenu) return;
-        unsubscribeMenu = desktop.onMenu((cmd) => void get().menu(cmd));
+        if (unsubscribeMenu) return;
+        if (desktop) unsubscribeMenu = desktop.onMenu((cmd) => void get().menu(cmd));
+        else if (library) unsubscribeMenu = () => undefined;
         void get().refreshLibrary();
       },
       closeLibrary() {

@@ -28,6 +28,8 @@ export interface RunsSlice {
   reset(): void;
   compareInitSchemes(): void;
   toggleRunVisible(id: number): void;
+  /** Makes a shown run the one the single-run views follow (Predictions, the status line). */
+  focusRun(id: number): void;
   /** The run the views follow, or null. */
   activeRun(): Run | null;
   /** The active run, or the whole compare group it belongs to. */
@@ -41,6 +43,42 @@ export interface RunsSlice {
   openExperiment(experiment: Experiment, label: string): void;
   /** Adds a run from the library beside the others, for comparison. */
   admitSavedRun(saved: SavedRun, experiment: Experiment): void;
+  /** Puts back runs from a lab file (replacing what the lab holds). */
+  restoreRuns(runs: readonly RestoredRun[]): void;
+  /** A trainer paused: a compare group trained flat out gets its next equal chunk once every run has stopped at the same step. */
+  advanceLockstep(run: Run): void;
+}
+
+export interface RestoredRun {
+  saved: SavedRun;
+  experiment: Experiment;
+  label: string;
+  scheme: WeightScheme | null;
+  group: number | null;
+  visible: boolean;
+  active: boolean;
+}
+
+/**
+ * Steps a compare group takes between lockstep stops when trained flat out: about 20 stops a run, since
+ * each stop is a round trip with a fresh decision map (tens of ms to a second on a loaded machine), and at
+ * most 50,000 steps so a long run's table still moves every second or so.
+ */
+export function lockstepChunk(totalSteps: number): number {
+  return Math.min(50_000, Math.max(1, Math.ceil(totalSteps / 20)));
+}
+
+/**
+ * The group's next chunk once every live run has stopped at `target` (the end of the last chunk), or null
+ * while some run is still inside it — its 'paused' may be the stale one from before the chunk was sent.
+ */
+export function nextLockstep(group: readonly Pick<Run, 'phase' | 'step' | 'totalSteps'>[], target: number): { count: number; target: number } | null {
+  const live = group.filter((r) => !hasEnded(r as Run));
+  if (!live.length || live.some((r) => r.phase !== 'paused' || r.step !== target)) return null;
+  const left = Math.min(...live.map((r) => r.totalSteps - r.step));
+  if (left <= 0) return null;
+  const count = Math.min(lockstepChunk(live[0]!.totalSteps), left);
+  return { count, target: target + count };
 }
 
 /** Experiments equal apart from the learning rate (which can change live) train the same run. */
@@ -52,6 +90,16 @@ export const createRunsSlice: StateCreator<LabState, [], [], RunsSlice> = (set, 
   let nextRunId = 1;
   let nextGroup = 1;
   let paceTimer: ReturnType<typeof setInterval> | null = null;
+  /** The compare group trained flat out in equal chunks, if any, and the step its current chunk ends at. */
+  let lockstepGroup: number | null = null;
+  let lockstepTarget = 0;
+
+  const sendChunk = (runs: Run[]) => {
+    const next = nextLockstep(runs, lockstepTarget);
+    if (!next) return;
+    lockstepTarget = next.target;
+    for (const r of runs) if (!hasEnded(r)) r.channel?.send({ type: 'step', count: next.count });
+  };
 
   const newRun = (experiment: Experiment, label: string, scheme: WeightScheme | null, group: number | null): Run => {
     const run = blankRun(nextRunId++, experiment, label, scheme, group);
@@ -103,13 +151,25 @@ export const createRunsSlice: StateCreator<LabState, [], [], RunsSlice> = (set, 
 
   const go = (runs: Run[]) => {
     const speed = get().view.speed;
-    if (speed === 0) for (const r of runs) r.channel?.send({ type: 'resume' });
-    else startPacing();
+    if (speed !== 0) return startPacing();
+    const group = runs.length > 1 ? runs[0]!.group : null;
+    if (group === null) {
+      for (const r of runs) r.channel?.send({ type: 'resume' });
+      return;
+    }
+    // A compare group flat out goes in equal chunks, so its runs stop at equal steps and the table compares like with like.
+    get().stopPacing();
+    for (const r of runs) if (r.phase === 'running') r.channel?.send({ type: 'pause' });
+    lockstepGroup = group;
+    // Runs resumed mid-way stand at equal steps (they were stepped in lockstep); the slowest sets the start.
+    lockstepTarget = Math.min(...runs.filter((r) => !hasEnded(r)).map((r) => r.step));
+    set({ pacing: true });
+    sendChunk(runs);
   };
 
   const labelFor = (exp: Experiment) => {
     const scheme = schemeOf(exp);
-    return `Run ${nextRunId} · ${get().draft.presetId || 'custom'} · ${scheme ? INIT_LABEL[scheme] : 'explicit init'}`;
+    return `Run ${nextRunId} · ${get().draft.presetId || 'custom'} · ${scheme ? INIT_LABEL[scheme] : 'explicit init'} · lr ${exp.learningRate}`;
   };
 
   /** The runs Train/Step act on: the active run (or group) if it still matches the controls, else a fresh run. */
@@ -160,8 +220,10 @@ export const createRunsSlice: StateCreator<LabState, [], [], RunsSlice> = (set, 
       get().publishSoon();
     },
     pause() {
+      // A group in lockstep finishes the chunk it is in (its budget pauses it), so its runs stand at equal steps.
+      const inLockstep = lockstepGroup !== null;
       get().stopPacing();
-      for (const r of get().runsInFocus()) if (r.phase === 'running' || r.phase === 'starting') r.channel?.send({ type: 'pause' });
+      if (!inLockstep) for (const r of get().runsInFocus()) if (r.phase === 'running' || r.phase === 'starting') r.channel?.send({ type: 'pause' });
       get().publishSoon();
     },
     step() {
@@ -194,11 +256,15 @@ export const createRunsSlice: StateCreator<LabState, [], [], RunsSlice> = (set, 
       if (!v.ok) return;
       get().stopPacing();
       const group = nextGroup++;
-      const runs = (['standard-normal', 'xavier', 'he'] as const).map((scheme) => newRun(withScheme(v.experiment, scheme), INIT_LABEL[scheme], scheme, group));
+      // Labels name the group and the learning rate, so a second compare never repeats the first one's labels.
+      const runs = (['standard-normal', 'xavier', 'he'] as const).map((scheme) =>
+        newRun(withScheme(v.experiment, scheme), `Compare ${group} · ${INIT_LABEL[scheme]} · lr ${v.experiment.learningRate}`, scheme, group),
+      );
       // Xavier is the one the other views follow: the middle of the three, and rarely the one that blows up.
       admit(runs, runs.map((r) => r.id), runs[1]!.id);
-      for (const r of runs) start(r, get().view.speed !== 0);
-      if (get().view.speed !== 0) startPacing();
+      // Started paused, then stepped in equal chunks (flat out) or paced (slower speeds): always in lockstep.
+      for (const r of runs) start(r, true);
+      go(runs);
       // With paired seeds, the pool runs every scheme over N seeds beside the three live runs.
       get().runSeedControl(v.experiment);
       get().publishSoon();
@@ -210,6 +276,11 @@ export const createRunsSlice: StateCreator<LabState, [], [], RunsSlice> = (set, 
       start(run, get().view.speed !== 0);
       if (get().view.speed !== 0) startPacing();
       get().publishSoon();
+    },
+    focusRun(id) {
+      if (!get().runs.some((r) => r.id === id) || get().activeRunId === id) return;
+      // The probe and the sample were answered by the run that was active before.
+      set({ activeRunId: id, probe: null, sample: null });
     },
     toggleRunVisible(id) {
       const vis = get().visibleRunIds;
@@ -226,7 +297,32 @@ export const createRunsSlice: StateCreator<LabState, [], [], RunsSlice> = (set, 
     stopPacing() {
       if (paceTimer) clearInterval(paceTimer);
       paceTimer = null;
+      lockstepGroup = null;
       if (get().pacing) set({ pacing: false });
+    },
+    advanceLockstep(run) {
+      if (lockstepGroup === null || run.group !== lockstepGroup) return;
+      const group = get().runs.filter((r) => r.group === lockstepGroup);
+      if (group.every(hasEnded)) return get().stopPacing();
+      sendChunk(group);
+    },
+    restoreRuns(restored) {
+      get().stopPacing();
+      for (const r of get().runs) r.channel?.close();
+      // Groups keep their numbers from the file; new groups come after them.
+      const groupMap = new Map<number, number>();
+      const runs = restored.map((r) => {
+        let group: number | null = null;
+        if (r.group !== null) {
+          if (!groupMap.has(r.group)) groupMap.set(r.group, nextGroup++);
+          group = groupMap.get(r.group)!;
+        }
+        const run = runFromSaved(nextRunId++, r.saved, r.experiment, r.label, r.scheme, group);
+        return { run, visible: r.visible, active: r.active };
+      });
+      const active = runs.find((r) => r.active)?.run ?? runs.at(-1)?.run ?? null;
+      set({ runs: runs.map((r) => r.run), visibleRunIds: runs.filter((r) => r.visible).map((r) => r.run.id), activeRunId: active?.id ?? null, probe: null, sample: null });
+      get().publishSoon();
     },
     admitSavedRun(saved, experiment) {
       const run = runFromSaved(nextRunId++, saved, experiment);
