@@ -196,7 +196,7 @@ test('a finished run is saved with the losses the UI showed, exported from the m
   expect(saved.losses.at(-1)!).toBeLessThan(first);
   expect(saved.experiment).toMatchObject({ steps: 300, learningRate: 1e-5 });
 
-  const runsPanel = page.getByRole('region', { name: 'Runs' });
+  const runsPanel = page.getByRole('region', { name: 'Runs', exact: true });
   await expect(runsPanel.getByRole('listitem').first()).toContainText('saved');
 
   // File ▸ Export run as CSV: the current run, in that format.
@@ -231,7 +231,7 @@ test('a trainer killed mid-run marks the run failed, keeps and saves its data; T
   const why = 'the trainer process ended: trainer process killed (exit code 9)';
   await expect(page.getByRole('status', { name: 'Training status' })).toContainText(`Failed: ${why}`);
   await expect(page.getByRole('alert').filter({ hasText: 'Training failed.' })).toContainText(why);
-  await expect(page.getByRole('region', { name: 'Runs' }).getByRole('listitem').first()).toContainText(`failed: ${why}`);
+  await expect(page.getByRole('region', { name: 'Runs', exact: true }).getByRole('listitem').first()).toContainText(`failed: ${why}`);
 
   const steps = await settledSteps(page);
   expect(steps).toBeGreaterThan(3000); // the data so far is kept

@@ -36,7 +36,7 @@ test('a sweep runs on the worker pool; its table and chart appear; a row opens i
   const index = await row.getAttribute('data-index');
   const expected = Number(await row.locator('td[data-value]').getAttribute('data-value'));
   await row.locator('td').first().click();
-  await expect(page.getByRole('region', { name: 'Runs' })).toContainText(`Sweep #${index}`);
+  await expect(page.getByRole('region', { name: 'Runs', exact: true })).toContainText(`Sweep #${index}`);
   await expect.poll(() => state(page), { timeout: 30_000 }).toBe('completed');
   expect(await currentLoss(page)).toBe(expected);
 
