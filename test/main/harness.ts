@@ -95,10 +95,17 @@ export class FakeUi {
   }
 }
 
-export function nodeHost(ui: FakeUi, options: Partial<HostDeps<MessagePort, FakeUi>> = {}) {
+/** What a host needs of a window in these tests: it is handed ports and told run events. */
+export interface PortOwner {
+  port(runId: string, port: MessagePort): void;
+  event(event: RunEvent): void;
+}
+
+/** A trainer host whose "utility processes" are worker threads running the real trainer runtime. */
+export function nodeHost<Owner extends PortOwner = FakeUi>(_owner: Owner, options: Partial<HostDeps<MessagePort, Owner>> = {}) {
   const children: ReturnType<typeof spawnThread>[] = [];
   let maxLive = 0;
-  const host: TrainerHost<MessagePort, FakeUi> = new TrainerHost<MessagePort, FakeUi>({
+  const host: TrainerHost<MessagePort, Owner> = new TrainerHost<MessagePort, Owner>({
     spawn: () => {
       const child = spawnThread();
       children.push(child);

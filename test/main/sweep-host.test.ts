@@ -5,15 +5,14 @@
  * Electron host does with window.nnlab: open a run with role "sweep", post jobs on its port (queued
  * until it arrives), a `failed` run event is the pool's `crash`, terminate closes the run.
  */
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSweep } from '../../core';
 import type { RunEvent } from '../../core/contract/api';
 import type { SweepRun, SweepWorkerMessage } from '../../core/contract/sweep';
 import { runSweepJob } from '../../core/service/sweep-job';
 import { runSweep, type SweepWorkerFactory } from '../../core/service/sweep-runner';
-import { TrainerHost } from '../../main/electron-main/trainer-host';
-import { spawnThread, xor } from './harness';
+import { nodeHost, xor } from './harness';
 
 /** One window: the ports main hands it and the run events it is told. */
 class Window {
@@ -44,23 +43,8 @@ class Window {
 
 function setup(maxProcesses: number) {
   const win = new Window();
-  const children: ReturnType<typeof spawnThread>[] = [];
-  let maxLive = 0;
-  const host: TrainerHost<MessagePort, Window> = new TrainerHost<MessagePort, Window>({
-    spawn: () => {
-      const child = spawnThread();
-      children.push(child);
-      queueMicrotask(() => (maxLive = Math.max(maxLive, host.liveProcesses)));
-      return child;
-    },
-    createChannel: () => {
-      const { port1, port2 } = new MessageChannel();
-      return { ui: port1, trainer: port2 };
-    },
-    deliverPort: (owner, runId, port) => owner.port(runId, port),
-    notify: (owner, event) => owner.event(event),
-    maxProcesses,
-  });
+  // The host's default grace before reclaiming an ended run's process (nodeHost shortens it for its own tests).
+  const { host, children, maxLive } = nodeHost(win, { maxProcesses, reclaimAfterMs: 1000 });
   const opened: string[] = [];
   const createWorker: SweepWorkerFactory = (events) => {
     const id = host.open(win, 'sweep');
@@ -84,10 +68,10 @@ function setup(maxProcesses: number) {
     };
   };
   hosts.push(host);
-  return { win, host, children, createWorker, opened, maxLive: () => maxLive };
+  return { win, host, children, createWorker, opened, maxLive };
 }
 
-const hosts: TrainerHost<MessagePort, Window>[] = [];
+const hosts: { shutdown(): void }[] = [];
 afterEach(() => {
   for (const h of hosts.splice(0)) h.shutdown();
 });
