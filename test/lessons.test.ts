@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseExperiment, type ExperimentInput } from '../core';
 import { checkLabFile, checkLesson, parseLabFileText } from '../core/contract/lab-file';
 import { LESSONS } from '../core/lessons';
+import { labDraft as draft } from './helpers/lab-draft';
 
 describe('shipped lessons', () => {
   it('are the three the classroom asks for, each valid, with runnable experiments', () => {
@@ -28,20 +29,6 @@ describe('shipped lessons', () => {
   });
 });
 
-const draft = {
-  presetId: 'xor',
-  dataset: 'xor',
-  base: {},
-  learningRate: '0.5',
-  init: 'xavier',
-  bias: true,
-  loss: 'softmax-cross-entropy',
-  seed: '0',
-  steps: '100',
-  batchSize: '',
-  hidden: [{ units: '4', activation: 'tanh' }],
-  outputActivation: 'linear',
-};
 
 // The fields a test spoils, loosely typed on purpose: the point is a file the schema must refuse.
 type Spoilable = { lesson: { title?: string; steps: Record<string, unknown>[] & { experiment: Record<string, unknown> }[] } };

@@ -6,21 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { LESSONS } from '../../core/lessons';
 import { Store } from '../../main/electron-main/store';
 import { xor } from './harness';
+import { labDraft as draft } from '../helpers/lab-draft';
 
-const draft = {
-  presetId: 'xor',
-  dataset: 'xor',
-  base: {},
-  learningRate: '0.5',
-  init: 'xavier',
-  bias: true,
-  loss: 'softmax-cross-entropy',
-  seed: '0',
-  steps: '100',
-  batchSize: '',
-  hidden: [{ units: '4', activation: 'tanh' }],
-  outputActivation: 'linear',
-};
 
 describe('File ▸ Open of a lab file with a lesson', () => {
   const root = mkdtempSync(join(tmpdir(), 'nnlab-open-'));
