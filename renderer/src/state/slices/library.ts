@@ -4,7 +4,7 @@
  * how each of those went. In the browser the desktop-only actions (File menu, export dialogs) do nothing.
  */
 import type { StateCreator } from 'zustand/vanilla';
-import { parseExperiment, PRESETS, type ExperimentInput } from '../../../../core';
+import { exportNumpy, parseExperiment, PRESETS, type ExperimentInput } from '../../../../core';
 import type { ExportFormat, MenuCommand, NnlabApi, SavedRun } from '../../../../core/contract/api';
 import { RunRecorder } from '../../../../core/service/run-recorder';
 import { runToCsv } from '../../../../core/contract/run-csv';
@@ -40,6 +40,12 @@ export interface LibrarySlice {
   /** Desktop only: answers a File-menu command. */
   menu(command: MenuCommand): Promise<void>;
   exportRun(format: ExportFormat): Promise<void>;
+  /**
+   * Last update's "Export this step as numpy" for the active run's explained step and `sampleRow`: on the
+   * desktop main asks where to save and writes it (the answer is a notice; resolves null); in the browser,
+   * resolves the file for the page to download. Null too when no step has been explained.
+   */
+  exportStep(sampleRow: number): Promise<{ name: string; text: string; type: string } | null>;
   saveExperimentAs(): Promise<void>;
   /** Desktop only: the library's runs and any files it set aside. */
   refreshLibrary(): Promise<void>;
@@ -158,6 +164,22 @@ export const createLibrarySlice =
         } catch (e) {
           notify('error', `Could not export the run: ${(e as Error).message}`);
         }
+      },
+      async exportStep(sampleRow) {
+        const run = get().runs.find((r) => r.id === get().activeRunId);
+        const e = run?.explanation;
+        if (!run || !e) return null;
+        // The rate the explained update used (a live change makes it differ from the experiment's).
+        const experiment = { ...run.experiment, learningRate: e.learningRate };
+        const explain = { step: e.step, sampleRow };
+        if (!desktop) return { name: `${run.experiment.name}-step-${e.step + 1}.py`, text: exportNumpy(experiment, { explain }), type: 'text/x-python' };
+        try {
+          const n = saveResultNotice(`Step ${e.step + 1} numpy script`, await desktop.exportStep(experiment, explain));
+          if (n) notify(n.kind, n.text);
+        } catch (err) {
+          notify('error', `Could not export the step: ${(err as Error).message}`);
+        }
+        return null;
       },
       async saveExperimentAs() {
         if (!desktop) return;
