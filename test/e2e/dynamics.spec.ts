@@ -110,6 +110,30 @@ test('after Compare init schemes every scheme has rows in every view, in lockste
   expect(new Set(liveSteps).size).toBe(1);
 });
 
+test('activation distributions print what each init scheme predicts for the layer, and mark it', async ({ page }) => {
+  await openLab(page);
+  await choosePreset(page, 'init-standard-normal');
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  const fig = page.getByRole('figure', { name: 'Weight histograms' });
+  await fig.getByLabel('Histogram values').selectOption('activations');
+  await fig.getByLabel('Histogram layer').selectOption('5'); // layer 6, the last hidden relu layer
+  const line = fig.getByTestId('activation-prediction');
+  await expect(line).toContainText(/predicted at step 0 \(variance propagated from the data's E\[x²\] = [0-9.e+-]+ through random layers, wide-layer limit\): standard normal [0-9.e+-]+, Xavier [0-9.e+-]+, He [0-9.e+-]+/);
+  const n = async (attr: string) => Number(await line.getAttribute(`data-${attr}`));
+  // Standard normal weights blow six relu layers of 64 up (×√32 ≈ 5.7 a layer); He keeps the input's scale, Xavier a little under it.
+  expect(await n('standard-normal')).toBeGreaterThan(1000 * (await n('he')));
+  expect(await n('he')).toBeGreaterThan(await n('xavier'));
+  // This run is standard normal: its measured step-0 std is on that prediction's scale, not Xavier's
+  // (64 units a layer are far from the wide-layer limit: a factor of 2 either way).
+  await expect.poll(() => n('measured')).toBeGreaterThan(0); // step 0's entry has arrived
+  const measured = await n('measured');
+  expect(measured / (await n('standard-normal'))).toBeGreaterThan(0.5);
+  expect(measured / (await n('standard-normal'))).toBeLessThan(2);
+  // Weights get the init stds, not the activation prediction.
+  await fig.getByLabel('Histogram values').selectOption('weights');
+  await expect(fig.getByTestId('activation-prediction')).toHaveCount(0);
+});
+
 test('a net that dies gets a banner saying what to try', async ({ page }) => {
   await openLab(page);
   await choosePreset(page, 'circles');
