@@ -1,7 +1,7 @@
 /**
  * The views that carry the init lesson, end to end in the web build: the step-scheduled history keeps a
  * fast run's first steps, every run of a compare group is inspectable, a dead net is told, and a saved
- * lab reopens with its runs and charts.
+ * lab reopens with its runs and charts, and so does a finished run kept in the browser's IndexedDB.
  */
 import { readFile } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
@@ -180,6 +180,43 @@ test('reopening a saved lab shows its runs, charts and data', async ({ page }) =
   await page.getByRole('button', { name: `Export ${labels[1]} as CSV` }).click();
   const body = await readFile((await (await csv).path())!, 'utf8');
   expect(body.split('\n')[0]).toMatch(/^step,loss,test_loss,layer1_weightStd,layer1_gradNorm/);
+});
+
+test('the web build keeps a finished run in IndexedDB: after a reload it is listed and opens with its views', async ({ page }) => {
+  await openLab(page);
+  await choosePreset(page, 'xor');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect.poll(() => state(page), { timeout: 60_000 }).toBe('completed');
+  const runs = page.getByRole('region', { name: 'Runs', exact: true });
+  await expect(runs.getByRole('listitem').first()).toContainText('saved');
+  const label = (await page.getByRole('table', { name: 'Comparison of shown runs' }).getByRole('rowheader').first().innerText()).trim();
+  const flow = await dataRows(page, 'Gradient flow', 'Gradient flow data');
+  await dataRows(page, 'Loss chart', 'Loss data');
+  const losses = await page.getByRole('table', { name: 'Loss data' }).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)));
+  expect(flow.length).toBeGreaterThan(11);
+
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeVisible();
+  // Nothing in the lab after a reload, but the library still has the run.
+  await expect(page.getByRole('table', { name: 'Comparison of shown runs' })).toHaveCount(0);
+  const library = page.getByRole('region', { name: 'Saved runs' });
+  const entry = library.getByRole('button', { name: new RegExp(`^Compare saved run ${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(completed, `) });
+  await expect(entry).toHaveCount(1);
+  await entry.click();
+  const table = page.getByRole('table', { name: 'Comparison of shown runs' });
+  await expect(table.getByRole('rowheader')).toHaveText([`Saved · ${label}`]);
+  await expect(table.getByRole('row').nth(1)).toContainText('completed');
+
+  // Its views: the same recorded steps and the same losses as before the reload.
+  const reopened = await dataRows(page, 'Gradient flow', 'Gradient flow data');
+  expect(reopened.map((r) => r.step)).toEqual(flow.map((r) => r.step));
+  expect(new Set(reopened.map((r) => r.run))).toEqual(new Set([`Saved · ${label}`]));
+  await dataRows(page, 'Loss chart', 'Loss data');
+  expect(await page.getByRole('table', { name: 'Loss data' }).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)))).toEqual(losses);
+  expect((await dataRows(page, 'Weight histograms', 'Weight histograms data')).length).toBe(flow.length);
+  expect(await seriesPaths(page.getByRole('figure', { name: 'Loss chart' }))).toBeGreaterThanOrEqual(1);
+  expect(await seriesPaths(page.getByRole('figure', { name: 'Gradient flow' }))).toBeGreaterThanOrEqual(2);
+  await expect(page.getByRole('figure', { name: 'Weight histograms' }).getByRole('img')).toHaveCount(1);
 });
 
 test('the new views pass the accessibility scan with their data tables open', async ({ page }) => {
