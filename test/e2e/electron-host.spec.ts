@@ -321,7 +321,7 @@ test('File menu: open loads the file into the controls, save as saves the editor
 
 const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
 
-test('"Export this step as numpy" asks main to save the script (no download), and main\'s script prints the step Last update shows', async ({ page }) => {
+test('"Export this step as numpy" and the Runs panel\'s CSV ask main to save (no download), and main\'s step script prints the step Last update shows', async ({ page }) => {
   const downloads: string[] = [];
   page.on('download', (d) => downloads.push(d.suggestedFilename()));
   await choosePreset(page, 'seed-004-quadrants');
@@ -339,6 +339,12 @@ test('"Export this step as numpy" asks main to save the script (no download), an
   expect(explain).toEqual({ step: 1, sampleRow: 5 });
   expect(experiment).toMatchObject({ name: 'seed-004-quadrants', learningRate: 1e-5 });
   await expect(page.getByRole('status', { name: 'Notices' })).toContainText('Step 2 numpy script saved to /home/student/step-2.py');
+  // The Runs panel's CSV button goes to main too.
+  const label = (await page.getByRole('table', { name: 'Comparison of shown runs' }).getByRole('rowheader').first().innerText()).trim();
+  await page.getByRole('region', { name: 'Runs', exact: true }).getByRole('button', { name: `Export ${label} as CSV` }).click();
+  await expect.poll(async () => (await calls(page)).exportRun.length).toBe(1);
+  expect((await calls(page)).exportRun[0]).toMatchObject({ format: 'csv', run: { name: label, steps: 2 } });
+  await expect(page.getByRole('status', { name: 'Notices' })).toContainText('Run CSV saved to /home/student/run.csv');
   expect(downloads).toEqual([]);
 
   // What main writes for those arguments (its pure half, main/electron-main/export.ts), run by numpy.

@@ -121,6 +121,26 @@ describe('library slice', () => {
     expect(d.exportedSteps).toHaveLength(1);
   });
 
+  it('the Runs panel’s CSV/JSON export goes through main on the desktop (any run, not just the active one) and is a download in the browser', async () => {
+    const d = fakeDesktop();
+    const desk = libraryStore(d);
+    const first = finishedRun(desk.store);
+    const second = blankRun(2, experiment, 'Run 2', 'he', null);
+    second.recorder = desk.store.getState().recorderFor(second);
+    second.recorder!.apply(status('completed', 0));
+    desk.store.setState({ runs: [first, second], activeRunId: first.id });
+    await expect(desk.store.getState().runFile(2, 'json')).resolves.toBeNull();
+    expect(d.exported).toEqual([['json', desk.store.getState().savedRunOf(2)]]);
+    expect(d.exported[0]![1].name).toBe('Run 2');
+    expect(desk.store.getState().notices.at(-1)).toMatchObject({ kind: 'info', text: 'Run JSON saved to /home/u/run.json' });
+
+    const web = libraryStore(null);
+    const run = finishedRun(web.store);
+    web.store.setState({ runs: [run], activeRunId: run.id });
+    await expect(web.store.getState().runFile(run.id, 'csv')).resolves.toEqual(web.store.getState().runExportFile(run.id, 'csv'));
+    expect(web.store.getState().runExportFile(run.id, 'csv')?.name).toMatch(/\.csv$/);
+  });
+
   it('a finished run is saved once and listed newest first', async () => {
     const d = fakeDesktop();
     const { store, publishSoon } = libraryStore(d);

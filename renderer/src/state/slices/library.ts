@@ -39,7 +39,13 @@ export interface LibrarySlice {
   savedRunOf(runId?: number | null): SavedRun | null;
   /** Desktop only: answers a File-menu command. */
   menu(command: MenuCommand): Promise<void>;
-  exportRun(format: ExportFormat): Promise<void>;
+  /** Desktop only: exports a run (the active one unless `runId` says) through main's save dialog; the answer is a notice. */
+  exportRun(format: ExportFormat, runId?: number | null): Promise<void>;
+  /**
+   * The Runs panel's CSV and JSON buttons: on the desktop through main's save dialog (resolves null; the
+   * answer is a notice), in the browser the file for the page to download (null when there is nothing).
+   */
+  runFile(runId: number, format: 'csv' | 'json'): Promise<{ name: string; text: string; type: string } | null>;
   /**
    * Last update's "Export this step as numpy" for the active run's explained step and `sampleRow`: on the
    * desktop main asks where to save and writes it (the answer is a notice; resolves null); in the browser,
@@ -154,9 +160,9 @@ export const createLibrarySlice =
             return get().exportRun(cmd.format);
         }
       },
-      async exportRun(format) {
+      async exportRun(format, runId = get().activeRunId) {
         if (!desktop) return;
-        const record = get().savedRunOf();
+        const record = get().savedRunOf(runId);
         if (!record) return notify('error', 'Nothing to export yet: train a run first.');
         try {
           const n = saveResultNotice(EXPORT_LABEL[format], await desktop.exportRun(format, record));
@@ -164,6 +170,11 @@ export const createLibrarySlice =
         } catch (e) {
           notify('error', `Could not export the run: ${(e as Error).message}`);
         }
+      },
+      async runFile(runId, format) {
+        if (!desktop) return get().runExportFile(runId, format);
+        await get().exportRun(format, runId);
+        return null;
       },
       async exportStep(sampleRow) {
         const run = get().runs.find((r) => r.id === get().activeRunId);
