@@ -118,7 +118,7 @@ test('activation distributions print what each init scheme predicts for the laye
   await fig.getByLabel('Histogram values').selectOption('activations');
   await fig.getByLabel('Histogram layer').selectOption('5'); // layer 6, the last hidden relu layer
   const line = fig.getByTestId('activation-prediction');
-  await expect(line).toContainText(/predicted at step 0 \(variance propagated from the data's E\[x²\] = [0-9.e+-]+ through random layers, wide-layer limit\): standard normal [0-9.e+-]+, Xavier [0-9.e+-]+, He [0-9.e+-]+/);
+  await expect(line).toContainText(/predicted at step 0 \(variance propagated from E\[x²\] = [0-9.e+-]+, wide-layer limit\): standard normal [0-9.e+-]+, Xavier [0-9.e+-]+, He [0-9.e+-]+/);
   const n = async (attr: string) => Number(await line.getAttribute(`data-${attr}`));
   // Standard normal weights blow six relu layers of 64 up (×√32 ≈ 5.7 a layer); He keeps the input's scale, Xavier a little under it.
   expect(await n('standard-normal')).toBeGreaterThan(1000 * (await n('he')));

@@ -284,7 +284,7 @@ export function WeightHistograms() {
                     data-measured={p.std.first ?? ''}
                   >
                     {' '}
-                    · predicted at step 0 (variance propagated from the data&apos;s E[x²] = {fmtLoss(p.predicted.x2)} through random layers, wide-layer limit): standard normal{' '}
+                    · predicted at step 0 (variance propagated from E[x²] = {fmtLoss(p.predicted.x2)}, wide-layer limit): standard normal{' '}
                     {fmtLoss(p.predicted.standardNormal)}, Xavier {fmtLoss(p.predicted.xavier)}, He {fmtLoss(p.predicted.he)}
                   </span>
                 ) : null}
