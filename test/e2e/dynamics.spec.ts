@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { choosePreset, openLab, pageErrors, state } from './lab';
+import { choosePreset, openLab, pageErrors, state, stepCount } from './lab';
 
 test.afterEach(async ({ page }) => {
   expect(pageErrors(page)).toEqual([]);
@@ -114,6 +114,7 @@ test('activation distributions print what each init scheme predicts for the laye
   await openLab(page);
   await choosePreset(page, 'init-standard-normal');
   await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect.poll(() => stepCount(page), { timeout: 30_000 }).toBe(1);
   const fig = page.getByRole('figure', { name: 'Weight histograms' });
   await fig.getByLabel('Histogram values').selectOption('activations');
   await fig.getByLabel('Histogram layer').selectOption('5'); // layer 6, the last hidden relu layer
@@ -125,7 +126,7 @@ test('activation distributions print what each init scheme predicts for the laye
   expect(await n('he')).toBeGreaterThan(await n('xavier'));
   // This run is standard normal: its measured step-0 std is on that prediction's scale, not Xavier's
   // (64 units a layer are far from the wide-layer limit: a factor of 2 either way).
-  await expect.poll(() => n('measured')).toBeGreaterThan(0); // step 0's entry has arrived
+  await expect.poll(() => n('measured'), { timeout: 30_000 }).toBeGreaterThan(0); // step 0's entry has arrived
   const measured = await n('measured');
   expect(measured / (await n('standard-normal'))).toBeGreaterThan(0.5);
   expect(measured / (await n('standard-normal'))).toBeLessThan(2);
