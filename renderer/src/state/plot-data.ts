@@ -1,5 +1,5 @@
 /** The training points an experiment draws, for the decision map and the sample view. */
-import { makeDataset, NumpyRandom, type Experiment } from '../../../core';
+import { makeDataset, NumpyRandom, shapeOf, type Experiment } from '../../../core';
 
 /** 2-D training points for the decision map, regenerated from the experiment exactly as the trainer draws them. */
 export interface PlotData {
@@ -13,8 +13,10 @@ export interface PlotData {
 }
 
 function plotDataOf(exp: Experiment): PlotData {
-  const d = makeDataset(exp.data, new NumpyRandom(exp.seed));
-  const testRows = Math.floor(d.samples * (exp.testFraction ?? 0));
+  // The trainer's view of the data: a standardised set is shown standardised, with the training rows' mean and std.
+  const { trainRows } = shapeOf(exp);
+  const d = makeDataset(exp.data, new NumpyRandom(exp.seed), trainRows);
+  const testRows = d.samples - trainRows;
   return { x: d.x, y: d.y, labels: d.labels, samples: d.samples, inputs: d.inputs, outputs: d.outputs, testRows };
 }
 
