@@ -97,6 +97,10 @@ describe('bad files: one message naming the line and the column', () => {
     expect(e.message).toBe('line 4, column "b" (2): "abc" is not a number');
     expect([e.line, e.column]).toEqual([4, 'b']);
   });
+  it('lines are counted with old-Mac CR line ends too', () => {
+    const e = csvError(() => inlineDataFromCsv(parseCsvText('a,b,label\r1,2,x\r\r3,abc,y\r'), abLabel));
+    expect(e.message).toBe('line 4, column "b" (2): "abc" is not a number');
+  });
   it('a decimal comma', () => {
     const e = importError('bad-decimal-comma.csv');
     expect(e.message).toBe('line 3, column "b" (2): "4,5" is not a number (nnlab reads a point as the decimal separator: 1.5, not 1,5)');
