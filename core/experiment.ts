@@ -62,14 +62,34 @@ const columnNames = z
   .array(z.string({ error: 'must be a column name (a string)' }).min(1, { error: 'must be a column name (a string)' }), { error: 'must be an array of column names' })
   .min(1, { error: 'must name at least one column' });
 const standardize = z.boolean({ error: 'must be true or false' }).optional();
+/**
+ * Rows of finite numbers, checked by a loop with zod's messages and paths: an imported CSV's 100k
+ * rows took zod's per-element parse 0.5 s (measured), and the editor revalidates the draft on every edit.
+ * The rows are passed through, not copied (experiments are not mutated once parsed).
+ */
+const numberRows = z.unknown().transform((v, ctx): number[][] => {
+  if (!Array.isArray(v)) {
+    ctx.addIssue({ code: 'custom', message: 'must be an array of rows' });
+    return z.NEVER;
+  }
+  if (v.length === 0) ctx.addIssue({ code: 'custom', message: 'must have at least one row' });
+  for (let i = 0; i < v.length; i++) {
+    const row: unknown = v[i];
+    if (!Array.isArray(row)) {
+      ctx.addIssue({ code: 'custom', message: 'must be an array of numbers', path: [i] });
+      continue;
+    }
+    for (let j = 0; j < row.length; j++) {
+      const n: unknown = row[j];
+      if (typeof n !== 'number' || !Number.isFinite(n)) ctx.addIssue({ code: 'custom', message: 'must be a finite number', path: [i, j] });
+    }
+  }
+  return v as number[][];
+});
 const InlineData = z.strictObject({
   kind: z.literal('inline'),
-  x: z.array(z.array(finite, { error: 'must be an array of numbers' }), { error: 'must be an array of rows' }).min(1, {
-    error: 'must have at least one row',
-  }),
-  y: z.array(z.array(finite, { error: 'must be an array of numbers' }), { error: 'must be an array of rows' }).min(1, {
-    error: 'must have at least one row',
-  }),
+  x: numberRows,
+  y: numberRows,
   /** v2 (an imported CSV). The column name of each x column, in order. */
   features: columnNames.optional(),
   /** v2. The column the targets came from. */
