@@ -121,6 +121,9 @@ async function installStub(page: Page): Promise<void> {
         const entry: LibraryEntry = { id: copy.id, name: copy.name, savedAt: copy.endedAt };
         return Promise.resolve({ ok: true, value: entry });
       },
+      // Import CSV…: main's dialog and read, answered with a file of two features and two classes.
+      openCsvFile: () =>
+        Promise.resolve({ ok: true, name: 'desktop.csv', path: '/data/desktop.csv', bytes: new TextEncoder().encode('u;v;class\r\n' + Array.from({ length: 40 }, (_, i) => `${(i % 7) - 3};${(i % 5) - 2};${i % 2 ? 'odd' : 'even'}`).join('\r\n')) }),
     };
     window.nnlab = api;
 
