@@ -133,7 +133,7 @@ export function parseCsvText(text: string, options: CsvParseOptions = {}): CsvTa
   if (error) throw error;
   if (!header) throw new CsvError('the file is empty (nnlab needs a header row naming the columns, then one row per sample)');
   if (rows.length === 0) throw new CsvError('the file has a header row but no data rows', null, null);
-  options.onProgress?.(rows.length, 1);
+  if (rows.length % every !== 0) options.onProgress?.(rows.length, 1);
   return { header, rows, lines, delimiter };
 }
 
