@@ -140,7 +140,7 @@ describe('IPC handlers', () => {
     expect(recentLists.at(-1)).toEqual([file]);
     await expect(call('nnlab:open-recent', file)).resolves.toEqual({ ok: true, path: file, experiment: xor(20) });
     await expect(call('nnlab:open-experiment')).resolves.toEqual({ ok: false, canceled: true });
-    writeFileSync(file, '{"version": 2}');
+    writeFileSync(file, '{"version": 3}');
     await expect(call('nnlab:open-recent', file)).resolves.toMatchObject({ ok: false, message: expect.stringContaining('newer nnlab') });
   });
 
