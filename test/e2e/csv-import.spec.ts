@@ -51,6 +51,7 @@ test('import an Excel CSV (BOM, CRLF, semicolons, quotes), pick columns, train, 
   await expect(page.getByRole('alert')).toHaveCount(0);
   const map = page.locator('canvas.decision-map');
   await expect(map).toHaveAttribute('aria-label', /^Decision regions for 3 classes/);
+  await expect(page.getByRole('list', { name: 'Classes' }).getByRole('listitem')).toContainText(['class 0: Adelie', 'class 1: Gentoo', 'class 2: Chinstrap']);
   await expect.poll(async () => Math.min(...(await pointPixels(page, 3)))).toBeGreaterThan(50);
 
   await page.getByLabel('Learning rate', { exact: true }).fill('0.1');

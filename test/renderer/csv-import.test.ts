@@ -78,6 +78,12 @@ describe('CSV import through the worker protocol', () => {
     expect(posted).toEqual([{ type: 'error', id: 4, message: expect.stringMatching(/^bad message to the CSV worker: /), line: null, column: null }]);
   });
 
+  it('a csv file reference in the editor is refused with a message (the lab holds rows; File ▸ Open reads the file)', () => {
+    const exp = { version: 2, seed: 0, data: { kind: 'csv', path: 'p.csv', sha256: 'a'.repeat(64), features: ['a'], target: 't', targetKind: 'numeric' }, layers: [{ units: 1, activation: 'linear' }], bias: true, init: { weights: 'xavier' }, loss: 'mse', learningRate: 0.1, steps: 5 };
+    const v = validateDraft(draftFromExperiment(exp, ''));
+    expect(v.ok ? '' : v.fields.dataset).toBe('data: the experiment refers to the file p.csv; open it with File ▸ Open in the desktop app, or import the file with Import CSV…');
+  });
+
   it('Use this data: the output layer follows the classes, the loss the target kind; a regression target gives mse and one output', () => {
     const preset = PRESETS.find((p) => p.id === 'seed-004-quadrants')!;
     const d0 = draftFromExperiment(preset.experiment, preset.id);

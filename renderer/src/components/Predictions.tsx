@@ -258,6 +258,7 @@ function DecisionMap({ run, data, highContrast, highlight }: { run: Run | null; 
           {Array.from({ length: classes }, (_, c) => (
             <li key={c}>
               <span className="swatch" style={{ background: classColor(c) }} aria-hidden="true" /> class {c}
+              {data.classNames?.[c] !== undefined ? `: ${data.classNames[c]}` : ''}
             </li>
           ))}
           <li>✕ misclassified</li>

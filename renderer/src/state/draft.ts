@@ -186,6 +186,12 @@ export function fieldOf(path: string, hiddenCount: number): FieldKey {
 }
 
 export function validateDraft(d: Draft): Validation {
+  const data = d.base.data;
+  if (isRecord(data) && data.kind === 'csv') {
+    // The lab holds rows, not file references: File ▸ Open and the CLI read the file; the browser cannot.
+    const message = `data: the experiment refers to the file ${String(data.path)}; open it with File ▸ Open in the desktop app, or import the file with Import CSV…`;
+    return { ok: false, fields: { dataset: message }, message };
+  }
   const r = parseExperiment(experimentInputOf(d));
   if (r.ok) return { ok: true, experiment: r.experiment, fields: {} };
   return { ok: false, fields: fieldMessages(r.issues, d.hidden.length), message: r.message };

@@ -10,6 +10,8 @@ export interface PlotData {
   outputs: number;
   y: Float64Array;
   testRows: number;
+  /** An imported CSV's class labels, in one-hot order (null: classes are numbered). */
+  classNames?: readonly string[] | null;
 }
 
 function plotDataOf(exp: Experiment): PlotData {
@@ -17,7 +19,8 @@ function plotDataOf(exp: Experiment): PlotData {
   const { trainRows } = shapeOf(exp);
   const d = makeDataset(exp.data, new NumpyRandom(exp.seed), trainRows);
   const testRows = d.samples - trainRows;
-  return { x: d.x, y: d.y, labels: d.labels, samples: d.samples, inputs: d.inputs, outputs: d.outputs, testRows };
+  const classNames = exp.data.kind === 'inline' ? (exp.data.labels ?? null) : null;
+  return { x: d.x, y: d.y, labels: d.labels, samples: d.samples, inputs: d.inputs, outputs: d.outputs, testRows, classNames };
 }
 
 // Experiments are immutable once validated, so the data drawn for one is drawn once.
