@@ -129,3 +129,20 @@ test('100k rows import without freezing the window: frames keep coming while the
   // A parse on the UI thread is one long task of a second or more (measured on this 2-core machine); the worker's leaves frames coming.
   expect(longest(parsing)).toBeLessThan(400);
 });
+
+test('a CSV file dropped on the window is imported', async ({ page }) => {
+  await openLab(page);
+  await page.evaluate(() => {
+    const file = new File(['x\ty\tkind\n1\t2\tcat\n2\t1\tdog\n3\t3\tcat\n'], 'dropped.tsv', { type: 'text/tab-separated-values' });
+    const dt = new DataTransfer();
+    dt.items.add(file);
+    const over = new DragEvent('dragover', { dataTransfer: dt, cancelable: true });
+    window.dispatchEvent(over);
+    if (!over.defaultPrevented) throw new Error('dragover with a file was not accepted');
+    window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, cancelable: true }));
+  });
+  const region = page.getByRole('region', { name: 'Your own data' });
+  await expect(region).toContainText('dropped.tsv: 3 rows, 3 columns, separated by tabs.');
+  await region.getByRole('button', { name: 'Use this data' }).click();
+  await expect(page.getByTestId('import-summary')).toHaveText('Using dropped.tsv: 3 rows, 2 features → 2 classes (cat, dog).');
+});
