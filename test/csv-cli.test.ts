@@ -92,6 +92,20 @@ describe('nnlab train with a csv reference', () => {
     expect(r.stderr).toContain(`data.path: cannot read ${join(dir, 'exp', 'nowhere.csv')}: no such file`);
   });
 
+  it('nnlab sweep reads a base experiment\'s csv reference relative to the sweep file', async () => {
+    const sweepFile = join(dir, 'exp', 'sweep.json');
+    writeFileSync(sweepFile, JSON.stringify({ version: 1, kind: 'sweep', base: { ...penguins, steps: 20 }, axes: { seed: [1, 2] } }));
+    const out = join(dir, 'sweep-out.json');
+    const r = await cli('sweep', sweepFile, '--out', out, '--workers', '1');
+    expect(r.code).toBe(0);
+    const results = JSON.parse(readFileSync(out, 'utf8')) as { runs: { status: string }[] };
+    expect(results.runs.map((x) => x.status)).toEqual(['completed', 'completed']);
+    writeFileSync(sweepFile, JSON.stringify({ version: 1, kind: 'sweep', base: { ...penguins, data: { ...penguins.data, sha256: '0'.repeat(64) } }, axes: { seed: [1, 2] } }));
+    const bad = await cli('sweep', sweepFile, '--out', out);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('base.data.sha256: ../data/penguins-excel.csv is not the file this experiment was made with');
+  });
+
   it('export-numpy of a csv reference writes loading code for the file (absolute path, SHA-256, columns, class order, standardisation)', async () => {
     const script = (await cli('export-numpy', write('penguins', penguins))).stdout;
     expect(script).toContain(`CSV_PATH = sys.argv[1] if len(sys.argv) > 1 else ${JSON.stringify(join(dir, 'data', 'penguins-excel.csv'))}`);
