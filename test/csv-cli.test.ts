@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/nnlab';
-import { sha256Hex, type RunResult } from '../core';
+import { experiment, resolveCsvExperiment, sha256Hex, type RunResult } from '../core';
 import { worstMismatch } from './helpers/close';
 
 const dir = mkdtempSync(join(tmpdir(), 'nnlab-csv-cli-'));
@@ -120,9 +120,16 @@ const hasPython = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore'
 const python = (script: string) => execFileSync('python3', [script], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' } });
 
 describe.runIf(hasPython)('parity: the exported script reads the CSV and trains to the same losses (python3 + numpy)', () => {
+  // What Import CSV… puts in the experiment: the same rows inline, standardised by the core and by the script.
+  const inlined = (exp: typeof penguins | typeof housing) => {
+    const r = resolveCsvExperiment(experiment(exp), new Uint8Array(readFileSync(join(dir, 'data', exp.data.path.replace('../data/', '')))));
+    if (!r.ok) throw new Error(r.message);
+    return { ...r.experiment, name: `${exp.name}-inline` };
+  };
   for (const [name, exp] of [
     ['penguins (BOM, CRLF, semicolons, quotes; classes; standardised; hold-out)', penguins],
     ['housing (pandas; numeric target; standardised; minibatch Adam)', housing],
+    ['penguins imported inline (standardised by the script from the inline rows)', inlined(penguins)],
   ] as const) {
     it(name, async () => {
       const file = write(exp.name, exp);
