@@ -146,6 +146,24 @@ describe('sweep pool', () => {
     expect(results.timing.workers).toBe(2);
   }, 60_000);
 
+  it('a run that keeps no full result (no history recorded) reports the very numbers of one that does, and of a lone Trainer', async () => {
+    // A hold-out split, a run that diverges and a minibatch run: every summary field is exercised.
+    const r = parseSweep(sweep({ learningRate: [0.1, 1e6], batchSize: [null, 10] }, { base: { ...base, loss: 'sse', testFraction: 0.25, testEvery: 3 } }));
+    if (!r.ok) throw new Error(r.message);
+    const lean = await runSweepOnThreads(r.points, { workers: 2 });
+    const kept = await runSweepOnThreads(r.points, { workers: 2, keepResults: true });
+    const numbers = (runs: typeof lean.runs) => runs.map((run) => ({ ...run, seconds: null }));
+    expect(lean.runs.map((run) => run.status)).toEqual(['completed', 'completed', 'diverged', 'diverged']);
+    expect(numbers(lean.runs)).toEqual(numbers(kept.runs));
+    for (const [i, p] of r.points.entries()) {
+      const t = new Trainer(experiment(p.experiment));
+      t.run(Infinity);
+      const res = t.result(0);
+      const run = lean.runs[i]!;
+      expect([run.steps, run.finalLoss, run.minLoss, run.divergedAtStep, run.testLoss]).toEqual([res.steps, res.losses.at(-1), Math.min(...res.losses), res.divergedAtStep, res.testLoss.at(-1)![1]]);
+    }
+  }, 60_000);
+
   it('stopping marks every unfinished run "stopped" and keeps the finished ones', async () => {
     const r = parseSweep(sweep({ seed: [1, 2, 3, 4] }, { base: { ...base, steps: 10_000_000 } }));
     if (!r.ok) throw new Error(r.message);
