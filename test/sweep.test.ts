@@ -2,11 +2,14 @@
  * Sweeps: the file format (grid expansion, one message per problem), the run pool (a crashed
  * worker fails one run, not the sweep) and the sweep's numbers against `nnlab train` and numpy.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { experiment, parseSweep, parseSweepJson, logspace, MAX_SWEEP_RUNS, Trainer, type ExperimentInput } from '../core';
 import { runSweep } from '../core/service/sweep-runner';
-import { nodeSweepWorkerFactory, runSweepOnThreads } from '../node/sweep-pool';
+import { nodeSweepWorkerFactory, runSweepOnThreads, sweepWorkerSource } from '../node/sweep-pool';
 
 const base: ExperimentInput = {
   version: 1,
@@ -162,6 +165,41 @@ describe('sweep pool', () => {
       const run = lean.runs[i]!;
       expect([run.steps, run.finalLoss, run.minLoss, run.divergedAtStep, run.testLoss]).toEqual([res.steps, res.losses.at(-1), Math.min(...res.losses), res.divergedAtStep, res.testLoss.at(-1)![1]]);
     }
+  }, 60_000);
+
+  it('the worker bundle is kept on disk, reused while its files are unchanged and rebuilt when one changes', async () => {
+    const entry = pathToFileURL(join(mkdtempSync(join(tmpdir(), 'nnlab-pool-')), 'entry.ts'));
+    // Same-length tags: only the modification time tells the versions apart.
+    const version = (tag: string) =>
+      writeFileSync(entry, `import { parentPort } from 'node:worker_threads';\nparentPort!.on('message', (job: { index: number }) => parentPort!.postMessage({ type: 'failed', index: job.index, error: '${tag}' }));\n`);
+    const r = parseSweep(sweep({ seed: [1, 2] }));
+    if (!r.ok) throw new Error(r.message);
+    const errors = async () => (await runSweepOnThreads(r.points, { workers: 2, entry })).runs.map((run) => run.error);
+    const file = (source: ReturnType<typeof sweepWorkerSource>) => (source && 'file' in source ? source.file : 'not a file');
+    version('one');
+    const first = file(sweepWorkerSource(entry));
+    const written = statSync(first).mtimeMs;
+    expect(await errors()).toEqual(['one', 'one']);
+    expect(file(sweepWorkerSource(entry))).toBe(first);
+    expect(statSync(first).mtimeMs).toBe(written);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    version('two');
+    expect(file(sweepWorkerSource(entry))).not.toBe(first);
+    expect(await errors()).toEqual(['two', 'two']);
+  }, 60_000);
+
+  it('workers take the kernels the pool compiled instead of compiling their own', async () => {
+    const factory = nodeSweepWorkerFactory({ entry: new URL('./helpers/kernels-probe-worker.ts', import.meta.url) });
+    const report = await new Promise<unknown>((resolve) => {
+      const worker = factory({
+        message: (m) => {
+          resolve(m);
+          worker.terminate();
+        },
+        crash: () => {},
+      });
+    });
+    expect(report).toMatchObject({ adopted: true });
   }, 60_000);
 
   it('stopping marks every unfinished run "stopped" and keeps the finished ones', async () => {
