@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { experiment, parseSweep, parseSweepJson, logspace, MAX_SWEEP_RUNS, Trainer, type ExperimentInput } from '../core';
+import { runSweepJob } from '../core/service/sweep-job';
 import { runSweep } from '../core/service/sweep-runner';
 import { nodeSweepWorkerFactory, runSweepOnThreads, sweepWorkerSource } from '../node/sweep-pool';
 
@@ -166,6 +167,25 @@ describe('sweep pool', () => {
       expect([run.steps, run.finalLoss, run.minLoss, run.divergedAtStep, run.testLoss]).toEqual([res.steps, res.losses.at(-1), Math.min(...res.losses), res.divergedAtStep, res.testLoss.at(-1)![1]]);
     }
   }, 60_000);
+
+  it('dispatches the costliest runs first and still reports in grid order', async () => {
+    // Weights per row × rows: hiddenUnits 2, 16, 4 (slowest axis) by full batch (40 rows) or 10.
+    const r = parseSweep(sweep({ hiddenUnits: [2, 16, 4], batchSize: [null, 10] }));
+    if (!r.ok) throw new Error(r.message);
+    const posted: number[] = [];
+    const results = await runSweep(r.points, {
+      workers: 1,
+      createWorker: (events) => ({
+        post: (job) => {
+          posted.push(job.index);
+          setTimeout(() => runSweepJob(job, (m) => events.message(m)), 0);
+        },
+        terminate: () => {},
+      }),
+    });
+    expect(posted).toEqual([2, 3, 4, 0, 5, 1]);
+    expect(results.runs.map((run) => [run.index, run.status])).toEqual([0, 1, 2, 3, 4, 5].map((i) => [i, 'completed']));
+  });
 
   it('the worker bundle is kept on disk, reused while its files are unchanged and rebuilt when one changes', async () => {
     const entry = pathToFileURL(join(mkdtempSync(join(tmpdir(), 'nnlab-pool-')), 'entry.ts'));

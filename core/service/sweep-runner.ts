@@ -1,8 +1,10 @@
 /**
  * The run pool's scheduling, independent of what a worker is: the CLI binds it to worker_threads
  * (node/sweep-pool.ts), the browser build can bind it to Web Workers. Workers are kept across runs
- * (each compiles the kernels once); a worker that crashes fails the one run it held, is replaced,
- * and the sweep goes on. Stopping terminates every worker and marks unfinished runs "stopped".
+ * (each compiles the kernels once) and take the next run as they finish one, the costliest runs
+ * first, so a long run does not start last and hold up the end of the sweep. A worker that crashes
+ * fails the one run it held, is replaced, and the sweep goes on. Stopping terminates every worker and
+ * marks unfinished runs "stopped".
  */
 import { SweepWorkerMessageSchema, type SweepJob, type SweepResults, type SweepRun } from '../contract/sweep';
 import type { SweepPoint } from '../sweep';
@@ -69,6 +71,17 @@ const pending = (p: SweepPoint): SweepRun => ({
   seconds: null,
 });
 
+/**
+ * A run's relative cost: steps × rows per step × weights. Only the ordering matters, and within one
+ * sweep the data (and so the input width) is shared, so the first layer's fan-in is left out.
+ */
+export function runCost(e: SweepPoint['experiment']): number {
+  let weights = 0;
+  for (let l = 0; l < e.layers.length; l++) weights += e.layers[l]!.units * (l > 0 ? e.layers[l - 1]!.units : 1);
+  const rows = e.batchSize ?? ('samples' in e.data && typeof e.data.samples === 'number' ? e.data.samples : 1);
+  return e.steps * rows * weights;
+}
+
 interface Slot {
   handle: SweepWorkerHandle | null;
   /** Position in `points` of the run this worker holds, or -1 when idle. */
@@ -82,6 +95,8 @@ export function runSweep(points: readonly SweepPoint[], options: SweepRunOptions
   const started = now();
   const poolSize = Math.max(1, Math.min(Math.floor(options.workers), points.length));
   const runs: SweepRun[] = points.map(pending);
+  // Dispatch order: costliest first (a stable sort keeps grid order among equals).
+  const order = points.map((p, i) => ({ i, cost: runCost(p.experiment) })).sort((a, b) => b.cost - a.cost).map((o) => o.i);
   const ended = new Array<boolean>(points.length).fill(false);
   let next = 0;
   let finished = 0;
@@ -134,7 +149,7 @@ export function runSweep(points: readonly SweepPoint[], options: SweepRunOptions
         if (finished === points.length) finish();
         return;
       }
-      const job = next++;
+      const job = order[next++]!;
       slot.job = job;
       slot.step = 0;
       slot.steps = points[job]!.experiment.steps;
@@ -184,7 +199,7 @@ export function runSweep(points: readonly SweepPoint[], options: SweepRunOptions
         slot.handle = options.createWorker({ message: (m) => onMessage(slot, m), crash: (e) => crashed(slot, e) });
       } catch (e) {
         // A worker that cannot even start fails the run it would have taken, as a crash does.
-        slot.job = next < points.length ? next++ : -1;
+        slot.job = next < points.length ? order[next++]! : -1;
         crashed(slot, `could not start: ${(e as Error).message}`);
         return;
       }
