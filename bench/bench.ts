@@ -19,8 +19,10 @@
  * The kernel rows above train without the history, so they measure the kernels alone.
  *
  * Then a sweep: a 24-run grid of a 2-D tanh net on nnlab's run pool (node/sweep-pool.ts, one worker
- * per core, pool start-up included) against numpy running the same 24 exported scripts one after
- * another in one Python process (bench/numpy_sweep.py); every run's last loss must agree.
+ * per core, from a cold pool: its start-up is in the time) against numpy running the same 24 exported
+ * scripts one after another in one Python process (bench/numpy_sweep.py; its start-up, the numpy
+ * import, is paid once and printed, not counted); every run's last loss must agree. The load average
+ * is printed with it: on a shared machine the pool's threads compete with everything else.
  *
  * Then the shapes of issue #15 (bench/shapes.ts: classroom nets and minibatches, where the shortcut
  * does not apply), nnlab's default kernels on this Node against numpy, interleaved round by round so
@@ -33,6 +35,7 @@
  * history cost, 5 repeats unless --repeats), --shapes (the issue #15 shapes only).
  */
 import { spawnSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { exportNumpy, experiment, parseSweep, presetById, referenceBackend, relaxedSimdSupported, createWasmBackend, Trainer, type Backend, type Experiment } from '../core';
 import { createThreadedWasmBackend } from '../node/kernel-threads';
@@ -348,13 +351,21 @@ interface SweepBench {
   runs: number;
   steps: number;
   workers: number;
+  /** Wall clock from a cold pool to the last result: loading the worker bundle, starting the threads and every run. */
   nnlabSeconds: number;
   /** Sum of the runs' own training-loop seconds (what one worker would need, start-up excluded). */
   nnlabRunSeconds: number;
+  /** nnlabSeconds beyond the loops spread evenly over the workers: start-up, per-run set-up, messages, an uneven end. */
+  nnlabOverheadSeconds: number;
+  /** The 24 runs one after another in one Python process, its start-up excluded. */
   numpySeconds: number;
+  /** That process's start-up (numpy import, compiling the scripts), paid once and not in numpySeconds. */
+  numpyStartupSeconds: number;
   ratio: number;
   /** Worst |nnlab − numpy| / |numpy| over the runs' last losses. */
   lastLossMaxRelDiff: number;
+  /** `uptime`'s load averages when the sweep bench ended (the machine may be shared). */
+  load: number[];
 }
 
 async function sweepBench(repeats: number): Promise<SweepBench> {
@@ -366,7 +377,7 @@ async function sweepBench(repeats: number): Promise<SweepBench> {
   const numpyOnce = () => {
     const r = spawnSync('python3', [script], { input: scripts, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`numpy sweep failed: ${r.stderr || r.error?.message}`);
-    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; lastLosses: (number | null)[] };
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; startupSeconds: number; lastLosses: (number | null)[] };
   };
   const workers = defaultWorkerCount();
   let numpyBest = numpyOnce();
@@ -374,7 +385,7 @@ async function sweepBench(repeats: number): Promise<SweepBench> {
   let runSeconds = 0;
   let worst = 0;
   for (let r = 0; r < repeats; r++) {
-    // Wall clock from a cold pool: bundling the worker, starting the threads and compiling the kernels count.
+    // Wall clock from a cold pool: loading the worker bundle, starting the threads and compiling the kernels count.
     const t0 = performance.now();
     const res = await runSweepOnThreads(points, { workers });
     const wall = (performance.now() - t0) / 1000;
@@ -396,15 +407,21 @@ async function sweepBench(repeats: number): Promise<SweepBench> {
     workers,
     nnlabSeconds: nnlabBest,
     nnlabRunSeconds: runSeconds,
+    nnlabOverheadSeconds: nnlabBest - runSeconds / workers,
     numpySeconds: numpyBest.seconds,
+    numpyStartupSeconds: numpyBest.startupSeconds,
     ratio: numpyBest.seconds / nnlabBest,
     lastLossMaxRelDiff: worst,
+    load: loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }
 
 function printSweep(s: SweepBench) {
   console.log(
-    `sweep: ${s.runs} runs × ${s.steps} steps (2→16→16→2 tanh, spiral): nnlab pool of ${s.workers} workers ${s.nnlabSeconds.toFixed(2)} s (start-up included; the runs' own loops sum to ${s.nnlabRunSeconds.toFixed(2)} s), numpy one after another ${s.numpySeconds.toFixed(2)} s = ${s.ratio.toFixed(2)}×; last losses agree to ${s.lastLossMaxRelDiff.toExponential(1)}`,
+    `sweep: ${s.runs} runs × ${s.steps} steps (2→16→16→2 tanh, spiral), best of ${REPEATS}, load average ${s.load.join(' ')} on ${availableParallelism()} cores:\n` +
+      `  nnlab, a cold pool of ${s.workers} worker threads, start-up included: ${s.nnlabSeconds.toFixed(2)} s (the runs' own loops sum to ${s.nnlabRunSeconds.toFixed(2)} s; ${s.nnlabOverheadSeconds.toFixed(2)} s beyond them spread over ${s.workers} workers: start-up, set-up, messages)\n` +
+      `  numpy, the 24 exported scripts one after another in one Python process: ${s.numpySeconds.toFixed(2)} s (its start-up, ${s.numpyStartupSeconds.toFixed(2)} s for the numpy import and compiling the scripts, paid once and not counted)\n` +
+      `  = ${s.ratio.toFixed(2)}× numpy; last losses agree to ${s.lastLossMaxRelDiff.toExponential(1)}`,
   );
 }
 
