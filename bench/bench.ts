@@ -357,6 +357,10 @@ interface SweepBench {
   nnlabRunSeconds: number;
   /** nnlabSeconds beyond the loops spread evenly over the workers: start-up, per-run set-up, messages, an uneven end. */
   nnlabOverheadSeconds: number;
+  /** CPU time of every thread of this process over that best sweep (pool start-up included). */
+  nnlabCpuSeconds: number;
+  /** CPU time of the Python process's threads over its runs. */
+  numpyCpuSeconds: number;
   /** The 24 runs one after another in one Python process, its start-up excluded. */
   numpySeconds: number;
   /** That process's start-up (numpy import, compiling the scripts), paid once and not in numpySeconds. */
@@ -377,21 +381,25 @@ async function sweepBench(repeats: number): Promise<SweepBench> {
   const numpyOnce = () => {
     const r = spawnSync('python3', [script], { input: scripts, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`numpy sweep failed: ${r.stderr || r.error?.message}`);
-    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; startupSeconds: number; lastLosses: (number | null)[] };
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; cpuSeconds: number; startupSeconds: number; lastLosses: (number | null)[] };
   };
   const workers = defaultWorkerCount();
   let numpyBest = numpyOnce();
   let nnlabBest = Infinity;
   let runSeconds = 0;
+  let cpuSeconds = 0;
   let worst = 0;
   for (let r = 0; r < repeats; r++) {
     // Wall clock from a cold pool: loading the worker bundle, starting the threads and compiling the kernels count.
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const res = await runSweepOnThreads(points, { workers });
     const wall = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     if (wall < nnlabBest) {
       nnlabBest = wall;
       runSeconds = res.runs.reduce((a, run) => a + (run.seconds ?? 0), 0);
+      cpuSeconds = (cpu.user + cpu.system) / 1e6;
     }
     res.runs.forEach((run, i) => {
       const np = numpyBest.lastLosses[i];
@@ -408,6 +416,8 @@ async function sweepBench(repeats: number): Promise<SweepBench> {
     nnlabSeconds: nnlabBest,
     nnlabRunSeconds: runSeconds,
     nnlabOverheadSeconds: nnlabBest - runSeconds / workers,
+    nnlabCpuSeconds: cpuSeconds,
+    numpyCpuSeconds: numpyBest.cpuSeconds,
     numpySeconds: numpyBest.seconds,
     numpyStartupSeconds: numpyBest.startupSeconds,
     ratio: numpyBest.seconds / nnlabBest,
@@ -421,7 +431,8 @@ function printSweep(s: SweepBench) {
     `sweep: ${s.runs} runs × ${s.steps} steps (2→16→16→2 tanh, spiral), best of ${REPEATS}, load average ${s.load.join(' ')} on ${availableParallelism()} cores:\n` +
       `  nnlab, a cold pool of ${s.workers} worker threads, start-up included: ${s.nnlabSeconds.toFixed(2)} s (the runs' own loops sum to ${s.nnlabRunSeconds.toFixed(2)} s; ${s.nnlabOverheadSeconds.toFixed(2)} s beyond them spread over ${s.workers} workers: start-up, set-up, messages)\n` +
       `  numpy, the 24 exported scripts one after another in one Python process: ${s.numpySeconds.toFixed(2)} s (its start-up, ${s.numpyStartupSeconds.toFixed(2)} s for the numpy import and compiling the scripts, paid once and not counted)\n` +
-      `  = ${s.ratio.toFixed(2)}× numpy; last losses agree to ${s.lastLossMaxRelDiff.toExponential(1)}`,
+      `  = ${s.ratio.toFixed(2)}× numpy; last losses agree to ${s.lastLossMaxRelDiff.toExponential(1)}\n` +
+      `  CPU time (all threads; what the runs cost whatever the load): nnlab ${s.nnlabCpuSeconds.toFixed(2)} s, numpy ${s.numpyCpuSeconds.toFixed(2)} s`,
   );
 }
 

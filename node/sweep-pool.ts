@@ -11,7 +11,7 @@
  * Without esbuild (a bundled app) the boot file loads the worker module through tsx.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -94,11 +94,26 @@ export function sweepWorkerSource(entry: URL): WorkerSource {
     writeFileAtomic.sync(bundle, code);
     const inputs = Object.keys(out.metafile.inputs).map((p) => stamp(isAbsolute(p) ? p : join(ROOT, p)));
     writeFileAtomic.sync(manifestFile, JSON.stringify({ esbuild: esbuild.version, bundle: stamp(bundle), inputs } satisfies Manifest));
+    pruneOldBundles();
     return { file: bundle };
   } catch {
     // A read-only install: run the bundle from memory.
     inMemory.set(entry.href, { code });
     return { code };
+  }
+}
+
+/** Bundles are replaced, never rewritten: one written over a day ago is loaded by no pool still starting (a manifest that goes is rebuilt). */
+function pruneOldBundles(): void {
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  for (const name of readdirSync(CACHE_DIR)) {
+    if (!/^sweep-worker-[0-9a-f]{16}\.(cjs|json)$/.test(name)) continue;
+    const file = join(CACHE_DIR, name);
+    try {
+      if (statSync(file).mtimeMs < dayAgo) rmSync(file);
+    } catch {
+      // Removed by another process meanwhile.
+    }
   }
 }
 
