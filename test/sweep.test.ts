@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { experiment, parseSweep, parseSweepJson, logspace, MAX_SWEEP_RUNS, Trainer, type ExperimentInput } from '../core';
+import { experiment, parseSweep, parseSweepJson, logspace, MAX_SWEEP_RUNS, Trainer, type ExperimentInput, type RunResult } from '../core';
 import { runSweepJob } from '../core/service/sweep-job';
 import { runSweep } from '../core/service/sweep-runner';
 import { nodeSweepWorkerFactory, runSweepOnThreads, sweepWorkerSource } from '../node/sweep-pool';
@@ -167,6 +167,30 @@ describe('sweep pool', () => {
       expect([run.steps, run.finalLoss, run.minLoss, run.divergedAtStep, run.testLoss]).toEqual([res.steps, res.losses.at(-1), Math.min(...res.losses), res.divergedAtStep, res.testLoss.at(-1)![1]]);
     }
   }, 60_000);
+
+  it('a kept result without its history has the same numbers and losses, and no history', async () => {
+    const r = parseSweep(sweep({ seed: [1, 2] }));
+    if (!r.ok) throw new Error(r.message);
+    const inProcess = (keepHistory?: boolean) => {
+      const results = new Map<number, RunResult | undefined>();
+      return runSweep(r.points, {
+        workers: 1,
+        keepResults: true,
+        keepHistory,
+        onRun: (run, result) => results.set(run.index, result),
+        createWorker: (events) => ({ post: (job) => setTimeout(() => runSweepJob(job, (m) => events.message(m)), 0), terminate: () => {} }),
+      }).then((res) => ({ res, results }));
+    };
+    const full = await inProcess();
+    const lean = await inProcess(false);
+    for (const i of [0, 1]) {
+      const [a, b] = [full.results.get(i)!, lean.results.get(i)!];
+      expect(a.history.length).toBeGreaterThan(0);
+      expect(b.history).toEqual([]);
+      expect({ ...b, history: null, timing: null }).toEqual({ ...a, history: null, timing: null });
+      expect({ ...lean.res.runs[i], seconds: null }).toEqual({ ...full.res.runs[i], seconds: null });
+    }
+  });
 
   it('dispatches the costliest runs first and still reports in grid order', async () => {
     // Weights per row × rows: hiddenUnits 2, 16, 4 (slowest axis) by full batch (40 rows) or 10.

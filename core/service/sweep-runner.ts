@@ -50,6 +50,8 @@ export interface SweepRunOptions {
   createWorker: SweepWorkerFactory;
   /** Ask workers for each run's whole result (losses, params, hold-out record). */
   keepResults?: boolean;
+  /** With `keepResults`: false leaves the step-scheduled history out of it (not recorded at all). Default true. */
+  keepHistory?: boolean;
   /** Aborting stops the sweep: workers terminated, unfinished runs "stopped". */
   signal?: StopSignal;
   onProgress?: (progress: SweepProgress) => void;
@@ -154,7 +156,13 @@ export function runSweep(points: readonly SweepPoint[], options: SweepRunOptions
       slot.step = 0;
       slot.steps = points[job]!.experiment.steps;
       try {
-        slot.handle!.post({ type: 'run', index: points[job]!.index, experiment: points[job]!.experiment, keepResult: Boolean(options.keepResults) });
+        slot.handle!.post({
+          type: 'run',
+          index: points[job]!.index,
+          experiment: points[job]!.experiment,
+          keepResult: Boolean(options.keepResults),
+          ...(options.keepHistory === false ? { keepHistory: false } : {}),
+        });
       } catch (e) {
         crashed(slot, `could not send the run to a worker: ${(e as Error).message}`);
       }
