@@ -9,7 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { experiment, parseSweep, parseSweepJson, logspace, MAX_SWEEP_RUNS, Trainer, type ExperimentInput, type RunResult } from '../core';
 import { runSweepJob } from '../core/service/sweep-job';
-import { runSweep } from '../core/service/sweep-runner';
+import { keepWorkers } from '../core/service/kept-workers';
+import { runSweep, type SweepWorkerFactory } from '../core/service/sweep-runner';
 import { nodeSweepWorkerFactory, runSweepOnThreads, sweepWorkerSource } from '../node/sweep-pool';
 
 const base: ExperimentInput = {
@@ -190,6 +191,44 @@ describe('sweep pool', () => {
       expect({ ...b, history: null, timing: null }).toEqual({ ...a, history: null, timing: null });
       expect({ ...lean.res.runs[i], seconds: null }).toEqual({ ...full.res.runs[i], seconds: null });
     }
+  });
+
+  it('kept workers serve the next sweep; a crashed one is never kept; idle ones end after a while', async () => {
+    let started = 0;
+    const terminated: number[] = [];
+    const factory: SweepWorkerFactory = (events) => {
+      const id = started++;
+      let dead = false;
+      return {
+        post: (job) =>
+          setTimeout(() => {
+            if (dead) return;
+            if ((job.experiment as { seed: number }).seed === 13) return events.crash('injected');
+            runSweepJob(job, (m) => events.message(m));
+          }, 0),
+        terminate: () => {
+          dead = true;
+          terminated.push(id);
+        },
+      };
+    };
+    const kept = keepWorkers(factory, { max: 2, idleMs: 100 });
+    const points = (seeds: number[]) => {
+      const r = parseSweep(sweep({ seed: seeds }));
+      if (!r.ok) throw new Error(r.message);
+      return r.points;
+    };
+    const first = await runSweep(points([1, 2, 3]), { workers: 2, createWorker: kept.createWorker });
+    expect([started, kept.idle, terminated]).toEqual([2, 2, []]);
+    const second = await runSweep(points([1, 2, 3]), { workers: 2, createWorker: kept.createWorker });
+    expect([started, kept.idle, terminated]).toEqual([2, 2, []]);
+    expect(second.runs.map((r) => ({ ...r, seconds: null }))).toEqual(first.runs.map((r) => ({ ...r, seconds: null })));
+    // Seed 13 crashes its worker: that one ends and a new one takes the rest.
+    const crashed = await runSweep(points([13, 1, 2]), { workers: 2, createWorker: kept.createWorker });
+    expect(crashed.runs.map((r) => r.status)).toEqual(['failed', 'completed', 'completed']);
+    expect([started, kept.idle, terminated.length]).toEqual([3, 2, 1]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect([kept.idle, terminated.length]).toEqual([0, 3]);
   });
 
   it('dispatches the costliest runs first and still reports in grid order', async () => {

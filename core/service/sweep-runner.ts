@@ -15,6 +15,8 @@ import { now } from './clock';
 export interface SweepWorkerHandle {
   post(job: SweepJob): void;
   terminate(): void;
+  /** The pool is done with this healthy, idle worker; it may be kept for another sweep (kept-workers.ts). Default: terminate. */
+  release?(): void;
 }
 
 /** What a worker reports to the pool. `crash` is any way it can die: an uncaught error, an exit, a failed load. */
@@ -133,11 +135,12 @@ export function runSweep(points: readonly SweepPoint[], options: SweepRunOptions
       options.onRun?.(run, result);
     };
 
-    const retire = (slot: Slot) => {
+    const retire = (slot: Slot, healthy = false) => {
       if (slot.retired) return;
       slot.retired = true;
       try {
-        slot.handle?.terminate();
+        if (healthy && slot.handle?.release) slot.handle.release();
+        else slot.handle?.terminate();
       } catch {
         // Already gone: nothing to end.
       }
@@ -147,7 +150,7 @@ export function runSweep(points: readonly SweepPoint[], options: SweepRunOptions
       if (settled) return;
       if (next >= points.length) {
         slot.job = -1;
-        retire(slot);
+        retire(slot, true);
         if (finished === points.length) finish();
         return;
       }
