@@ -36,6 +36,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { exportNumpy, experiment, parseSweep, presetById, referenceBackend, relaxedSimdSupported, createWasmBackend, Trainer, type Backend, type Experiment } from '../core';
 import { createThreadedWasmBackend } from '../node/kernel-threads';
@@ -370,6 +371,25 @@ interface SweepBench {
   lastLossMaxRelDiff: number;
   /** `uptime`'s load averages when the sweep bench ended (the machine may be shared). */
   load: number[];
+  /** CPU seconds per wall second this process got with 1 busy thread, and with 2 together (cpuShare). */
+  share: { one: number; two: number };
+}
+
+/**
+ * What the scheduler gives this process now: `threads` threads spin for `ms` of wall clock each and
+ * report the CPU time they got. On a quiet 2-core machine 2 threads get about twice what 1 gets; where
+ * the scheduler shares CPU between sessions (Linux autogroups) on a busy machine, 2 threads get about
+ * what 1 does, so a pool cannot beat one thread there.
+ */
+async function cpuShare(threads: number, ms = 1000): Promise<number> {
+  const spin = `const { parentPort } = require('node:worker_threads'); const t = Date.now(); let x = 0; while (Date.now() - t < ${ms}) x += Math.sqrt(x + 1); const u = process.threadCpuUsage(); parentPort.postMessage((u.user + u.system) / 1e6);`;
+  const got = await Promise.all(
+    Array.from({ length: threads }, () => {
+      const w = new Worker(spin, { eval: true });
+      return new Promise<number>((resolve) => w.once('message', (cpu: number) => void w.terminate().then(() => resolve(cpu))));
+    }),
+  );
+  return got.reduce((a, b) => a + b, 0) / (ms / 1000);
 }
 
 async function sweepBench(repeats: number): Promise<SweepBench> {
@@ -423,6 +443,7 @@ async function sweepBench(repeats: number): Promise<SweepBench> {
     ratio: numpyBest.seconds / nnlabBest,
     lastLossMaxRelDiff: worst,
     load: loadavg().map((l) => Math.round(l * 100) / 100),
+    share: { one: await cpuShare(1), two: await cpuShare(2) },
   };
 }
 
@@ -432,7 +453,8 @@ function printSweep(s: SweepBench) {
       `  nnlab, a cold pool of ${s.workers} worker threads, start-up included: ${s.nnlabSeconds.toFixed(2)} s (the runs' own loops sum to ${s.nnlabRunSeconds.toFixed(2)} s; ${s.nnlabOverheadSeconds.toFixed(2)} s beyond them spread over ${s.workers} workers: start-up, set-up, messages)\n` +
       `  numpy, the 24 exported scripts one after another in one Python process: ${s.numpySeconds.toFixed(2)} s (its start-up, ${s.numpyStartupSeconds.toFixed(2)} s for the numpy import and compiling the scripts, paid once and not counted)\n` +
       `  = ${s.ratio.toFixed(2)}× numpy; last losses agree to ${s.lastLossMaxRelDiff.toExponential(1)}\n` +
-      `  CPU time (all threads; what the runs cost whatever the load): nnlab ${s.nnlabCpuSeconds.toFixed(2)} s, numpy ${s.numpyCpuSeconds.toFixed(2)} s`,
+      `  CPU time (all threads; what the runs cost whatever the load): nnlab ${s.nnlabCpuSeconds.toFixed(2)} s, numpy ${s.numpyCpuSeconds.toFixed(2)} s\n` +
+      `  CPU this process gets now, per second of wall clock: ${s.share.one.toFixed(2)} s with 1 busy thread, ${s.share.two.toFixed(2)} s with 2 (a pool gains only where the second figure is the larger)`,
   );
 }
 
