@@ -99,35 +99,48 @@ test('100k rows import without freezing the window: frames keep coming while the
   // A file on disk, as a user's: the browser reads it (a buffer would be decoded by Playwright in the page itself).
   const file = join(mkdtempSync(join(tmpdir(), 'nnlab-e2e-csv-')), 'big.csv');
   writeFileSync(file, lines.join('\r\n'));
-  // Every animation frame's time, and whether the progress bar was on screen in it.
+  // Every animation frame's time and whether the progress bar was on screen in it, and the UI thread's long tasks.
+  type Probe = { frames_: [number, boolean][]; stopFrames: boolean; longTasks: number[] };
   await page.evaluate(() => {
-    const w = window as unknown as { frames_: [number, boolean][]; stopFrames: boolean };
+    const w = window as unknown as Probe;
     w.frames_ = [];
     w.stopFrames = false;
+    w.longTasks = [];
     const tick = (t: number) => {
       w.frames_.push([t, document.querySelector('.import-progress progress') !== null]);
       if (!w.stopFrames) requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
   });
   const region = page.getByRole('region', { name: 'Your own data' });
   await page.getByLabel('CSV file').setInputFiles(file);
   await expect(region).toContainText('big.csv: 100,000 rows, 3 columns', { timeout: 60_000 });
-  const parsing = await page.evaluate(() => (window as unknown as { frames_: [number, boolean][] }).frames_.splice(0));
+  const [parsing, parseTasks] = await page.evaluate(() => {
+    const w = window as unknown as Probe;
+    return [w.frames_.splice(0), w.longTasks.splice(0)] as const;
+  });
   await region.getByRole('button', { name: 'Use this data' }).click();
   await expect(page.getByTestId('import-summary')).toHaveText('Using big.csv: 100,000 rows, 2 features → 3 classes (red, green, blue).', { timeout: 60_000 });
   await page.waitForTimeout(500);
-  const using = await page.evaluate(() => {
-    const w = window as unknown as { frames_: [number, boolean][]; stopFrames: boolean };
+  const [using, useTasks] = await page.evaluate(() => {
+    const w = window as unknown as Probe;
     w.stopFrames = true;
-    return w.frames_;
+    return [w.frames_, w.longTasks] as const;
   });
   const longest = (f: [number, boolean][]) => Math.max(...f.slice(1).map((x, i) => x[0] - f[i]![0]));
   const shown = parsing.filter((f) => f[1]).length;
-  console.log(`100k rows: ${parsing.length} frames while parsing (${shown} with the progress bar), longest gap ${longest(parsing).toFixed(0)} ms; Use this data: longest gap ${longest(using).toFixed(0)} ms`);
+  const longestTask = (t: readonly number[]) => Math.max(0, ...t);
+  console.log(
+    `100k rows: ${parsing.length} frames while parsing (${shown} with the progress bar), longest frame gap ${longest(parsing).toFixed(0)} ms, longest UI-thread task ${longestTask(parseTasks).toFixed(0)} ms; ` +
+      `Use this data: longest frame gap ${longest(using).toFixed(0)} ms, longest task ${longestTask(useTasks).toFixed(0)} ms`,
+  );
   expect(shown).toBeGreaterThan(0);
-  // A parse on the UI thread is one long task of a second or more (measured on this 2-core machine); the worker's leaves frames coming.
-  expect(longest(parsing)).toBeLessThan(400);
+  expect(parsing.length).toBeGreaterThan(10);
+  // Parsed on the UI thread, the file is one task of 0.65 s on this 2-core machine lightly loaded, 2.8 s heavily (both
+  // seen failing here). Through the worker the UI thread only handles progress messages: its longest task was 0–56 ms.
+  // Tasks, not frame gaps, are compared: on a loaded machine a frame can wait 0.6 s for a core while the UI thread is idle.
+  expect(longestTask(parseTasks)).toBeLessThan(250);
 });
 
 test('a CSV file dropped on the window is imported', async ({ page }) => {
