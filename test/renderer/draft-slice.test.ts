@@ -2,6 +2,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createDraftSlice, DEFAULT_PRESET } from '../../renderer/src/state/slices/draft';
 import { completeDraft, draftFromExperiment, validateDraft } from '../../renderer/src/state/draft';
+import { drawnPlotData } from '../../renderer/src/state/drawn-data';
+import { plotData } from '../../renderer/src/state/plot-data';
 import { sliceStore } from './slice-harness';
 
 function draftStore(preset = DEFAULT_PRESET) {
@@ -181,5 +183,82 @@ describe('draft slice: data sliders and format v2 training fields', () => {
     const { optimizer: _o, momentum: _m, testRatio: _t, samples: _s, ...old } = store.getState().draft;
     const d = completeDraft(old);
     expect(d).toMatchObject({ optimizer: 'momentum', momentum: '0.9', testRatio: '0.2', samples: '300' });
+  });
+});
+
+describe('draft slice: draw your data', () => {
+  const inline = (store: ReturnType<typeof draftStore>['store']) => store.getState().draft.base.data as { kind: string; x: number[][]; y: number[][] };
+
+  it('the first point drawn turns the current data into inline rows, the new point last, one-hot in its class', () => {
+    const { store } = draftStore('xor');
+    const before = store.getState().validation;
+    if (!before.ok) throw new Error(before.message);
+    store.getState().drawPoint(0.5, -0.25, 1, 2);
+    const s = store.getState();
+    expect(s.draft.dataset).toBe('inline');
+    const d = inline(store);
+    expect(d.x).toHaveLength(201);
+    expect(d.x[200]).toEqual([0.5, -0.25]);
+    expect(d.y[200]).toEqual([0, 1]);
+    // The xor points as the trainer draws them, in order, each one-hot in its class.
+    const p = plotData(before.experiment);
+    expect(d.x[7]).toEqual([p.x[14], p.x[15]]);
+    expect(d.y[7]![p.labels![7]!]).toBe(1);
+    expect(s.validation.ok && s.validation.experiment.data).toEqual({ kind: 'inline', x: d.x, y: d.y });
+    expect(s.validation.ok && s.validation.experiment.layers.at(-1)!.units).toBe(2);
+  });
+
+  it('Clear empties the drawing (a message until a point is drawn); a new class widens every row', () => {
+    const { store } = draftStore('xor');
+    store.getState().clearDrawn();
+    expect(inline(store).x).toEqual([]);
+    expect(store.getState().validation.ok).toBe(false);
+    expect(store.getState().validation.fields.dataset).toMatch(/data\.x: must have at least one row/);
+    store.getState().drawPoint(1, 1, 0, 2);
+    store.getState().drawPoint(-1, -1, 1, 2);
+    expect(store.getState().validation.ok).toBe(true);
+    store.getState().drawPoint(2, -2, 2, 3);
+    expect(inline(store).y).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
+    const v = store.getState().validation;
+    expect(v.ok && v.experiment.layers.at(-1)!.units).toBe(3);
+  });
+
+  it('erasing removes the points within the radius and nothing else; an erase that hits nothing changes nothing', () => {
+    const { store } = draftStore('xor');
+    store.getState().clearDrawn();
+    for (const [x, c] of [
+      [0, 0],
+      [0.5, 1],
+      [3, 0],
+    ] as const)
+      store.getState().drawPoint(x, 0, c, 2);
+    store.getState().eraseDrawn(0.2, 0, 0.6);
+    expect(inline(store).x).toEqual([[3, 0]]);
+    const draft = store.getState().draft;
+    store.getState().eraseDrawn(-9, -9, 0.1);
+    expect(store.getState().draft).toBe(draft);
+    // Generated data is not turned into rows by an erase that hits nothing.
+    const fresh = draftStore('circles').store;
+    fresh.getState().eraseDrawn(50, 50, 0.1);
+    expect(fresh.getState().draft.dataset).toBe('circles');
+  });
+
+  it("a lesson's Dataset lock holds the drawing", () => {
+    const locked = sliceStore(createDraftSlice('xor'), { applyLearningRate: vi.fn(), resetExperimentView: vi.fn(), isLocked: (c: string) => c === 'dataset' } as never);
+    locked.getState().drawPoint(0, 0, 0, 2);
+    locked.getState().clearDrawn();
+    expect(locked.getState().draft.dataset).toBe('xor');
+  });
+
+  it('the map shows a drawing with its classes and hold-out rows', () => {
+    const p = drawnPlotData({ x: [[1, 2], [3, 4], [5, 6], [7, 8]], y: [[0, 1], [1, 0], [0, 1], [1, 0]] }, 3, 0.25);
+    expect(Array.from(p.labels!)).toEqual([1, 0, 1, 0]);
+    expect(Array.from(p.x)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(p.outputs).toBe(3);
+    expect(p.testRows).toBe(1);
   });
 });

@@ -24,7 +24,7 @@ export const DATASETS = [
   { value: 'spiral', label: 'Spiral (3 classes)' },
   { value: 'gaussians', label: 'Gaussian blobs (3 classes)' },
   { value: 'random-regression', label: 'Random regression (64 × 1000 → 10)' },
-  { value: 'inline', label: "Preset's own data" },
+  { value: 'inline', label: 'Own data (inline rows: drawn, or the preset’s)' },
 ] as const satisfies readonly { value: DatasetKey; label: string }[];
 export type { DatasetKey };
 

@@ -3,7 +3,7 @@
  * (arrays in, new arrays out), so the draft slice and its tests share one definition.
  */
 import type { Experiment } from '../../../core';
-import { plotData } from './plot-data';
+import { plotData, type PlotData } from './plot-data';
 
 export interface DrawnData {
   x: number[][];
@@ -48,4 +48,21 @@ export function addPoint(d: DrawnData, x1: number, x2: number, cls: number, clas
 export function erasePoints(d: DrawnData, x1: number, x2: number, radius: number): DrawnData {
   const keep = d.x.map((p) => Math.hypot(p[0]! - x1, p[1]! - x2) > radius);
   return { x: d.x.filter((_, i) => keep[i]), y: d.y.filter((_, i) => keep[i]) };
+}
+
+/** The drawing as the decision map draws points: `classes` colours, the last `testRows` hollow (held out). */
+export function drawnPlotData(d: DrawnData, classes: number, testFraction: number): PlotData {
+  const n = d.x.length;
+  const x = new Float64Array(2 * n);
+  const y = new Float64Array(n * classes);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    x[2 * i] = d.x[i]![0]!;
+    x[2 * i + 1] = d.x[i]![1]!;
+    const c = Math.max(0, d.y[i]!.indexOf(1));
+    labels[i] = c;
+    if (c < classes) y[i * classes + c] = 1;
+  }
+  const f = Number.isFinite(testFraction) && testFraction > 0 && testFraction < 1 ? testFraction : 0;
+  return { x, y, labels, samples: n, inputs: 2, outputs: classes, testRows: Math.floor(n * f) };
 }

@@ -100,7 +100,7 @@ export const createDraftSlice =
         if (locked('dataset')) return;
         const before = get().drawnData();
         const { x, y } = erasePoints(before, x1, x2, radius);
-        if (x.length === before.x.length && get().draft.dataset === 'inline') return;
+        if (x.length === before.x.length) return;
         get().replaceDraft(withInlineData(get().draft, x, y));
       },
       clearDrawn() {
