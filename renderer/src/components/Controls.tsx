@@ -18,6 +18,7 @@ import {
   OPTIMIZER_LABEL,
   outputsOf,
   SCHEDULE_LABEL,
+  type Draft,
   type DraftV2Field,
   type FieldKey,
 } from '../state/draft';
@@ -343,6 +344,25 @@ function DataSliders() {
   );
 }
 
+/** A select for a kind-valued draft field (the optimiser, the schedule). */
+function KindSelect<K extends 'optimizer' | 'schedule'>({ label, field, options, names }: { label: string; field: K; options: readonly Draft[K][]; names: Record<Draft[K], string> }) {
+  const value = useLab((s) => s.draft[field]);
+  const setField = useLab((s) => s.setField);
+  return (
+    <Field label={label} field={field}>
+      {(id, d) => (
+        <select id={id} value={value} aria-invalid={d ? true : undefined} aria-describedby={d} onChange={(e) => setField(field, e.target.value as Draft[K])}>
+          {options.map((o) => (
+            <option key={o} value={o}>
+              {names[o]}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
 /** Format v2's optimiser, penalties and learning-rate schedule; each rule's settings show only while it is chosen. */
 function TrainingControls() {
   const optimizer = useLab((s) => s.draft.optimizer);
@@ -352,17 +372,7 @@ function TrainingControls() {
   return (
     <fieldset className="training advanced">
       <legend>Optimiser and regularisation</legend>
-      <Field label="Optimiser" field="optimizer">
-        {(id, d) => (
-          <select id={id} value={optimizer} aria-invalid={d ? true : undefined} aria-describedby={d} onChange={(e) => setField('optimizer', e.target.value as typeof optimizer)}>
-            {OPTIMIZERS.map((o) => (
-              <option key={o} value={o}>
-                {OPTIMIZER_LABEL[o]}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <KindSelect label="Optimiser" field="optimizer" options={OPTIMIZERS} names={OPTIMIZER_LABEL} />
       <div className="row">
         {optimizer === 'momentum' || optimizer === 'nesterov' ? <TextField label="Momentum" field="momentum" /> : null}
         {optimizer === 'rmsprop' ? <TextField label="Rho" field="rho" /> : null}
@@ -384,17 +394,7 @@ function TrainingControls() {
         <TextField label="L2 penalty" field="l2" />
         <TextField label="L1 penalty" field="l1" />
       </div>
-      <Field label="Learning-rate schedule" field="schedule">
-        {(id, d) => (
-          <select id={id} value={schedule} aria-invalid={d ? true : undefined} aria-describedby={d} onChange={(e) => setField('schedule', e.target.value as typeof schedule)}>
-            {SCHEDULES.map((o) => (
-              <option key={o} value={o}>
-                {SCHEDULE_LABEL[o]}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <KindSelect label="Learning-rate schedule" field="schedule" options={SCHEDULES} names={SCHEDULE_LABEL} />
       <div className="row">
         {schedule === 'step' ? (
           <>
