@@ -16,6 +16,7 @@ import { useThrottledTick } from './useThrottledTick';
 import { DataTable, useDataToggle, type Cell } from './DataTable';
 import { useShownRuns } from './useShownRuns';
 import { drawBounds, DrawTools, useDrawnPlot, type DrawState } from './DrawData';
+import { useLock } from './Lessons';
 
 /** Canvas backing size: the interpolated regions are painted per pixel at this size (see decision-map.ts). */
 const SIZE = 240;
@@ -452,12 +453,18 @@ function RunFocus() {
   );
 }
 
-function predictionRows(run: Run | null, data: PlotData | null, sample: { index: number; target: number[]; predicted: number[] | null } | null): { columns: string[]; rows: Cell[][] } {
+function predictionRows(
+  run: Run | null,
+  data: PlotData | null,
+  sample: { index: number; target: number[]; predicted: number[] | null } | null,
+  drawing: boolean,
+): { columns: string[]; rows: Cell[][] } {
   if (!run || !data) return { columns: ['Run', 'Step'], rows: [] };
   if (data.inputs === 2 && data.labels) {
     const rows: Cell[][] = [];
     for (let i = 0; i < data.samples; i++) {
-      rows.push([run.label, run.step, i, fmtLoss(data.x[2 * i]!), fmtLoss(data.x[2 * i + 1]!), data.labels[i]!, run.pointClasses ? run.pointClasses[i]! : '—']);
+      // A drawing in progress is not the run's data: the run's per-point predictions do not belong to it.
+      rows.push([run.label, run.step, i, fmtLoss(data.x[2 * i]!), fmtLoss(data.x[2 * i + 1]!), data.labels[i]!, !drawing && run.pointClasses ? run.pointClasses[i]! : '—']);
     }
     return { columns: ['Run', 'Step', 'Point', 'x₁', 'x₂', 'Target class', 'Predicted class'], rows };
   }
@@ -473,10 +480,11 @@ export function Predictions() {
   const exp = run?.experiment ?? (validation.ok ? validation.experiment : null);
   const shownData = useMemo(() => (exp ? plotData(exp) : null), [exp]);
   const [draw, setDraw] = useState<DrawState | null>(null);
+  const dataLock = useLock('dataset');
   const drawn = useDrawnPlot(draw?.classes ?? null);
   const data = drawn ?? shownData;
   const [showData, dataButton] = useDataToggle();
-  const table = showData ? predictionRows(run, data, sample) : null;
+  const table = showData ? predictionRows(run, data, sample, draw !== null) : null;
   const toggleDraw = () => {
     if (draw) return setDraw(null);
     const classData = shownData && shownData.inputs === 2 && shownData.labels ? shownData : null;
@@ -491,7 +499,7 @@ export function Predictions() {
       <figcaption>
         <h2>Predictions</h2>
         {run ? <span className="hint">{run.label}</span> : null}
-        <button type="button" className="advanced" aria-pressed={draw !== null} onClick={toggleDraw}>
+        <button type="button" className="advanced" aria-pressed={draw !== null} onClick={toggleDraw} disabled={Boolean(dataLock)} title={dataLock ?? undefined}>
           Draw data
         </button>
         {dataButton}
