@@ -168,9 +168,16 @@ describe('runs slice', () => {
     for (const r of s.runs) expect(types(r.id)).toEqual(['start', 'step', 'step']);
   });
 
-  it('a restored compare group keeps its colours by what it varies', () => {
-    expect(variesOf([withOptimizer(experiment, 'sgd'), withOptimizer(experiment, 'adam')])).toBe('optimizer');
-    expect(variesOf([experiment, { ...experiment, init: { weights: 'he', biases: 'zeros' } } as typeof experiment])).toBe('scheme');
+  it('a compare group reopened from a lab file keeps its colours by what it varies', () => {
+    const { store } = runsStore();
+    const saved = { name: 'old', losses: [1], testLosses: [], status: 'completed', steps: 1, learningRate: 0.1, divergedAtStep: null } as unknown as SavedRun;
+    const entry = (exp: typeof experiment, group: number | null) => ({ saved, experiment: exp, label: 'r', scheme: 'xavier' as const, group, visible: true, active: false });
+    const he = { ...experiment, init: { weights: 'he', biases: 'zeros' } } as typeof experiment;
+    store.getState().restoreRuns([entry(withOptimizer(experiment, 'sgd'), 1), entry(withOptimizer(experiment, 'adam'), 1), entry(experiment, 2), entry(he, 2), entry(experiment, null)]);
+    const runs = store.getState().runs;
+    expect(runs.map((r) => r.varies)).toEqual(['optimizer', 'optimizer', 'scheme', 'scheme', null]);
+    expect(runs.slice(0, 2).map((r) => colorOfRun(r, 0))).toEqual([OPTIMIZER_COLORS.sgd, OPTIMIZER_COLORS.adam]);
+    expect(variesOf([experiment, he])).toBe('scheme');
   });
 
   it('a sweep run opens as a new active, shown, running run of its experiment', () => {
