@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { currentLoss, openLab, pageErrors, state, stepCount } from './lab';
 import { CLASS_COLORS, hexRgb } from '../../renderer/src/palette';
@@ -158,4 +159,15 @@ test('a CSV file dropped on the window is imported', async ({ page }) => {
   await expect(region).toContainText('dropped.tsv: 3 rows, 3 columns, separated by tabs.');
   await region.getByRole('button', { name: 'Use this data' }).click();
   await expect(page.getByTestId('import-summary')).toHaveText('Using dropped.tsv: 3 rows, 2 features → 2 classes (cat, dog).');
+});
+
+test('the import preview passes the accessibility scan (no serious or critical violations)', async ({ page }) => {
+  await openLab(page);
+  await page.getByLabel('CSV file').setInputFiles(fixture('housing-pandas.csv'));
+  await expect(page.getByRole('table', { name: 'First 8 rows' })).toBeVisible();
+  const r = await new AxeBuilder({ page }).include('.data-import').analyze();
+  expect(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  // The pandas file's last column is a number with many values: a regression target by default, the index column a feature.
+  await expect(page.getByLabel('Target column')).toHaveValue('price');
+  await expect(page.getByLabel('Target is')).toHaveValue('numeric');
 });

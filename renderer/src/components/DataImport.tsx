@@ -163,7 +163,7 @@ export function DataImport() {
           <p className="hint">
             {parsed.name}: {count(parsed.rows)} rows, {parsed.columns.length} columns, separated by {parsed.delimiter === '\t' ? 'tabs' : `“${parsed.delimiter}”`}.
           </p>
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="Preview (scrollable)">
             <table>
               <caption>First {Math.min(parsed.preview.length, parsed.rows)} rows</caption>
               <thead>
