@@ -4,7 +4,8 @@
  * main/electron-main/ipc-contract.ts; a change here must be made there too.
  */
 import type { ExperimentInput, FieldIssue } from '../index';
-import type { LabFile } from './lab-file';
+import type { LabFile, LabFileInput } from './lab-file';
+import type { SweepRow } from './sweep-csv';
 import type { SavedRun } from './run-file';
 
 export type { SavedRun } from './run-file';
@@ -103,6 +104,15 @@ export interface NnlabApi {
    * experiment: the renderer never hands main text to put on disk.
    */
   exportStep(experiment: ExperimentInput, explain: ExplainedStep): Promise<SaveResult>;
+  /**
+   * The toolbar's Save lab and the Lessons panel's Save lesson file: asks where to save, then writes the
+   * lab file (a lesson file when it carries `lesson`) after checking it with the lab-file schema.
+   */
+  saveLabFile(lab: LabFileInput): Promise<SaveResult>;
+  /** The toolbar's Export numpy: main writes the script for the validated `experiment` itself. */
+  exportNumpy(experiment: ExperimentInput): Promise<SaveResult>;
+  /** The Sweep panel's Export CSV: main checks the rows and writes the same CSV the web build downloads. */
+  exportSweepCsv(runs: SweepRow[], axisNames: string[]): Promise<SaveResult>;
 
   /** Experiments and finished runs kept under the user-data folder. */
   listExperiments(): Promise<Listing<LibraryEntry>>;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ACTIVATIONS, ExperimentSchema, LOSSES, OPTIMIZERS, SCHEDULES, WEIGHT_SCHEMES, type ExperimentInput } from '../experiment';
-import { SavedRunSchema } from './run-file';
+import { jsonNumbers, SavedRunSchema } from './run-file';
 
 export const LAB_FILE_FORMAT = 'nnlab-lab';
 
@@ -132,6 +132,21 @@ export const LabFileSchema = z.strictObject({
   runs: z.array(LabRunSchema).max(64).optional(),
 });
 export type LabFile = z.output<typeof LabFileSchema>;
+/** A lab file as it is written (and handed to main to save): NaN and ±Infinity in runs already strings. */
+export type LabFileInput = z.input<typeof LabFileSchema>;
+
+/** A lesson's file name from its title: the web build's download and the desktop's suggested name. */
+export function lessonFileName(title: string): string {
+  return `${title.trim().replace(/[^A-Za-z0-9]+/g, '-').toLowerCase() || 'lesson'}.json`;
+}
+
+/**
+ * The text main writes for a validated lab file: a lesson file indented for reading (and editing by a
+ * teacher), a lab with runs more compactly; NaN and ±Infinity as strings so they come back as they were.
+ */
+export function labFileJson(file: LabFile): string {
+  return `${JSON.stringify(file, jsonNumbers, file.lesson ? 2 : 1)}\n`;
+}
 
 export type LabFileResult = { ok: true; file: LabFile } | { ok: false; message: string };
 

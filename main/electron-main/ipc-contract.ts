@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { ProcessRoleSchema, RunIdSchema } from '../../core/contract/control-protocol';
 import type { Call } from '../common/ipc-channels';
 import { ExperimentFieldSchema, LibraryIdSchema, SavedRunSchema } from '../../core/contract/run-file';
+import { LabFileSchema } from '../../core/contract/lab-file';
+import { SweepAxisNamesSchema, SweepCsvRowsSchema } from '../../core/contract/sweep-csv';
 
 export { EVENTS, CALL_CHANNELS, type Call } from '../common/ipc-channels';
 
@@ -33,6 +35,10 @@ export const CALLS = {
   'nnlab:save-experiment-as': z.tuple([ExperimentFieldSchema]),
   'nnlab:export-run': z.tuple([ExportFormatSchema, SavedRunSchema]),
   'nnlab:export-step': z.tuple([ExperimentFieldSchema, ExplainedStepSchema]),
+  // What main writes is made from these validated values, never from text the renderer hands over.
+  'nnlab:save-lab-file': z.tuple([LabFileSchema]),
+  'nnlab:export-numpy': z.tuple([ExperimentFieldSchema]),
+  'nnlab:export-sweep-csv': z.tuple([SweepCsvRowsSchema, SweepAxisNamesSchema]),
   'nnlab:list-experiments': none,
   'nnlab:load-experiment': z.tuple([LibraryIdSchema]),
   'nnlab:save-experiment': z.tuple([ExperimentFieldSchema]),

@@ -6,7 +6,9 @@
  */
 import { stat, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { ExperimentInput } from '../../core';
+import { exportNumpy, parseExperiment, type ExperimentInput } from '../../core';
+import { labFileJson, lessonFileName, type LabFile } from '../../core/contract/lab-file';
+import { sweepCsv, type SweepRow } from '../../core/contract/sweep-csv';
 import { exportRun, exportStep, EXPORT_EXTENSIONS, stepScriptName } from './export';
 import { CALLS, type Call, type CallArgs } from './ipc-contract';
 import type { CsvFileResult, ExplainedStep, ExportFormat, OpenResult, SaveResult } from '../../core/contract/api';
@@ -129,7 +131,40 @@ export class FileActions<O> {
     }
     return { ok: true, path };
   }
+
+  /** Save lab / Save lesson file: `lab` has passed the lab-file schema; what is written is made from it. */
+  async saveLabFile(owner: O, lab: LabFile): Promise<SaveResult> {
+    const lesson = lab.lesson;
+    const title = lesson ? 'Save lesson file' : 'Save lab';
+    return this.saveText(owner, title, lesson ? lessonFileName(lesson.title) : LAB_FILE_NAME, 'json', lesson ? 'nnlab lesson' : 'nnlab lab', labFileJson(lab));
+  }
+
+  /** The toolbar's Export numpy: the script of the validated experiment, as the web build makes it. */
+  async exportNumpy(owner: O, experiment: ExperimentInput): Promise<SaveResult> {
+    const parsed = parseExperiment(experiment);
+    if (!parsed.ok) return { ok: false, message: `the experiment is invalid: ${parsed.message}` };
+    return this.saveText(owner, 'Export as a numpy script', `${slug(parsed.experiment.name)}.py`, 'py', 'Python (numpy)', exportNumpy(parsed.experiment));
+  }
+
+  async exportSweepCsv(owner: O, runs: SweepRow[], axisNames: string[]): Promise<SaveResult> {
+    return this.saveText(owner, 'Export sweep results as CSV', SWEEP_CSV_NAME, 'csv', 'CSV', sweepCsv(runs, axisNames));
+  }
+
+  private async saveText(owner: O, title: string, defaultName: string, extension: string, label: string, text: string): Promise<SaveResult> {
+    const path = await this.deps.dialogs.save(owner, title, defaultName, extension, label);
+    if (!path) return { ok: false, canceled: true };
+    try {
+      await this.deps.store.writeFile(path, text);
+    } catch (e) {
+      return { ok: false, message: `could not save ${basename(path)}: ${(e as Error).message}` };
+    }
+    return { ok: true, path };
+  }
 }
+
+/** Where Save lab suggests saving a lab without a lesson (the web build downloads under the same name). */
+export const LAB_FILE_NAME = 'nnlab-lab.json';
+export const SWEEP_CSV_NAME = 'sweep-results.csv';
 
 export function registerIpc<P, O>(deps: IpcDeps<P, O>): FileActions<O> {
   const files = new FileActions<O>(deps);
@@ -154,6 +189,9 @@ export function registerIpc<P, O>(deps: IpcDeps<P, O>): FileActions<O> {
   on('nnlab:save-experiment-as', (owner, [experiment]) => files.saveAs(owner, experiment));
   on('nnlab:export-run', (owner, [format, run]) => files.exportRun(owner, format, run));
   on('nnlab:export-step', (owner, [experiment, explain]) => files.exportStep(owner, experiment, explain));
+  on('nnlab:save-lab-file', (owner, [lab]) => files.saveLabFile(owner, lab));
+  on('nnlab:export-numpy', (owner, [experiment]) => files.exportNumpy(owner, experiment));
+  on('nnlab:export-sweep-csv', (owner, [runs, axisNames]) => files.exportSweepCsv(owner, runs, axisNames));
   on('nnlab:list-experiments', () => store.listExperiments());
   on('nnlab:load-experiment', (_owner, [id]) => store.loadExperiment(id));
   on('nnlab:save-experiment', (_owner, [experiment]) => store.saveExperiment(experiment));

@@ -52,6 +52,8 @@ export interface FakeDesktop {
   exported: [ExportFormat, SavedRun][];
   exportedSteps: [ExperimentInput, ExplainedStep][];
   savedAs: ExperimentInput[];
+  /** saveLabFile, exportNumpy and exportSweepCsv calls, by name, with their arguments as main receives them (cloned). */
+  fileSaves: [string, unknown[]][];
   menu(cmd: MenuCommand): void;
   library: Map<string, SavedRun>;
   saveRunAnswer: { ok: false; message: string } | null;
@@ -65,6 +67,7 @@ export function fakeDesktop(notices: string[] = []): FakeDesktop {
     exported: [],
     exportedSteps: [],
     savedAs: [],
+    fileSaves: [],
     library: new Map(),
     saveRunAnswer: null,
     menu: (cmd) => menuListener?.(cmd),
@@ -91,6 +94,18 @@ export function fakeDesktop(notices: string[] = []): FakeDesktop {
       exportStep: (experiment, explain) => {
         d.exportedSteps.push([experiment, explain]);
         return Promise.resolve({ ok: true, path: `/home/u/step-${explain.step + 1}.py` });
+      },
+      saveLabFile: (lab) => {
+        d.fileSaves.push(['saveLabFile', [structuredClone(lab)]]);
+        return Promise.resolve({ ok: true, path: '/home/u/lab.json' });
+      },
+      exportNumpy: (experiment) => {
+        d.fileSaves.push(['exportNumpy', [structuredClone(experiment)]]);
+        return Promise.resolve({ ok: true, path: '/home/u/exp.py' });
+      },
+      exportSweepCsv: (runs, axisNames) => {
+        d.fileSaves.push(['exportSweepCsv', [structuredClone(runs), structuredClone(axisNames)]]);
+        return Promise.resolve({ ok: true, path: '/home/u/sweep.csv' });
       },
       listExperiments: () => Promise.resolve({ entries: [], notices: notices.slice(0, 1) }),
       loadExperiment: () => Promise.resolve({ ok: false, message: 'no' }),

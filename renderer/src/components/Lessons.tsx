@@ -127,7 +127,7 @@ export function SaveLesson() {
   const [message, setMessage] = useState<string | null>(null);
   const drafted = useLab((s) => s.lessonDraft.length);
   const addStep = useLab((s) => s.addLessonStep);
-  const save = useLab((s) => s.saveLesson);
+  const save = useLab((s) => s.lessonFile);
   const clear = useLab((s) => s.clearLessonDraft);
   const spec = () => ({
     title: stepTitle,
@@ -178,13 +178,18 @@ export function SaveLesson() {
           </button>
           <button
             type="button"
-            onClick={() => {
-              const r = save(title, spec());
-              if (!r.ok) return setMessage(r.message);
-              download(`${title.trim().replace(/[^A-Za-z0-9]+/g, '-').toLowerCase() || 'lesson'}.json`, r.text, 'application/json');
-              setMessage(`Saved ${drafted || 1} step${(drafted || 1) === 1 ? '' : 's'}.`);
-              clear();
-            }}
+            onClick={() =>
+              void save(title, spec()).then((r) => {
+                // Not saved: a message to show, or none (a cancelled dialog; a desktop failure is a notice).
+                if (!r.ok) {
+                  if (r.message !== null) setMessage(r.message);
+                  return;
+                }
+                if (r.file) download(r.file.name, r.file.text, r.file.type);
+                setMessage(`Saved ${drafted || 1} step${(drafted || 1) === 1 ? '' : 's'}.`);
+                clear();
+              })
+            }
           >
             Save lesson file
           </button>

@@ -8,7 +8,7 @@ import { logspace, SWEEP_AXES } from '../../../core/sweep';
 import { useLab } from '../context';
 import { fmtInt, fmtLoss, fmtPct, fmtRate } from '../format';
 import { INIT_LABEL } from '../state/draft';
-import { sortRuns, STABILITY_STYLE, stabilityOf, sweepCsv, valueLabel, type SortKey, type SweepRow } from '../state/sweep-results';
+import { sortRuns, STABILITY_STYLE, stabilityOf, valueLabel, type SortKey, type SweepRow } from '../state/sweep-results';
 import { LossVsLearningRate, ParallelCoordinates, StabilityMap } from './SweepCharts';
 import { download } from './download';
 
@@ -140,6 +140,7 @@ export function Sweep() {
   const start = useLab((s) => s.startSweep);
   const cancel = useLab((s) => s.cancelSweep);
   const open = useLab((s) => s.openSweepRun);
+  const csvFile = useLab((s) => s.sweepCsvFile);
   const valid = useLab((s) => s.validation.ok);
   const running = sweep.phase === 'running';
   const axisNames = Object.keys(sweep.axisValues);
@@ -176,7 +177,7 @@ export function Sweep() {
       {sweep.runs.length ? (
         <>
           <div className="row">
-            <button type="button" onClick={() => download('sweep-results.csv', sweepCsv(sweep.runs, axisNames), 'text/csv')}>
+            <button type="button" onClick={() => void csvFile().then((f) => f && download(f.name, f.text, f.type))}>
               Export CSV
             </button>
             <span className="hint">click a row, cell or line to open that run in the lab</span>

@@ -1,7 +1,6 @@
 /** Run buttons, speed, presentation mode, lab files; the status line and the diverged banner. */
 import { useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { exportNumpy } from '../../../core';
 import { MAX_COMPARE_SEEDS } from '../state/slices/sweep';
 import { useLab } from '../context';
 import { fmtInt, fmtLoss, fmtPct } from '../format';
@@ -40,7 +39,7 @@ export function Toolbar() {
   const speed = useLab((s) => s.view.speed);
   const presentation = useLab((s) => s.view.presentation);
   const a = useLab(
-    useShallow((s) => ({ train: s.train, pause: s.pause, step: s.step, reset: s.reset, compareInitSchemes: s.compareInitSchemes, compareOptimizers: s.compareOptimizers, setView: s.setView, saveLab: s.saveLab, openLab: s.openLab })),
+    useShallow((s) => ({ train: s.train, pause: s.pause, step: s.step, reset: s.reset, compareInitSchemes: s.compareInitSchemes, compareOptimizers: s.compareOptimizers, setView: s.setView, labFile: s.labFile, numpyFile: s.numpyFile, openLab: s.openLab })),
   );
   const fileRef = useRef<HTMLInputElement>(null);
   const state = labStateOf(run, pacing);
@@ -83,7 +82,7 @@ export function Toolbar() {
         </button>
         <LessonsMenu />
         <span className="advanced file-buttons">
-          <button type="button" onClick={() => download('nnlab-lab.json', a.saveLab(), 'application/json')}>
+          <button type="button" onClick={() => void a.labFile().then((f) => f && download(f.name, f.text, f.type))}>
             Save lab
           </button>
           <button type="button" onClick={() => fileRef.current?.click()}>
@@ -104,9 +103,7 @@ export function Toolbar() {
           <button
             type="button"
             disabled={!valid}
-            onClick={() => {
-              if (validation.ok) download(`${validation.experiment.name}.py`, exportNumpy(validation.experiment), 'text/x-python');
-            }}
+            onClick={() => void a.numpyFile().then((f) => f && download(f.name, f.text, f.type))}
           >
             Export numpy
           </button>

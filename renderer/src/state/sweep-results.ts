@@ -2,30 +2,10 @@
  * What the sweep views show, shaped from the runs: bands over seeds, the stability class of each run,
  * cells of the stability map, sorting and the CSV. Pure functions, so each is tested on its own.
  */
-import Papa from 'papaparse';
-import type { SweepRun } from '../../../core/contract/sweep';
+import { stabilityOf, type Stability, type SweepRow } from '../../../core/contract/sweep-csv';
 import type { AxisValue } from '../../../core/sweep';
 
-/** A sweep run as the app keeps it: the results-file numbers plus the first loss (for "dead"). */
-export interface SweepRow extends SweepRun {
-  /** Loss at step 0 (before any update); null when no step ran. */
-  firstLoss: number | null;
-}
-
-export type Stability = 'converged' | 'dead' | 'diverged' | 'failed' | 'stopped';
-
-/**
- * A run that ended above this share of its starting loss learned next to nothing: "dead" (saturated
- * units, a rate too small, dead ReLUs). 0.9 rather than 1.0 so a run that only crept down still counts.
- */
-export const DEAD_FRACTION = 0.9;
-
-export function stabilityOf(run: Pick<SweepRow, 'status' | 'finalLoss' | 'firstLoss'>): Stability {
-  if (run.status === 'failed' || run.status === 'stopped') return run.status;
-  if (run.status === 'diverged' || run.finalLoss === null || !Number.isFinite(run.finalLoss)) return 'diverged';
-  if (run.firstLoss !== null && Number.isFinite(run.firstLoss) && run.finalLoss > DEAD_FRACTION * run.firstLoss) return 'dead';
-  return 'converged';
-}
+export { DEAD_FRACTION, stabilityOf, sweepCsv, type Stability, type SweepRow } from '../../../core/contract/sweep-csv';
 
 /** Okabe–Ito colours (distinct under the common colour-vision deficiencies), each with a letter too. */
 export const STABILITY_STYLE: Record<Stability, { color: string; mark: string; label: string }> = {
@@ -161,29 +141,6 @@ export function sortRuns(runs: readonly SweepRow[], key: SortKey, descending: bo
     const c = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
     return (descending ? -c : c) || a.index - b.index;
   });
-}
-
-/** The results table as CSV: one column per axis, then the run's numbers at full precision. */
-export function sweepCsv(runs: readonly SweepRow[], axisNames: readonly string[]): string {
-  const fields = ['index', ...axisNames, 'status', 'stability', 'steps', 'firstLoss', 'finalLoss', 'minLoss', 'divergedAtStep', 'testLoss', 'accuracy', 'testAccuracy', 'seconds', 'error'];
-  const num = (v: number | null) => (v === null ? '' : String(v));
-  const data = runs.map((r) => [
-    r.index,
-    ...axisNames.map((a) => (r.params[a] === null ? 'null' : String(r.params[a] ?? ''))),
-    r.status,
-    stabilityOf(r),
-    r.steps,
-    num(r.firstLoss),
-    num(r.finalLoss),
-    num(r.minLoss),
-    num(r.divergedAtStep),
-    num(r.testLoss),
-    num(r.accuracy),
-    num(r.testAccuracy),
-    num(r.seconds),
-    r.error ?? '',
-  ]);
-  return Papa.unparse({ fields, data }, { newline: '\n' });
 }
 
 /** Values typed into an axis field: "0.1, 0.01", "xavier, he", "true, false", "null, 16". */

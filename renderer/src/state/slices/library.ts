@@ -5,7 +5,9 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 import { exportNumpy, parseExperiment, PRESETS, type ExperimentInput } from '../../../../core';
-import type { ExportFormat, MenuCommand, NnlabApi, SavedRun } from '../../../../core/contract/api';
+import type { ExportFormat, MenuCommand, NnlabApi, SavedRun, SaveResult } from '../../../../core/contract/api';
+import { lessonFileName, type LabFileInput } from '../../../../core/contract/lab-file';
+import { sweepCsv } from '../../../../core/contract/sweep-csv';
 import { RunRecorder } from '../../../../core/service/run-recorder';
 import { runToCsv } from '../../../../core/contract/run-csv';
 import { jsonNumbers, SavedRunSchema, type SavedRunData } from '../../../../core/contract/run-file';
@@ -15,8 +17,16 @@ import { labFileText, parseLabFile } from '../lab-file';
 import { EXPORT_LABEL, issuesText, libraryRunId, MAX_NOTICES, openFailureText, saveResultNotice, type Notice, type SavedRunEntry } from '../library';
 import type { Run } from '../run';
 import type { LabState } from '../store';
+import type { StepSpec } from './lesson';
 import { DEFAULT_PRESET } from './draft';
 import { DEFAULT_VIEW } from '../view';
+
+/** A file for the web build to download. */
+export interface PageFile {
+  name: string;
+  text: string;
+  type: string;
+}
 
 export interface LibrarySlice {
   /** The answer to the last lab file opened in the browser. */
@@ -52,6 +62,20 @@ export interface LibrarySlice {
    * resolves the file for the page to download. Null too when no step has been explained.
    */
   exportStep(sampleRow: number): Promise<{ name: string; text: string; type: string } | null>;
+  /**
+   * The toolbar's Save lab, Export numpy, the Sweep panel's Export CSV: on the desktop through main's save
+   * dialog (resolve null; the answer is a notice), in the browser the file for the page to download
+   * (null when there is nothing to save).
+   */
+  labFile(): Promise<PageFile | null>;
+  numpyFile(): Promise<PageFile | null>;
+  sweepCsvFile(): Promise<PageFile | null>;
+  /**
+   * The Lessons panel's Save lesson file: the lesson is checked as a student's nnlab checks it, then saved
+   * as `labFile` is. `file` is the browser's download (null on the desktop); not ok with message null when
+   * the desktop's dialog was cancelled or the save failed (that answer is a notice).
+   */
+  lessonFile(title: string, spec: StepSpec): Promise<{ ok: true; file: PageFile | null } | { ok: false; message: string | null }>;
   saveExperimentAs(): Promise<void>;
   /** Desktop only: the library's runs and any files it set aside. */
   refreshLibrary(): Promise<void>;
@@ -74,6 +98,18 @@ export const createLibrarySlice =
     const library: RunLibrary | null = desktop ?? browserRunLibrary();
     let unsubscribeMenu: (() => void) | null = null;
     const notify = (kind: Notice['kind'], text: string) => get().notify(kind, text);
+    /** One desktop save: the dialog's answer (or a failed call) as a notice; true when the file was written. */
+    const saveOnDesktop = async (what: string, save: () => Promise<SaveResult>): Promise<boolean> => {
+      try {
+        const r = await save();
+        const n = saveResultNotice(what, r);
+        if (n) notify(n.kind, n.text);
+        return r.ok;
+      } catch (e) {
+        notify('error', `Could not save ${what.toLowerCase()}: ${(e as Error).message}`);
+        return false;
+      }
+    };
 
     return {
       notice: null,
@@ -191,6 +227,36 @@ export const createLibrarySlice =
           notify('error', `Could not export the step: ${(err as Error).message}`);
         }
         return null;
+      },
+      async labFile() {
+        const text = get().saveLab();
+        if (!desktop) return { name: 'nnlab-lab.json', text, type: 'application/json' };
+        await saveOnDesktop('Lab', () => desktop.saveLabFile(JSON.parse(text) as LabFileInput));
+        return null;
+      },
+      async numpyFile() {
+        const v = get().validation;
+        if (!v.ok) {
+          notify('error', `Fix the experiment before exporting it: ${v.message}`);
+          return null;
+        }
+        if (!desktop) return { name: `${v.experiment.name}.py`, text: exportNumpy(v.experiment), type: 'text/x-python' };
+        await saveOnDesktop('Numpy script', () => desktop.exportNumpy(v.experiment));
+        return null;
+      },
+      async sweepCsvFile() {
+        const { runs, axisValues } = get().sweep;
+        if (!runs.length) return null;
+        const axisNames = Object.keys(axisValues);
+        if (!desktop) return { name: 'sweep-results.csv', text: sweepCsv(runs, axisNames), type: 'text/csv' };
+        await saveOnDesktop('Sweep CSV', () => desktop.exportSweepCsv(runs, axisNames));
+        return null;
+      },
+      async lessonFile(title, spec) {
+        const r = get().saveLesson(title, spec);
+        if (!r.ok) return r;
+        if (!desktop) return { ok: true, file: { name: lessonFileName(title), text: r.text, type: 'application/json' } };
+        return (await saveOnDesktop('Lesson', () => desktop.saveLabFile(JSON.parse(r.text) as LabFileInput))) ? { ok: true, file: null } : { ok: false, message: null };
       },
       async saveExperimentAs() {
         if (!desktop) return;
