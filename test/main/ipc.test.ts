@@ -12,6 +12,10 @@ import { TrainerHost, type TrainerChild } from '../../main/electron-main/trainer
 import { RunRecorder } from '../../core/service/run-recorder';
 import { exportNumpy, parseExperiment, referenceBackend, Trainer } from '../../core';
 import { xor } from './harness';
+import { labDraft } from '../helpers/lab-draft';
+import { LESSONS } from '../../core/lessons';
+import { checkLabFile } from '../../core/contract/lab-file';
+import { sweepCsv, type SweepRow } from '../../core/contract/sweep-csv';
 
 const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
 
@@ -33,7 +37,7 @@ function setup() {
     maxProcesses: 1,
   });
   const dialogAnswers: (string | null)[] = [];
-  const dialogsShown: { title: string; defaultName: string; extension: string }[] = [];
+  const dialogsShown: { title: string; defaultName: string; extension: string; label: string }[] = [];
   const recentLists: string[][] = [];
   const store = new Store(join(dir, 'userData'));
   registerIpc({
@@ -43,8 +47,8 @@ function setup() {
     dialogs: {
       openJson: async () => dialogAnswers.shift() ?? null,
       openCsv: async () => dialogAnswers.shift() ?? null,
-      save: async (_owner, title, defaultName, extension) => {
-        dialogsShown.push({ title, defaultName, extension });
+      save: async (_owner, title, defaultName, extension, label) => {
+        dialogsShown.push({ title, defaultName, extension, label });
         return dialogAnswers.shift() ?? null;
       },
     },
@@ -180,7 +184,7 @@ describe('IPC handlers', () => {
     const target = join(dir, 'step.py');
     dialogAnswers.push(target);
     await expect(call('nnlab:export-step', exp, { step: 6, sampleRow: 3 })).resolves.toEqual({ ok: true, path: target });
-    expect(dialogsShown.at(-1)).toEqual({ title: 'Export step 7 as a numpy script', defaultName: 'xor-test-step-7.py', extension: 'py' });
+    expect(dialogsShown.at(-1)).toEqual({ title: 'Export step 7 as a numpy script', defaultName: 'xor-test-step-7.py', extension: 'py', label: 'Python (numpy)' });
     const parsed = parseExperiment(exp);
     if (!parsed.ok) throw new Error(parsed.message);
     const script = readFileSync(target, 'utf8');
@@ -214,5 +218,105 @@ describe('IPC handlers', () => {
     await expect(call('nnlab:export-step', { ...exp, learningRate: -1 }, { step: 1, sampleRow: 0 })).rejects.toThrow('nnlab:export-step: argument [0]: learningRate: must be a positive number');
     await expect(call('nnlab:export-step', exp, { step: 1, sampleRow: 64 })).resolves.toEqual({ ok: false, message: 'sampleRow: must be a training row (below 64), got 64' });
     expect(dialogsShown).toHaveLength(shown + 1);
+  });
+
+  it('Save lab: main checks the lab file with the lab-file schema and writes it, NaN and Infinity kept, through the save dialog', async () => {
+    const { call, dir, dialogAnswers, dialogsShown } = setup();
+    const rec = new RunRecorder('run-lab', xor(3));
+    rec.apply({ type: 'progress', fromStep: 0, losses: Float64Array.of(0.5, Infinity), testLosses: [], step: 2, learningRate: 0.1, stepsPerSecond: 1 });
+    rec.apply({ type: 'status', phase: 'diverged', step: 2, totalSteps: 3, learningRate: 0.1, divergedAtStep: 1 });
+    const saved = rec.toSavedRun();
+    // As the renderer sends it: the lab file's JSON, parsed (so ±Infinity and NaN are already strings).
+    const lab = JSON.parse(
+      JSON.stringify({
+        format: 'nnlab-lab',
+        version: 2,
+        draft: labDraft,
+        view: { logScale: true },
+        runs: [{ run: { ...saved, losses: [0.5, 'Infinity'] }, label: 'Run 1', scheme: null, group: null, visible: true, active: true }],
+      }),
+    ) as Record<string, unknown>;
+    const target = join(dir, 'my-lab.json');
+    dialogAnswers.push(target);
+    await expect(call('nnlab:save-lab-file', lab)).resolves.toEqual({ ok: true, path: target });
+    expect(dialogsShown.at(-1)).toEqual({ title: 'Save lab', defaultName: 'nnlab-lab.json', extension: 'json', label: 'nnlab lab' });
+    const text = readFileSync(target, 'utf8');
+    expect(text).toBe(`${JSON.stringify(lab, null, 1)}\n`);
+    // What was written opens as the lab it was, its diverged loss still Infinity.
+    const reopened = checkLabFile(JSON.parse(text));
+    expect(reopened.ok && reopened.file.runs?.[0]?.run.losses).toEqual([0.5, 'Infinity']);
+
+    // Cancelled: nothing written, no error.
+    await expect(call('nnlab:save-lab-file', lab)).resolves.toEqual({ ok: false, canceled: true });
+    // A file the schema refuses never reaches the dialog; the message names the field.
+    const shown = dialogsShown.length;
+    await expect(call('nnlab:save-lab-file', { ...lab, format: 'evil' })).rejects.toThrow(/^nnlab:save-lab-file: argument \[0\]\.format: /);
+    await expect(call('nnlab:save-lab-file', { ...lab, path: '/etc/passwd' })).rejects.toThrow('nnlab:save-lab-file: argument [0]: unknown field "path"');
+    await expect(call('nnlab:save-lab-file', { ...lab, draft: { ...labDraft, steps: 7 } })).rejects.toThrow(/^nnlab:save-lab-file: argument \[0\]\.draft\.steps: /);
+    await expect(call('nnlab:save-lab-file', lab, 'extra')).rejects.toThrow(/^nnlab:save-lab-file: /);
+    expect(dialogsShown).toHaveLength(shown);
+  });
+
+  it('Save lesson file: a lab file carrying a lesson, suggested under the lesson’s title, indented for reading', async () => {
+    const { call, dir, dialogAnswers, dialogsShown } = setup();
+    const file = { format: 'nnlab-lab', version: 1, draft: labDraft, view: {}, lesson: LESSONS[2] };
+    const target = join(dir, 'bias.json');
+    dialogAnswers.push(target);
+    await expect(call('nnlab:save-lab-file', file)).resolves.toEqual({ ok: true, path: target });
+    expect(dialogsShown.at(-1)).toEqual({ title: 'Save lesson file', defaultName: 'bias-on-and-off.json', extension: 'json', label: 'nnlab lesson' });
+    expect(readFileSync(target, 'utf8')).toBe(`${JSON.stringify(file, null, 2)}\n`);
+    const bad = structuredClone(file) as { lesson: { steps: { look?: string }[] } };
+    bad.lesson.steps[1]!.look = 'nowhere';
+    await expect(call('nnlab:save-lab-file', bad)).rejects.toThrow(/^nnlab:save-lab-file: argument \[0\]\.lesson\.steps\[1\]\.look: /);
+  });
+
+  it('Export numpy: main writes the script of the validated experiment, as the web build makes it', async () => {
+    const { call, dir, dialogAnswers, dialogsShown } = setup();
+    const target = join(dir, 'xor.py');
+    dialogAnswers.push(target);
+    await expect(call('nnlab:export-numpy', xor(40))).resolves.toEqual({ ok: true, path: target });
+    expect(dialogsShown.at(-1)).toEqual({ title: 'Export as a numpy script', defaultName: 'xor-test.py', extension: 'py', label: 'Python (numpy)' });
+    const parsed = parseExperiment(xor(40));
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(readFileSync(target, 'utf8')).toBe(exportNumpy(parsed.experiment));
+    await expect(call('nnlab:export-numpy', xor(40))).resolves.toEqual({ ok: false, canceled: true });
+    const shown = dialogsShown.length;
+    await expect(call('nnlab:export-numpy', { ...xor(40), learningRate: -1 })).rejects.toThrow('nnlab:export-numpy: argument [0]: learningRate: must be a positive number');
+    await expect(call('nnlab:export-numpy', 'print("hi")')).rejects.toThrow(/^nnlab:export-numpy: argument \[0\]: /);
+    expect(dialogsShown).toHaveLength(shown);
+  });
+
+  it('Export sweep CSV: main checks the rows and writes the CSV the web build downloads', async () => {
+    const { call, dir, dialogAnswers, dialogsShown } = setup();
+    const row = (index: number, lr: number, extra: Partial<SweepRow> = {}): SweepRow => ({
+      index,
+      params: { learningRate: lr, seed: 1 },
+      status: 'completed',
+      steps: 10,
+      firstLoss: 0.7,
+      finalLoss: 0.1,
+      minLoss: 0.09,
+      divergedAtStep: null,
+      testLoss: null,
+      accuracy: 1,
+      testAccuracy: null,
+      seconds: 0.01,
+      ...extra,
+    });
+    const runs = [row(0, 0.1), row(1, 10, { status: 'diverged', finalLoss: Infinity, minLoss: NaN, divergedAtStep: 3 }), row(2, 1, { status: 'failed', error: 'worker, "crashed"' })];
+    const target = join(dir, 'sweep.csv');
+    dialogAnswers.push(target);
+    await expect(call('nnlab:export-sweep-csv', runs, ['learningRate', 'seed'])).resolves.toEqual({ ok: true, path: target });
+    expect(dialogsShown.at(-1)).toEqual({ title: 'Export sweep results as CSV', defaultName: 'sweep-results.csv', extension: 'csv', label: 'CSV' });
+    const text = readFileSync(target, 'utf8');
+    expect(text).toBe(sweepCsv(runs, ['learningRate', 'seed']));
+    expect(text.split('\n')[2]).toBe('1,10,1,diverged,diverged,10,0.7,Infinity,NaN,3,,1,,0.01,');
+    await expect(call('nnlab:export-sweep-csv', runs, ['learningRate'])).resolves.toEqual({ ok: false, canceled: true });
+    const shown = dialogsShown.length;
+    await expect(call('nnlab:export-sweep-csv', [{ ...runs[0], script: 'x' }], [])).rejects.toThrow('nnlab:export-sweep-csv: argument [0][0]: unknown field "script"');
+    await expect(call('nnlab:export-sweep-csv', [{ ...runs[0], steps: -1 }], [])).rejects.toThrow('nnlab:export-sweep-csv: argument [0][0].steps: must be a non-negative integer');
+    await expect(call('nnlab:export-sweep-csv', runs, ['rm -rf'])).rejects.toThrow(/^nnlab:export-sweep-csv: argument \[1\]\[0\]: must be a sweep axis/);
+    await expect(call('nnlab:export-sweep-csv', [], [])).rejects.toThrow('nnlab:export-sweep-csv: argument [0]: must hold at least one run');
+    expect(dialogsShown).toHaveLength(shown);
   });
 });
