@@ -310,6 +310,7 @@ describe('IPC handlers', () => {
     expect(dialogsShown.at(-1)).toEqual({ title: 'Export sweep results as CSV', defaultName: 'sweep-results.csv', extension: 'csv', label: 'CSV' });
     const text = readFileSync(target, 'utf8');
     expect(text).toBe(sweepCsv(runs, ['learningRate', 'seed']));
+    expect(text.split('\n')[1]).toBe('0,0.1,1,completed,converged,10,0.7,0.1,0.09,,,1,,0.01,');
     expect(text.split('\n')[2]).toBe('1,10,1,diverged,diverged,10,0.7,Infinity,NaN,3,,1,,0.01,');
     await expect(call('nnlab:export-sweep-csv', runs, ['learningRate'])).resolves.toEqual({ ok: false, canceled: true });
     const shown = dialogsShown.length;
