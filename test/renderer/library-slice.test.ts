@@ -13,12 +13,29 @@ import { createLibrarySlice } from '../../renderer/src/state/slices/library';
 import type { LabState } from '../../renderer/src/state/store';
 import { DEFAULT_VIEW } from '../../renderer/src/state/view';
 import { fakeDesktop, status } from './fake-host';
+import { LESSONS } from '../../core/lessons';
+import { checkLabFile } from '../../core/contract/lab-file';
+import { sweepCsv, type SweepRow } from '../../core/contract/sweep-csv';
 import { sliceStore } from './slice-harness';
 
 const preset = presetById('seed-004-quadrants')!;
 const draft = draftFromExperiment(preset.experiment, preset.id);
 const valid = validateDraft(draft);
 const experiment = valid.ok ? valid.experiment : (null as never);
+const sweepRows: SweepRow[] = [0.1, 10].map((lr, index) => ({
+  index,
+  params: { learningRate: lr },
+  status: lr > 1 ? 'diverged' : 'completed',
+  steps: 10,
+  firstLoss: 0.7,
+  finalLoss: lr > 1 ? Infinity : 0.1,
+  minLoss: 0.1,
+  divergedAtStep: lr > 1 ? 3 : null,
+  testLoss: null,
+  accuracy: null,
+  testAccuracy: null,
+  seconds: 0.01,
+}));
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
 function libraryStore(desktop: ReturnType<typeof fakeDesktop> | null, runs: Run[] = []) {
@@ -28,11 +45,16 @@ function libraryStore(desktop: ReturnType<typeof fakeDesktop> | null, runs: Run[
     view: { ...DEFAULT_VIEW },
     runs,
     activeRunId: runs[0]?.id ?? null,
+    visibleRunIds: runs.map((r) => r.id),
     replaceDraft: vi.fn((d) => store.setState({ draft: d, validation: validateDraft(d) })),
     choosePreset: vi.fn(),
     resetExperimentView: vi.fn(),
     admitSavedRun: vi.fn(),
     publishSoon: vi.fn(),
+    saveLesson: vi.fn((title: string) =>
+      title.trim() ? { ok: true as const, text: JSON.stringify({ format: 'nnlab-lab', version: 1, draft, view: DEFAULT_VIEW, lesson: { ...LESSONS[2]!, title } }, null, 2) } : { ok: false as const, message: 'Not a valid lesson: title: too short' },
+    ),
+    sweep: { runs: sweepRows, axisValues: { learningRate: [0.1, 10] } },
   };
   const store = sliceStore(createLibrarySlice(desktop?.api ?? null), stubs as Partial<LabState>);
   store.getState().openLibrary();
@@ -205,5 +227,64 @@ describe('library slice', () => {
     store.setState({ savedRuns: [{ id: 'run-new', name: 'N', savedAt: '2027-01-01T00:00:00.000Z', status: 'completed' }, ...(store.getState().savedRuns ?? [])] });
     await store.getState().refreshLibrary();
     expect(store.getState().savedRuns?.map((e) => e.id)[0]).toBe('run-new');
+  });
+
+  it('Save lab, Export numpy and the sweep CSV go through main on the desktop (no text handed over) and are downloads in the browser', async () => {
+    const d = fakeDesktop();
+    const desk = libraryStore(d);
+    const run = finishedRun(desk.store);
+    desk.store.setState({ runs: [run], activeRunId: run.id, visibleRunIds: [run.id] });
+    const web = libraryStore(null);
+    const webRun = finishedRun(web.store);
+    web.store.setState({ runs: [webRun], activeRunId: webRun.id, visibleRunIds: [webRun.id] });
+
+    await expect(desk.store.getState().labFile()).resolves.toBeNull();
+    await expect(desk.store.getState().numpyFile()).resolves.toBeNull();
+    await expect(desk.store.getState().sweepCsvFile()).resolves.toBeNull();
+    expect(d.fileSaves.map(([name]) => name)).toEqual(['saveLabFile', 'exportNumpy', 'exportSweepCsv']);
+    // The lab file as an object main's schema accepts, holding the run; the experiment itself; the rows themselves.
+    const lab = d.fileSaves[0]![1][0];
+    expect(lab).toEqual(JSON.parse(desk.store.getState().saveLab()));
+    const checked = checkLabFile(lab);
+    expect(checked.ok && checked.file.runs).toHaveLength(1);
+    expect(d.fileSaves[1]![1]).toEqual([experiment]);
+    expect(d.fileSaves[2]![1]).toEqual([sweepRows, ['learningRate']]);
+    expect(desk.store.getState().notices.slice(-3).map((n) => n.text)).toEqual([
+      'Lab saved to /home/u/lab.json',
+      'Numpy script saved to /home/u/exp.py',
+      'Sweep CSV saved to /home/u/sweep.csv',
+    ]);
+
+    await expect(web.store.getState().labFile()).resolves.toEqual({ name: 'nnlab-lab.json', text: web.store.getState().saveLab(), type: 'application/json' });
+    await expect(web.store.getState().numpyFile()).resolves.toEqual({ name: `${experiment.name}.py`, text: exportNumpy(experiment), type: 'text/x-python' });
+    await expect(web.store.getState().sweepCsvFile()).resolves.toEqual({ name: 'sweep-results.csv', text: sweepCsv(sweepRows, ['learningRate']), type: 'text/csv' });
+    // No sweep results: nothing to export anywhere.
+    web.store.setState({ sweep: { ...web.store.getState().sweep, runs: [] } });
+    await expect(web.store.getState().sweepCsvFile()).resolves.toBeNull();
+  });
+
+  it('Save lesson file: checked first, then through main on the desktop (a cancel says nothing, a failure is a notice) or a download', async () => {
+    const d = fakeDesktop();
+    const desk = libraryStore(d).store;
+    const spec = { title: '', text: 'Watch the loss.' };
+    await expect(desk.getState().lessonFile('Bias on and off', spec)).resolves.toEqual({ ok: true, file: null });
+    expect(d.fileSaves).toEqual([['saveLabFile', [JSON.parse((desk.getState().saveLesson('Bias on and off', spec) as { text: string }).text)]]]);
+    expect(checkLabFile(d.fileSaves[0]![1][0]).ok).toBe(true);
+    expect(desk.getState().notices.at(-1)?.text).toBe('Lesson saved to /home/u/lab.json');
+
+    const notices = desk.getState().notices.length;
+    d.api.saveLabFile = () => Promise.resolve({ ok: false, canceled: true });
+    await expect(desk.getState().lessonFile('Bias on and off', spec)).resolves.toEqual({ ok: false, message: null });
+    expect(desk.getState().notices).toHaveLength(notices);
+    d.api.saveLabFile = () => Promise.reject(new Error('nnlab:save-lab-file: argument [0].lesson.title: too long'));
+    await expect(desk.getState().lessonFile('Bias on and off', spec)).resolves.toEqual({ ok: false, message: null });
+    expect(desk.getState().notices.at(-1)).toMatchObject({ kind: 'error', text: 'Could not save lesson: nnlab:save-lab-file: argument [0].lesson.title: too long' });
+    // A lesson the check refuses never reaches main.
+    await expect(desk.getState().lessonFile(' ', spec)).resolves.toEqual({ ok: false, message: 'Not a valid lesson: title: too short' });
+    expect(d.fileSaves).toHaveLength(1);
+
+    const web = libraryStore(null).store;
+    const r = await web.getState().lessonFile('Bias on and off', spec);
+    expect(r).toEqual({ ok: true, file: { name: 'bias-on-and-off.json', text: (web.getState().saveLesson('Bias on and off', spec) as { text: string }).text, type: 'application/json' } });
   });
 });
