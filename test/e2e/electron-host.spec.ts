@@ -18,6 +18,7 @@ import type { ExplainedStep, LibraryEntry, MenuCommand, NnlabApi, RunEvent, Save
 import { TRAINER_PORT_MESSAGE } from '../../core/contract/api';
 import { SavedRunSchema } from '../../core/contract/run-file';
 import { exportStep } from '../../main/electron-main/export';
+import { parseCall } from '../../main/electron-main/ipc';
 import { choosePreset, currentLoss, openLab, pageErrors, state, stepCount } from './lab';
 
 /** What the stub keeps for the test to read. Losses are plain arrays (as after IPC and JSON). */
@@ -30,6 +31,10 @@ interface StubRecord {
   exportRun: { format: string; run: SavedRun & { losses: number[] } }[];
   exportStep: { experiment: ExperimentInput; explain: ExplainedStep }[];
   saveExperimentAs: Record<string, unknown>[];
+  /** saveLabFile / exportNumpy / exportSweepCsv: each call's arguments, cloned as IPC would. */
+  saveLabFile: unknown[][];
+  exportNumpy: unknown[][];
+  exportSweepCsv: unknown[][];
 }
 
 interface StubControl {
@@ -57,7 +62,7 @@ async function installStub(page: Page): Promise<void> {
     const menuListeners = new Set<(c: MenuCommand) => void>();
     const trainers = new Map<string, { worker: Worker; port: MessagePort }>();
     const library = new Map<string, SavedRun>();
-    const calls: StubRecord = { openRun: 0, openSweep: 0, closeRun: [], saveRun: [], exportRun: [], exportStep: [], saveExperimentAs: [] };
+    const calls: StubRecord = { openRun: 0, openSweep: 0, closeRun: [], saveRun: [], exportRun: [], exportStep: [], saveExperimentAs: [], saveLabFile: [], exportNumpy: [], exportSweepCsv: [] };
     // IPC clones what crosses it; so does this, so an uncloneable argument fails here as it would there.
     const plain = (run: SavedRun) => {
       const c = structuredClone(run);
@@ -116,6 +121,18 @@ async function installStub(page: Page): Promise<void> {
       exportStep(experiment, explain) {
         calls.exportStep.push(structuredClone({ experiment, explain }));
         return Promise.resolve({ ok: true, path: `/home/student/step-${explain.step + 1}.py` });
+      },
+      saveLabFile(...a) {
+        calls.saveLabFile.push(structuredClone(a));
+        return Promise.resolve({ ok: true, path: `/home/student/${a[0].lesson ? 'lesson' : 'lab'}.json` });
+      },
+      exportNumpy(...a) {
+        calls.exportNumpy.push(structuredClone(a));
+        return Promise.resolve({ ok: true, path: '/home/student/experiment.py' });
+      },
+      exportSweepCsv(...a) {
+        calls.exportSweepCsv.push(structuredClone(a));
+        return Promise.resolve({ ok: true, path: '/home/student/sweep-results.csv' });
       },
       listExperiments: () => Promise.resolve({ entries: [], notices: [] }),
       loadExperiment: () => Promise.resolve({ ok: false, message: 'no such experiment' }),
@@ -369,6 +386,40 @@ test('"Export this step as numpy" and the Runs panel\'s CSV ask main to save (no
   }
 });
 
+test('Save lab, Export numpy and Save lesson file ask main to save (no download), with arguments main\'s own checks accept', async ({ page }) => {
+  const downloads: string[] = [];
+  page.on('download', (d) => downloads.push(d.suggestedFilename()));
+  const notices = page.getByRole('status', { name: 'Notices' });
+  await choosePreset(page, 'seed-004-quadrants');
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect.poll(() => stepCount(page)).toBe(1);
+
+  await page.getByRole('button', { name: 'Save lab' }).click();
+  await expect.poll(async () => (await calls(page)).saveLabFile.length).toBe(1);
+  await expect(notices).toContainText('Lab saved to /home/student/lab.json');
+  // The lab file as main receives it passes main's own argument check, and carries the run that stepped.
+  const [lab] = parseCall('nnlab:save-lab-file', (await calls(page)).saveLabFile[0]!);
+  expect(lab).toMatchObject({ format: 'nnlab-lab', draft: { presetId: 'seed-004-quadrants' } });
+  expect(lab.runs).toHaveLength(1);
+  expect(lab.runs![0]!.run.steps).toBe(1);
+
+  await page.getByRole('button', { name: 'Export numpy' }).click();
+  await expect.poll(async () => (await calls(page)).exportNumpy.length).toBe(1);
+  await expect(notices).toContainText('Numpy script saved to /home/student/experiment.py');
+  expect(parseCall('nnlab:export-numpy', (await calls(page)).exportNumpy[0]!)[0]).toMatchObject({ name: 'seed-004-quadrants' });
+
+  await page.getByText('Save as lesson').click();
+  await page.getByLabel('Lesson title').fill('Quadrants, one step');
+  await page.getByLabel('Step text').fill('Take one step and read the loss.');
+  await page.getByRole('button', { name: 'Save lesson file' }).click();
+  await expect.poll(async () => (await calls(page)).saveLabFile.length).toBe(2);
+  await expect(notices).toContainText('Lesson saved to /home/student/lesson.json');
+  await expect(page.getByRole('status').filter({ hasText: 'Saved 1 step.' })).toBeVisible();
+  const [lesson] = parseCall('nnlab:save-lab-file', (await calls(page)).saveLabFile[1]!);
+  expect(lesson.lesson).toMatchObject({ title: 'Quadrants, one step', steps: [{ text: 'Take one step and read the loss.' }] });
+  expect(downloads).toEqual([]);
+});
+
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -392,6 +443,16 @@ test('the desktop runs sweeps on utility-process workers: the panel is enabled, 
   expect(first.openSweep).toBeGreaterThanOrEqual(1);
   expect(first.closeRun.filter((id) => id.startsWith('sweep'))).toHaveLength(first.openSweep);
   expect(await page.evaluate(() => (window as unknown as { __stub: StubControl }).__stub.live())).toEqual([]);
+  // Export CSV asks main (no download), with rows main's own check accepts.
+  const downloads: string[] = [];
+  page.on('download', (d) => downloads.push(d.suggestedFilename()));
+  await panel.getByRole('button', { name: 'Export CSV' }).click();
+  await expect.poll(async () => (await calls(page)).exportSweepCsv.length).toBe(1);
+  const [rows, axisNames] = parseCall('nnlab:export-sweep-csv', (await calls(page)).exportSweepCsv[0]!);
+  expect(rows).toHaveLength(4);
+  expect([...axisNames].sort()).toEqual(['init.weights', 'learningRate']);
+  await expect(page.getByRole('status', { name: 'Notices' })).toContainText('Sweep CSV saved to /home/student/sweep-results.csv');
+  expect(downloads).toEqual([]);
 
   // A longer sweep; one worker's process dies mid-run: that run fails, the others finish.
   await page.getByLabel('Steps', { exact: true }).fill('20000');
