@@ -20,6 +20,14 @@ test('a sweep runs on the worker pool; its table and chart appear; a row opens i
   await expect(page.getByTestId('sweep-status')).toContainText('done · 4 of 4 runs ended', { timeout: 60_000 });
   await expect(table.locator('tbody tr')).toHaveCount(4);
   await expect(table.locator('tbody tr').first()).toContainText('converged');
+  // The web build downloads the CSV (the desktop asks main: electron-host.spec.ts).
+  const download = page.waitForEvent('download');
+  await panel.getByRole('button', { name: 'Export CSV' }).click();
+  const { readFile } = await import('node:fs/promises');
+  const csv = await readFile(await (await download).path(), 'utf8');
+  expect((await download).suggestedFilename()).toBe('sweep-results.csv');
+  expect(csv.split('\n')).toHaveLength(5);
+  expect(csv.split('\n')[0]).toMatch(/^index,learningRate,init\.weights,status,stability,/);
 
   // One median line per init scheme, each with a point per learning rate; a band behind each.
   const chart = page.getByRole('figure', { name: 'Final loss vs learning rate' });
