@@ -94,12 +94,14 @@ describe('npm run build output', () => {
     expect(Object.keys(exposed)).toEqual([API_GLOBAL]);
     const api = exposed[API_GLOBAL] as Record<string, unknown>;
     expect(Object.keys(api).sort()).toEqual(
-      ['platform', 'openRun', 'closeRun', 'onRunEvent', 'onMenu', 'openExperiment', 'openRecent', 'recentFiles', 'saveExperimentAs', 'exportRun', 'exportStep', 'listExperiments', 'loadExperiment', 'saveExperiment', 'listRuns', 'loadRun', 'saveRun', 'openCsvFile'].sort(),
+      ['platform', 'openRun', 'closeRun', 'onRunEvent', 'onMenu', 'openExperiment', 'openRecent', 'recentFiles', 'saveExperimentAs', 'exportRun', 'exportStep', 'saveLabFile', 'exportNumpy', 'exportSweepCsv', 'listExperiments', 'loadExperiment', 'saveExperiment', 'listRuns', 'loadRun', 'saveRun', 'openCsvFile'].sort(),
     );
     // Each function forwards to its one channel, and only channels of the contract are used.
     (api.loadRun as (id: string) => void)('run-1');
     (api.openRun as () => void)();
-    expect(invoked).toEqual([['nnlab:load-run', 'run-1'], ['nnlab:open-run']]);
+    (api.saveLabFile as (lab: unknown) => void)({ format: 'nnlab-lab' });
+    (api.exportSweepCsv as (runs: unknown[], axes: string[]) => void)([], ['seed']);
+    expect(invoked).toEqual([['nnlab:load-run', 'run-1'], ['nnlab:open-run'], ['nnlab:save-lab-file', { format: 'nnlab-lab' }], ['nnlab:export-sweep-csv', [], ['seed']]]);
     for (const [channel] of invoked) expect(CALL_CHANNELS).toContain(channel);
     // Subscriptions hand over the value only, never the Electron event, and can be undone.
     const got: unknown[] = [];

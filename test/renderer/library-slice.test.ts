@@ -54,7 +54,7 @@ function libraryStore(desktop: ReturnType<typeof fakeDesktop> | null, runs: Run[
     saveLesson: vi.fn((title: string) =>
       title.trim() ? { ok: true as const, text: JSON.stringify({ format: 'nnlab-lab', version: 1, draft, view: DEFAULT_VIEW, lesson: { ...LESSONS[2]!, title } }, null, 2) } : { ok: false as const, message: 'Not a valid lesson: title: too short' },
     ),
-    sweep: { runs: sweepRows, axisValues: { learningRate: [0.1, 10] } },
+    sweep: { runs: sweepRows, axisValues: { learningRate: [0.1, 10] } } as unknown as LabState['sweep'],
   };
   const store = sliceStore(createLibrarySlice(desktop?.api ?? null), stubs as Partial<LabState>);
   store.getState().openLibrary();
