@@ -30,7 +30,8 @@
  *
  * Flags: --json (machine-readable, one object), --steps N (500), --repeats N (3), --quick (1 repeat,
  * no reference row, shorter heap run), --sweep-only (just the sweep comparison), --history (only the
- * history cost, 5 repeats unless --repeats), --shapes (the issue #15 shapes only).
+ * history cost, 5 repeats unless --repeats), --shapes (the issue #15 shapes only), --shape ID[,ID]
+ * (with --shapes: only those shapes, for quick measurements while working on one).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -144,7 +145,9 @@ interface ShapeRow {
  */
 function shapeRows(rounds: number): ShapeRow[] {
   const rows: ShapeRow[] = [];
+  const only = args.includes('--shape') ? args[args.indexOf('--shape') + 1]!.split(',') : null;
   for (const shape of SHAPES) {
+    if (only && !only.includes(shape.id)) continue;
     const exp = shape.experiment(WARMUP + shape.steps);
     let numpy = { stepsPerSecond: 0, lastLoss: NaN, threads: 'default' as 'default' | '1' };
     const nnlab = { float64: { sps: 0, last: NaN, kernels: '' }, float32: { sps: 0, last: NaN, kernels: '' } };
