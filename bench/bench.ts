@@ -23,7 +23,7 @@
  * another in one Python process (bench/numpy_sweep.py); every run's last loss must agree.
  *
  * Then the shapes of issue #15 (bench/shapes.ts: classroom nets and minibatches, where the shortcut
- * does not apply), nnlab's default kernels on this Node against numpy, interleaved round by round so
+ * does not apply), nnlab's default kernels on this Node (no history, as the kernel rows) against numpy, interleaved round by round so
  * both sides see the same load: numpy takes the better of OpenBLAS's default threads and one thread
  * (under load its threads can collapse), the best round counts for each side. It prints the worst
  * ratio and the geometric mean.
@@ -157,7 +157,9 @@ function shapeRows(rounds: number): ShapeRow[] {
         if (n.stepsPerSecond > numpy.stepsPerSecond) numpy = { stepsPerSecond: n.stepsPerSecond, lastLoss: n.lastLoss, threads: oneThread ? '1' : 'default' };
       }
       for (const precision of ['float64', 'float32'] as const) {
-        const t = new Trainer({ ...exp, precision }, { recordLosses: false });
+        // Without the history, as the kernel rows: a run this short records about a third of its
+        // steps (the schedule is dense early), numpy records nothing; its cost is timed on its own (--history).
+        const t = new Trainer({ ...exp, precision }, { recordLosses: false, history: false });
         const out = new Float64Array(shape.steps);
         t.run(WARMUP);
         const t0 = performance.now();
