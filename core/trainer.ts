@@ -391,13 +391,20 @@ export class Trainer {
           let max = -Infinity;
           for (let j = 0; j < n; j++) max = Math.max(max, output[o + j]!);
           let s = 0;
-          for (let j = 0; j < n; j++) s += Math.exp(output[o + j]! - max);
+          // Each e^z once: kept in grad (when asked for) until the sum is known.
+          if (grad) {
+            for (let j = 0; j < n; j++) {
+              const e = Math.exp(output[o + j]! - max);
+              grad[o + j] = e;
+              s += e;
+            }
+          } else for (let j = 0; j < n; j++) s += Math.exp(output[o + j]! - max);
           const logS = Math.log(s);
           for (let j = 0; j < n; j++) {
             const z = output[o + j]! - max;
             const y = target[t0 + o + j]!;
             sum -= y * (z - logS);
-            if (grad) grad[o + j] = (Math.exp(z) / s - y) / rows;
+            if (grad) grad[o + j] = (grad[o + j]! / s - y) / rows;
           }
         }
         this.lossCell[0] = sum / rows;

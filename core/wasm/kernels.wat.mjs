@@ -351,19 +351,30 @@ function oneDivision(kind) {
   const name = kind === 'tanh' ? 'tanh' : 'sig';
   const locals = (t) => ONE_DIVISION_LOCALS[kind].filter((l) => t !== '' || l !== 'x').map((l) => `(local $${l}${t} v128)`).join(' ');
   const body = (t) => oneDivisionBody(kind, t).join('\n    ');
+  // The loop's constants live in locals set once before it: V8 builds each v128.const anew at every
+  // use (a few instructions apiece), which cost more than the arithmetic here.
+  const consts = [];
+  const hoist = (text) =>
+    text.replace(/\(v128\.const [^)]*\)/g, (c) => {
+      if (!consts.includes(c)) consts.push(c);
+      return `(local.get $k${consts.indexOf(c)})`;
+    });
+  const loopBody = hoist(`${body('0')}\n    ${body('1')}`);
+  const constLocals = consts.map((_, i) => `(local $k${i} v128)`).join(' ');
+  const constInit = consts.map((c, i) => `(local.set $k${i} ${c})`).join('\n  ');
   return `(func $${name}2x (param $x v128) (result v128)
   ${locals('')}
   ${body('')}
   (local.get $res))
 
 (func $${kind}_loop (param $n i32) (param $z i32) (param $a i32)
-  ${locals('0')} ${locals('1')}
+  ${locals('0')} ${locals('1')} ${constLocals}
+  ${constInit}
   (block $done (loop $quads
     (br_if $done (i32.lt_s (local.get $n) (i32.const 4)))
     (local.set $x0 (v128.load (local.get $z)))
     (local.set $x1 (v128.load offset=16 (local.get $z)))
-    ${body('0')}
-    ${body('1')}
+    ${loopBody}
     (v128.store (local.get $a) (local.get $res0))
     (v128.store offset=16 (local.get $a) (local.get $res1))
     (local.set $z (i32.add (local.get $z) (i32.const 32)))
