@@ -19,8 +19,10 @@
  * The kernel rows above train without the history, so they measure the kernels alone.
  *
  * Then a sweep: a 24-run grid of a 2-D tanh net on nnlab's run pool (node/sweep-pool.ts, one worker
- * per core, pool start-up included) against numpy running the same 24 exported scripts one after
- * another in one Python process (bench/numpy_sweep.py); every run's last loss must agree.
+ * per core, from a cold pool: its start-up is in the time) against numpy running the same 24 exported
+ * scripts one after another in one Python process (bench/numpy_sweep.py; its start-up, the numpy
+ * import, is paid once and printed, not counted); every run's last loss must agree. The load average
+ * is printed with it: on a shared machine the pool's threads compete with everything else.
  *
  * Then the shapes of issue #15 (bench/shapes.ts: classroom nets and minibatches, where the shortcut
  * does not apply), nnlab's default kernels on this Node (no history, as the kernel rows) against numpy, interleaved round by round so
@@ -34,6 +36,8 @@
  * (with --shapes: only those shapes, for quick measurements while working on one).
  */
 import { spawnSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { exportNumpy, experiment, parseSweep, presetById, referenceBackend, relaxedSimdSupported, createWasmBackend, Trainer, type Backend, type Experiment } from '../core';
 import { createThreadedWasmBackend } from '../node/kernel-threads';
@@ -353,13 +357,44 @@ interface SweepBench {
   runs: number;
   steps: number;
   workers: number;
+  /** Wall clock from a cold pool to the last result: loading the worker bundle, starting the threads and every run. */
   nnlabSeconds: number;
   /** Sum of the runs' own training-loop seconds (what one worker would need, start-up excluded). */
   nnlabRunSeconds: number;
+  /** nnlabSeconds beyond the loops spread evenly over the workers: start-up, per-run set-up, messages, an uneven end. */
+  nnlabOverheadSeconds: number;
+  /** CPU time of every thread of this process over that best sweep (pool start-up included). */
+  nnlabCpuSeconds: number;
+  /** CPU time of the Python process's threads over its runs. */
+  numpyCpuSeconds: number;
+  /** The 24 runs one after another in one Python process, its start-up excluded. */
   numpySeconds: number;
+  /** That process's start-up (numpy import, compiling the scripts), paid once and not in numpySeconds. */
+  numpyStartupSeconds: number;
   ratio: number;
   /** Worst |nnlab − numpy| / |numpy| over the runs' last losses. */
   lastLossMaxRelDiff: number;
+  /** `uptime`'s load averages when the sweep bench ended (the machine may be shared). */
+  load: number[];
+  /** CPU seconds per wall second this process got with 1 busy thread, and with 2 together (cpuShare). */
+  share: { one: number; two: number };
+}
+
+/**
+ * What the scheduler gives this process now: `threads` threads spin for `ms` of wall clock each and
+ * report the CPU time they got. On a quiet 2-core machine 2 threads get about twice what 1 gets; where
+ * the scheduler shares CPU between sessions (Linux autogroups) on a busy machine, 2 threads get about
+ * what 1 does, so a pool cannot beat one thread there.
+ */
+async function cpuShare(threads: number, ms = 1000): Promise<number> {
+  const spin = `const { parentPort } = require('node:worker_threads'); const t = Date.now(); let x = 0; while (Date.now() - t < ${ms}) x += Math.sqrt(x + 1); const u = process.threadCpuUsage(); parentPort.postMessage((u.user + u.system) / 1e6);`;
+  const got = await Promise.all(
+    Array.from({ length: threads }, () => {
+      const w = new Worker(spin, { eval: true });
+      return new Promise<number>((resolve) => w.once('message', (cpu: number) => void w.terminate().then(() => resolve(cpu))));
+    }),
+  );
+  return got.reduce((a, b) => a + b, 0) / (ms / 1000);
 }
 
 async function sweepBench(repeats: number): Promise<SweepBench> {
@@ -371,21 +406,25 @@ async function sweepBench(repeats: number): Promise<SweepBench> {
   const numpyOnce = () => {
     const r = spawnSync('python3', [script], { input: scripts, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`numpy sweep failed: ${r.stderr || r.error?.message}`);
-    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; lastLosses: (number | null)[] };
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; cpuSeconds: number; startupSeconds: number; lastLosses: (number | null)[] };
   };
   const workers = defaultWorkerCount();
   let numpyBest = numpyOnce();
   let nnlabBest = Infinity;
   let runSeconds = 0;
+  let cpuSeconds = 0;
   let worst = 0;
   for (let r = 0; r < repeats; r++) {
-    // Wall clock from a cold pool: bundling the worker, starting the threads and compiling the kernels count.
+    // Wall clock from a cold pool: loading the worker bundle, starting the threads and compiling the kernels count.
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const res = await runSweepOnThreads(points, { workers });
     const wall = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     if (wall < nnlabBest) {
       nnlabBest = wall;
       runSeconds = res.runs.reduce((a, run) => a + (run.seconds ?? 0), 0);
+      cpuSeconds = (cpu.user + cpu.system) / 1e6;
     }
     res.runs.forEach((run, i) => {
       const np = numpyBest.lastLosses[i];
@@ -401,15 +440,26 @@ async function sweepBench(repeats: number): Promise<SweepBench> {
     workers,
     nnlabSeconds: nnlabBest,
     nnlabRunSeconds: runSeconds,
+    nnlabOverheadSeconds: nnlabBest - runSeconds / workers,
+    nnlabCpuSeconds: cpuSeconds,
+    numpyCpuSeconds: numpyBest.cpuSeconds,
     numpySeconds: numpyBest.seconds,
+    numpyStartupSeconds: numpyBest.startupSeconds,
     ratio: numpyBest.seconds / nnlabBest,
     lastLossMaxRelDiff: worst,
+    load: loadavg().map((l) => Math.round(l * 100) / 100),
+    share: { one: await cpuShare(1), two: await cpuShare(2) },
   };
 }
 
 function printSweep(s: SweepBench) {
   console.log(
-    `sweep: ${s.runs} runs × ${s.steps} steps (2→16→16→2 tanh, spiral): nnlab pool of ${s.workers} workers ${s.nnlabSeconds.toFixed(2)} s (start-up included; the runs' own loops sum to ${s.nnlabRunSeconds.toFixed(2)} s), numpy one after another ${s.numpySeconds.toFixed(2)} s = ${s.ratio.toFixed(2)}×; last losses agree to ${s.lastLossMaxRelDiff.toExponential(1)}`,
+    `sweep: ${s.runs} runs × ${s.steps} steps (2→16→16→2 tanh, spiral), best of ${REPEATS}, load average ${s.load.join(' ')} on ${availableParallelism()} cores:\n` +
+      `  nnlab, a cold pool of ${s.workers} worker threads, start-up included: ${s.nnlabSeconds.toFixed(2)} s (the runs' own loops sum to ${s.nnlabRunSeconds.toFixed(2)} s; ${s.nnlabOverheadSeconds.toFixed(2)} s beyond them spread over ${s.workers} workers: start-up, set-up, messages)\n` +
+      `  numpy, the 24 exported scripts one after another in one Python process: ${s.numpySeconds.toFixed(2)} s (its start-up, ${s.numpyStartupSeconds.toFixed(2)} s for the numpy import and compiling the scripts, paid once and not counted)\n` +
+      `  = ${s.ratio.toFixed(2)}× numpy; last losses agree to ${s.lastLossMaxRelDiff.toExponential(1)}\n` +
+      `  CPU time (all threads; what the runs cost whatever the load): nnlab ${s.nnlabCpuSeconds.toFixed(2)} s, numpy ${s.numpyCpuSeconds.toFixed(2)} s\n` +
+      `  CPU this process gets now, per second of wall clock: ${s.share.one.toFixed(2)} s with 1 busy thread, ${s.share.two.toFixed(2)} s with 2 (a pool gains only where the second figure is the larger)`,
   );
 }
 

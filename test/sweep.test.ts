@@ -2,11 +2,16 @@
  * Sweeps: the file format (grid expansion, one message per problem), the run pool (a crashed
  * worker fails one run, not the sweep) and the sweep's numbers against `nnlab train` and numpy.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { experiment, parseSweep, parseSweepJson, logspace, MAX_SWEEP_RUNS, Trainer, type ExperimentInput } from '../core';
-import { runSweep } from '../core/service/sweep-runner';
-import { nodeSweepWorkerFactory, runSweepOnThreads } from '../node/sweep-pool';
+import { experiment, parseSweep, parseSweepJson, logspace, MAX_SWEEP_RUNS, Trainer, type ExperimentInput, type RunResult } from '../core';
+import { runSweepJob } from '../core/service/sweep-job';
+import { keepWorkers } from '../core/service/kept-workers';
+import { runSweep, type SweepWorkerFactory } from '../core/service/sweep-runner';
+import { nodeSweepWorkerFactory, runSweepOnThreads, sweepWorkerSource } from '../node/sweep-pool';
 
 const base: ExperimentInput = {
   version: 1,
@@ -144,6 +149,140 @@ describe('sweep pool', () => {
     expect(results.runs[0]!.finalLoss).toBeNull();
     for (const i of [2, 3, 4, 5]) expect(results.runs[i]!.steps).toBe(30);
     expect(results.timing.workers).toBe(2);
+  }, 60_000);
+
+  it('a run that keeps no full result (no history recorded) reports the very numbers of one that does, and of a lone Trainer', async () => {
+    // A hold-out split, a run that diverges and a minibatch run: every summary field is exercised.
+    const r = parseSweep(sweep({ learningRate: [0.1, 1e6], batchSize: [null, 10] }, { base: { ...base, loss: 'sse', testFraction: 0.25, testEvery: 3 } }));
+    if (!r.ok) throw new Error(r.message);
+    const lean = await runSweepOnThreads(r.points, { workers: 2 });
+    const kept = await runSweepOnThreads(r.points, { workers: 2, keepResults: true });
+    const numbers = (runs: typeof lean.runs) => runs.map((run) => ({ ...run, seconds: null }));
+    expect(lean.runs.map((run) => run.status)).toEqual(['completed', 'completed', 'diverged', 'diverged']);
+    expect(numbers(lean.runs)).toEqual(numbers(kept.runs));
+    for (const [i, p] of r.points.entries()) {
+      const t = new Trainer(experiment(p.experiment));
+      t.run(Infinity);
+      const res = t.result(0);
+      const run = lean.runs[i]!;
+      expect([run.steps, run.finalLoss, run.minLoss, run.divergedAtStep, run.testLoss]).toEqual([res.steps, res.losses.at(-1), Math.min(...res.losses), res.divergedAtStep, res.testLoss.at(-1)![1]]);
+    }
+  }, 60_000);
+
+  it('a kept result without its history has the same numbers and losses, and no history', async () => {
+    const r = parseSweep(sweep({ seed: [1, 2] }));
+    if (!r.ok) throw new Error(r.message);
+    const inProcess = (keepHistory?: boolean) => {
+      const results = new Map<number, RunResult | undefined>();
+      return runSweep(r.points, {
+        workers: 1,
+        keepResults: true,
+        keepHistory,
+        onRun: (run, result) => results.set(run.index, result),
+        createWorker: (events) => ({ post: (job) => setTimeout(() => runSweepJob(job, (m) => events.message(m)), 0), terminate: () => {} }),
+      }).then((res) => ({ res, results }));
+    };
+    const full = await inProcess();
+    const lean = await inProcess(false);
+    for (const i of [0, 1]) {
+      const [a, b] = [full.results.get(i)!, lean.results.get(i)!];
+      expect(a.history.length).toBeGreaterThan(0);
+      expect(b.history).toEqual([]);
+      expect({ ...b, history: null, timing: null }).toEqual({ ...a, history: null, timing: null });
+      expect({ ...lean.res.runs[i], seconds: null }).toEqual({ ...full.res.runs[i], seconds: null });
+    }
+  });
+
+  it('kept workers serve the next sweep; a crashed one is never kept; idle ones end after a while', async () => {
+    let started = 0;
+    const terminated: number[] = [];
+    const factory: SweepWorkerFactory = (events) => {
+      const id = started++;
+      let dead = false;
+      return {
+        post: (job) =>
+          setTimeout(() => {
+            if (dead) return;
+            if ((job.experiment as { seed: number }).seed === 13) return events.crash('injected');
+            runSweepJob(job, (m) => events.message(m));
+          }, 0),
+        terminate: () => {
+          dead = true;
+          terminated.push(id);
+        },
+      };
+    };
+    const kept = keepWorkers(factory, { max: 2, idleMs: 100 });
+    const points = (seeds: number[]) => {
+      const r = parseSweep(sweep({ seed: seeds }));
+      if (!r.ok) throw new Error(r.message);
+      return r.points;
+    };
+    const first = await runSweep(points([1, 2, 3]), { workers: 2, createWorker: kept.createWorker });
+    expect([started, kept.idle, terminated]).toEqual([2, 2, []]);
+    const second = await runSweep(points([1, 2, 3]), { workers: 2, createWorker: kept.createWorker });
+    expect([started, kept.idle, terminated]).toEqual([2, 2, []]);
+    expect(second.runs.map((r) => ({ ...r, seconds: null }))).toEqual(first.runs.map((r) => ({ ...r, seconds: null })));
+    // Seed 13 crashes its worker: that one ends and a new one takes the rest.
+    const crashed = await runSweep(points([13, 1, 2]), { workers: 2, createWorker: kept.createWorker });
+    expect(crashed.runs.map((r) => r.status)).toEqual(['failed', 'completed', 'completed']);
+    expect([started, kept.idle, terminated.length]).toEqual([3, 2, 1]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect([kept.idle, terminated.length]).toEqual([0, 3]);
+  });
+
+  it('dispatches the costliest runs first and still reports in grid order', async () => {
+    // Weights per row × rows: hiddenUnits 2, 16, 4 (slowest axis) by full batch (40 rows) or 10.
+    const r = parseSweep(sweep({ hiddenUnits: [2, 16, 4], batchSize: [null, 10] }));
+    if (!r.ok) throw new Error(r.message);
+    const posted: number[] = [];
+    const results = await runSweep(r.points, {
+      workers: 1,
+      createWorker: (events) => ({
+        post: (job) => {
+          posted.push(job.index);
+          setTimeout(() => runSweepJob(job, (m) => events.message(m)), 0);
+        },
+        terminate: () => {},
+      }),
+    });
+    expect(posted).toEqual([2, 3, 4, 0, 5, 1]);
+    expect(results.runs.map((run) => [run.index, run.status])).toEqual([0, 1, 2, 3, 4, 5].map((i) => [i, 'completed']));
+  });
+
+  it('the worker bundle is kept on disk, reused while its files are unchanged and rebuilt when one changes', async () => {
+    const entry = pathToFileURL(join(mkdtempSync(join(tmpdir(), 'nnlab-pool-')), 'entry.ts'));
+    // Same-length tags: only the modification time tells the versions apart.
+    const version = (tag: string) =>
+      writeFileSync(entry, `import { parentPort } from 'node:worker_threads';\nparentPort!.on('message', (job: { index: number }) => parentPort!.postMessage({ type: 'failed', index: job.index, error: '${tag}' }));\n`);
+    const r = parseSweep(sweep({ seed: [1, 2] }));
+    if (!r.ok) throw new Error(r.message);
+    const errors = async () => (await runSweepOnThreads(r.points, { workers: 2, entry })).runs.map((run) => run.error);
+    const file = (source: ReturnType<typeof sweepWorkerSource>) => (source && 'file' in source ? source.file : 'not a file');
+    version('one');
+    const first = file(sweepWorkerSource(entry));
+    const written = statSync(first).mtimeMs;
+    expect(await errors()).toEqual(['one', 'one']);
+    expect(file(sweepWorkerSource(entry))).toBe(first);
+    expect(statSync(first).mtimeMs).toBe(written);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    version('two');
+    expect(file(sweepWorkerSource(entry))).not.toBe(first);
+    expect(await errors()).toEqual(['two', 'two']);
+  }, 60_000);
+
+  it('workers take the kernels the pool compiled instead of compiling their own', async () => {
+    const factory = nodeSweepWorkerFactory({ entry: new URL('./helpers/kernels-probe-worker.ts', import.meta.url) });
+    const report = await new Promise<unknown>((resolve) => {
+      const worker = factory({
+        message: (m) => {
+          resolve(m);
+          worker.terminate();
+        },
+        crash: () => {},
+      });
+    });
+    expect(report).toMatchObject({ adopted: true });
   }, 60_000);
 
   it('stopping marks every unfinished run "stopped" and keeps the finished ones', async () => {

@@ -15,6 +15,8 @@ export interface SweepJob {
   experiment: unknown;
   /** Send the whole `nnlab train --out` result back (for --runs-dir, or to open the run with its history). */
   keepResult: boolean;
+  /** With `keepResult`: false leaves the step-scheduled history out (it is then not recorded at all). */
+  keepHistory?: boolean;
 }
 
 export const SweepJobSchema = z.strictObject({
@@ -22,6 +24,7 @@ export const SweepJobSchema = z.strictObject({
   index: z.number().int().min(0),
   experiment: z.unknown(),
   keepResult: z.boolean(),
+  keepHistory: z.boolean().optional(),
 });
 
 /** Any number, NaN and ±Infinity included (a diverged run's hold-out loss may be one). */

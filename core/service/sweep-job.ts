@@ -29,7 +29,9 @@ export function runSweepJob(raw: unknown, post: (msg: SweepWorkerMessage) => voi
       return;
     }
     const exp = parsed.experiment;
-    const trainer = new Trainer(exp);
+    // The step-scheduled history only goes into a kept result that asks for it; a run that keeps none
+    // skips recording it (a large share of a small net's loop). It never changes the numbers (history.test.ts).
+    const trainer = new Trainer(exp, { history: keepResult && job.data.keepHistory !== false });
     // Slices as in the CLI's train loop (slicing never changes the numbers; tested in parity.test.ts).
     let slice = 1;
     let elapsed = 0;

@@ -1,8 +1,10 @@
 /**
  * The run pool's scheduling, independent of what a worker is: the CLI binds it to worker_threads
  * (node/sweep-pool.ts), the browser build can bind it to Web Workers. Workers are kept across runs
- * (each compiles the kernels once); a worker that crashes fails the one run it held, is replaced,
- * and the sweep goes on. Stopping terminates every worker and marks unfinished runs "stopped".
+ * (each compiles the kernels once) and take the next run as they finish one, the costliest runs
+ * first, so a long run does not start last and hold up the end of the sweep. A worker that crashes
+ * fails the one run it held, is replaced, and the sweep goes on. Stopping terminates every worker and
+ * marks unfinished runs "stopped".
  */
 import { SweepWorkerMessageSchema, type SweepJob, type SweepResults, type SweepRun } from '../contract/sweep';
 import type { SweepPoint } from '../sweep';
@@ -13,6 +15,8 @@ import { now } from './clock';
 export interface SweepWorkerHandle {
   post(job: SweepJob): void;
   terminate(): void;
+  /** The pool is done with this healthy, idle worker; it may be kept for another sweep (kept-workers.ts). Default: terminate. */
+  release?(): void;
 }
 
 /** What a worker reports to the pool. `crash` is any way it can die: an uncaught error, an exit, a failed load. */
@@ -48,6 +52,8 @@ export interface SweepRunOptions {
   createWorker: SweepWorkerFactory;
   /** Ask workers for each run's whole result (losses, params, hold-out record). */
   keepResults?: boolean;
+  /** With `keepResults`: false leaves the step-scheduled history out of it (not recorded at all). Default true. */
+  keepHistory?: boolean;
   /** Aborting stops the sweep: workers terminated, unfinished runs "stopped". */
   signal?: StopSignal;
   onProgress?: (progress: SweepProgress) => void;
@@ -69,6 +75,17 @@ const pending = (p: SweepPoint): SweepRun => ({
   seconds: null,
 });
 
+/**
+ * A run's relative cost: steps × rows per step × weights. Only the ordering matters, and within one
+ * sweep the data (and so the input width) is shared, so the first layer's fan-in is left out.
+ */
+export function runCost(e: SweepPoint['experiment']): number {
+  let weights = 0;
+  for (let l = 0; l < e.layers.length; l++) weights += e.layers[l]!.units * (l > 0 ? e.layers[l - 1]!.units : 1);
+  const rows = e.batchSize ?? ('samples' in e.data && typeof e.data.samples === 'number' ? e.data.samples : 1);
+  return e.steps * rows * weights;
+}
+
 interface Slot {
   handle: SweepWorkerHandle | null;
   /** Position in `points` of the run this worker holds, or -1 when idle. */
@@ -82,6 +99,8 @@ export function runSweep(points: readonly SweepPoint[], options: SweepRunOptions
   const started = now();
   const poolSize = Math.max(1, Math.min(Math.floor(options.workers), points.length));
   const runs: SweepRun[] = points.map(pending);
+  // Dispatch order: costliest first (a stable sort keeps grid order among equals).
+  const order = points.map((p, i) => ({ i, cost: runCost(p.experiment) })).sort((a, b) => b.cost - a.cost).map((o) => o.i);
   const ended = new Array<boolean>(points.length).fill(false);
   let next = 0;
   let finished = 0;
@@ -116,11 +135,12 @@ export function runSweep(points: readonly SweepPoint[], options: SweepRunOptions
       options.onRun?.(run, result);
     };
 
-    const retire = (slot: Slot) => {
+    const retire = (slot: Slot, healthy = false) => {
       if (slot.retired) return;
       slot.retired = true;
       try {
-        slot.handle?.terminate();
+        if (healthy && slot.handle?.release) slot.handle.release();
+        else slot.handle?.terminate();
       } catch {
         // Already gone: nothing to end.
       }
@@ -130,16 +150,22 @@ export function runSweep(points: readonly SweepPoint[], options: SweepRunOptions
       if (settled) return;
       if (next >= points.length) {
         slot.job = -1;
-        retire(slot);
+        retire(slot, true);
         if (finished === points.length) finish();
         return;
       }
-      const job = next++;
+      const job = order[next++]!;
       slot.job = job;
       slot.step = 0;
       slot.steps = points[job]!.experiment.steps;
       try {
-        slot.handle!.post({ type: 'run', index: points[job]!.index, experiment: points[job]!.experiment, keepResult: Boolean(options.keepResults) });
+        slot.handle!.post({
+          type: 'run',
+          index: points[job]!.index,
+          experiment: points[job]!.experiment,
+          keepResult: Boolean(options.keepResults),
+          ...(options.keepHistory === false ? { keepHistory: false } : {}),
+        });
       } catch (e) {
         crashed(slot, `could not send the run to a worker: ${(e as Error).message}`);
       }
@@ -184,7 +210,7 @@ export function runSweep(points: readonly SweepPoint[], options: SweepRunOptions
         slot.handle = options.createWorker({ message: (m) => onMessage(slot, m), crash: (e) => crashed(slot, e) });
       } catch (e) {
         // A worker that cannot even start fails the run it would have taken, as a crash does.
-        slot.job = next < points.length ? next++ : -1;
+        slot.job = next < points.length ? order[next++]! : -1;
         crashed(slot, `could not start: ${(e as Error).message}`);
         return;
       }

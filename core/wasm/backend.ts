@@ -161,6 +161,29 @@ export function compiledKernels(shared: boolean, relaxed = true): { module: WebA
   return { module: compiled, relaxed: useRelaxed };
 }
 
+/** A compiled kernel module and the source it was compiled from (its key in this thread's cache). */
+export interface CompiledKernels {
+  source: string;
+  module: WebAssembly.Module;
+}
+
+/**
+ * The kernels this thread has compiled (the default backend's at least), to post to worker threads:
+ * a posted module carries its compiled code, so a pool compiles once for all its workers.
+ */
+export function compiledKernelsToShare(): CompiledKernels[] {
+  compiledKernels(sharedMemoryAvailable());
+  return [...compiledModules].map(([source, module]) => ({ source, module }));
+}
+
+/** Takes kernels another thread compiled; one compiled from other sources than this thread's is never used. */
+export function adoptCompiledKernels(list: unknown): void {
+  if (!Array.isArray(list)) return;
+  for (const k of list as Partial<CompiledKernels>[]) {
+    if (typeof k?.source === 'string' && k.module instanceof WebAssembly.Module && !compiledModules.has(k.source)) compiledModules.set(k.source, k.module);
+  }
+}
+
 export function instantiateKernels(memory: KernelMemory, relaxed = true): { exports: KernelExports; relaxed: boolean } {
   const { module, relaxed: useRelaxed } = compiledKernels(memory.shared, relaxed);
   const instance = new WebAssembly.Instance(module, { env: { memory: memory.memory } });

@@ -80,7 +80,23 @@ test('the Network figure has a node per unit, edges once trained, activation map
   await page.getByRole('button', { name: 'Step', exact: true }).click();
   await expect.poll(() => stepCount(page)).toBe(1);
   // One edge per weight, and every non-input unit shows its map over the input plane.
-  await expect(net.locator('svg line')).toHaveCount(2 * 10 + 10 * 4);
+  const edges = net.locator('canvas.network-edges');
+  await expect(edges).toHaveAttribute('data-edges', String(2 * 10 + 10 * 4));
+  // Both signs are painted, in their own colours (Okabe–Ito blue #0072B2 and orange #E69F00, 75 % on white).
+  const inked = await edges.evaluate((c) => {
+    const cv = c as HTMLCanvasElement;
+    const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
+    let blue = 0;
+    let orange = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3]! < 64) continue;
+      if (d[i + 2]! > d[i]! + 40) blue++;
+      else if (d[i]! > d[i + 2]! + 40) orange++;
+    }
+    return { blue, orange };
+  });
+  expect(inked.blue).toBeGreaterThan(100);
+  expect(inked.orange).toBeGreaterThan(100);
   await expect(net.locator('canvas.unit-map')).toHaveCount(14);
   const painted = await net.locator('[data-unit="1:0"] canvas').evaluate((c) => {
     const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 24, 24).data;

@@ -144,6 +144,64 @@ function Spotlight({ exp, network, layer, index, inputs }: { exp: Experiment; ne
   );
 }
 
+/** Edge widths are drawn from this many steps, so a 20,000-edge net is a few dozen strokes per paint. */
+const WIDTH_STEPS = 12;
+
+/**
+ * The edges on one canvas: a six-layer net of 64 relu units has 20,000 of them, which as SVG elements
+ * kept the page's main thread busy re-rendering them (and a compare of three such runs crawling).
+ * Edges of one colour and width step share a path; the spotlit unit's edges are drawn last, on top.
+ */
+function EdgeCanvas({ geo, network, lit, count }: { geo: { nodes: Node[][] }; network: NetworkMsg | null; lit: [number, number] | null; count: number }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const [litLayer, litUnit] = lit ?? [-1, -1];
+  useEffect(() => {
+    const canvas = ref.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
+    const scale = Math.max(1, Math.min(3, globalThis.devicePixelRatio || 1));
+    canvas.width = Math.round(W * scale);
+    canvas.height = Math.round(H * scale);
+    ctx.setTransform(scale, 0, 0, scale, 0, 0);
+    ctx.clearRect(0, 0, W, H);
+    if (!network) return;
+    const paths = new Map<string, Path2D>();
+    const add = (key: string, a: Node, b: Node) => {
+      let p = paths.get(key);
+      if (!p) paths.set(key, (p = new Path2D()));
+      p.moveTo(a.x, a.y);
+      p.lineTo(b.x, b.y);
+    };
+    network.params.forEach((p, l) => {
+      let most = 0;
+      for (const row of p.weights) for (const w of row) most = Math.max(most, Math.abs(w));
+      p.weights.forEach((row, i) =>
+        row.forEach((w, j) => {
+          const a = geo.nodes[l]![i];
+          const b = geo.nodes[l + 1]![j];
+          if (!a || !b) return;
+          const step = Math.round((WIDTH_STEPS * Math.abs(w)) / (most || 1));
+          add(`${l + 1 === litLayer && j === litUnit ? 'lit' : 'edge'}:${w >= 0 ? '+' : '-'}:${step}`, a, b);
+        }),
+      );
+    });
+    const dimmed = litLayer >= 0;
+    for (const pass of ['edge', 'lit']) {
+      for (const [key, path] of paths) {
+        const [kind, sign, step] = key.split(':');
+        if (kind !== pass) continue;
+        const width = 0.4 + (3.6 * Number(step)) / WIDTH_STEPS;
+        ctx.strokeStyle = sign === '+' ? POSITIVE : NEGATIVE;
+        ctx.lineWidth = kind === 'lit' ? width + 1.5 : width;
+        ctx.globalAlpha = dimmed && kind !== 'lit' ? 0.25 : 0.75;
+        ctx.stroke(path);
+      }
+    }
+    ctx.globalAlpha = 1;
+  }, [geo, network, litLayer, litUnit]);
+  return <canvas ref={ref} className="network-edges" data-edges={count} aria-hidden="true" />;
+}
+
 export function NetworkDiagram() {
   const tick = useThrottledTick(500);
   const run = useLab((s) => s.runs.find((r) => r.id === s.activeRunId) ?? null);
@@ -159,43 +217,7 @@ export function NetworkDiagram() {
   const sel = selected?.split(':').map(Number) ?? null;
   const selValid = sel && exp && sel[0]! < widths.length && sel[1]! < widths[sel[0]!]!;
 
-  const edges = useMemo(() => {
-    if (!geo || !network) return [];
-    const out: { key: string; x1: number; y1: number; x2: number; y2: number; w: number; width: number; lit: boolean }[] = [];
-    network.params.forEach((p, l) => {
-      let most = 0;
-      for (const row of p.weights) for (const w of row) most = Math.max(most, Math.abs(w));
-      p.weights.forEach((row, i) =>
-        row.forEach((w, j) => {
-          const a = geo.nodes[l]![i];
-          const b = geo.nodes[l + 1]![j];
-          if (!a || !b) return;
-          const lit = sel !== null && sel[0] === l + 1 && sel[1] === j;
-          out.push({ key: `${l}:${i}:${j}`, x1: a.x, y1: a.y, x2: b.x, y2: b.y, w, width: 0.4 + (3.6 * Math.abs(w)) / (most || 1), lit });
-        }),
-      );
-    });
-    return out;
-  }, [geo, network, selected]); // eslint-disable-line react-hooks/exhaustive-deps
-
-  // The run record changes with every publish; the diagram's thousand-odd elements are rebuilt only
-  // when the throttled network or the selection changes (React skips unchanged element objects).
-  const edgeLines = useMemo(
-    () =>
-      edges.map((e) => (
-        <line
-          key={e.key}
-          x1={e.x1}
-          y1={e.y1}
-          x2={e.x2}
-          y2={e.y2}
-          stroke={e.w >= 0 ? POSITIVE : NEGATIVE}
-          strokeWidth={e.lit ? e.width + 1.5 : e.width}
-          strokeOpacity={selected && !e.lit ? 0.25 : 0.75}
-        />
-      )),
-    [edges, selected],
-  );
+  const edgeCount = geo && network ? network.params.reduce((n, p) => n + p.weights.length * (p.weights[0]?.length ?? 0), 0) : 0;
 
   return (
     <figure className="view network" aria-label="Network">
@@ -215,9 +237,7 @@ export function NetworkDiagram() {
       ) : (
         <>
           <div className="network-canvas" style={{ aspectRatio: `${W} / ${H}` }}>
-            <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" aria-hidden="true">
-              {edgeLines}
-            </svg>
+            <EdgeCanvas geo={geo} network={network} lit={selValid ? [sel[0]!, sel[1]!] : null} count={edgeCount} />
             {geo.nodes.flat().map((n) => {
               const id = `${n.layer}:${n.index}`;
               const name = n.layer === 0 ? `Input x${n.index + 1}` : `Unit ${id} (layer ${n.layer}${n.layer === widths.length - 1 ? ', output' : ''})`;

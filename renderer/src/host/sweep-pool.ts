@@ -1,6 +1,7 @@
 /**
  * The browser's sweep pool: core/service/sweep-runner.ts scheduling over module Web Workers. Each
- * worker is kept for every run it takes, so it compiles the kernels once.
+ * worker is kept for every run it takes, so it compiles the kernels once, and between sweeps
+ * (core/service/kept-workers.ts, wired in web-host.ts).
  */
 import type { SweepWorkerFactory } from '../../../core/service/sweep-runner';
 

@@ -110,8 +110,10 @@ export const createSweepSlice =
         void runSweep(parsed.points, {
           workers,
           createWorker: pool.createWorker,
-          // The first loss tells a dead run from one that learned; the result is dropped once read.
+          // The first loss tells a dead run from one that learned; the result is dropped once read, so
+          // its history is not recorded (opening a run replays it from its experiment).
           keepResults: true,
+          keepHistory: false,
           signal: sweepAbort.signal,
           onProgress: (progress) => {
             if (gen === sweepGen) patch({ progress });
@@ -169,6 +171,7 @@ export const createSweepSlice =
           workers: Math.min(pool.workers, parsed.points.length),
           createWorker: pool.createWorker,
           keepResults: true,
+          keepHistory: false,
           signal: abort.signal,
           onRun: (run, result) => update({ runs: [...(get().seedControl?.runs ?? []), rowOf(run, result)].sort(byIndex) }),
         }).then(() => update({ phase: abort.signal.aborted ? 'stopped' : 'done' }));
