@@ -113,6 +113,33 @@ function driver(t) {
   lines.push(`  (local.set $sa (i32.mul (local.get $sa) (i32.const ${bytes})))`);
   lines.push(`  (local.set $sb (i32.mul (local.get $sb) (i32.const ${bytes})))`);
   lines.push(`  (local.set $sc (i32.mul (local.get $sc) (i32.const ${bytes})))`);
+  // Column blocks outer when A's share (P rows × L) fits in L1 (48 KB here, 32 KB kept as the bound):
+  // each B column panel is then read from memory once and reused by every row block, where the
+  // rows-outer order below streams all of B once per row block (a 32-row batch against a 128×128
+  // W read W 8 times). Same tiles, same sums: the results are bit for bit those of the other order.
+  const tileAt = (then) => [
+    `(local.set $pa (i32.add (local.get $a) (if (result i32) (local.get $panel) (then (i32.mul (i32.div_u (local.get $p) (i32.const ${ROWS})) (local.get $panel))) (else (i32.mul (local.get $p) (i32.const ${bytes}))))))`,
+    `(local.set $pb (i32.add (local.get $b) (i32.mul (local.get $j) (i32.const ${bytes}))))`,
+    `(local.set $pc (i32.add (local.get $c) (i32.add (i32.mul (local.get $p) (local.get $sc)) (i32.mul (local.get $j) (i32.const ${bytes})))))`,
+    `(local.set $pbias (select (i32.add (local.get $bias) (i32.mul (local.get $j) (i32.const ${bytes}))) (i32.const 0) (local.get $bias)))`,
+    then,
+  ].join('\n        ');
+  let partialNoAdvance = byRows(1);
+  for (let V = 2; V < VECS; V++) partialNoAdvance = `(if (i32.eq (local.get $V) (i32.const ${V})) (then ${byRows(V)}) (else ${partialNoAdvance}))`;
+  lines.push(`  (if (i32.le_u (i32.mul (i32.mul (local.get $P) (local.get $L)) (i32.const ${bytes})) (i32.const 32768)) (then`);
+  lines.push('    (block $cdone (loop $cl');
+  lines.push('      (br_if $cdone (i32.ge_s (local.get $j) (local.get $N)))');
+  lines.push(`      (local.set $V (i32.div_s (i32.sub (local.get $N) (local.get $j)) (i32.const ${lanes})))`);
+  lines.push('      (local.set $p (i32.const 0))');
+  lines.push('      (block $rdone (loop $rl');
+  lines.push('        (br_if $rdone (i32.ge_s (local.get $p) (local.get $P)))');
+  lines.push(`        (local.set $R (select (i32.const ${ROWS}) (i32.sub (local.get $P) (local.get $p)) (i32.ge_s (i32.sub (local.get $P) (local.get $p)) (i32.const ${ROWS}))))`);
+  lines.push(`        ${tileAt(`(if (i32.ge_s (local.get $V) (i32.const ${VECS})) (then ${byRows(VECS)}) (else (if (i32.gt_s (local.get $V) (i32.const 0)) (then ${partialNoAdvance}) (else ${byRows('s')}))))`)}`);
+  lines.push(`        (local.set $p (i32.add (local.get $p) (i32.const ${ROWS})))`);
+  lines.push('        (br $rl)))');
+  lines.push(`      (local.set $j (i32.add (local.get $j) (if (result i32) (i32.ge_s (local.get $V) (i32.const ${VECS})) (then (i32.const ${colBlock})) (else (if (result i32) (i32.gt_s (local.get $V) (i32.const 0)) (then (i32.mul (local.get $V) (i32.const ${lanes}))) (else (i32.const 1)))))))`);
+  lines.push('      (br $cl)))');
+  lines.push('    (return)))');
   lines.push('  (block $rows_done (loop $rows');
   lines.push('    (br_if $rows_done (i32.ge_s (local.get $p) (local.get $P)))');
   lines.push(`    (local.set $R (select (i32.const ${ROWS}) (i32.sub (local.get $P) (local.get $p)) (i32.ge_s (i32.sub (local.get $P) (local.get $p)) (i32.const ${ROWS}))))`);
