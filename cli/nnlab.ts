@@ -6,7 +6,7 @@ import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:f
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import writeFileAtomic from 'write-file-atomic';
-import { exportNumpy, FLOAT32_NOTE, parseExperimentJson, parseSweepJson, presetById, PRESETS, Trainer, type Experiment, type SweepPoint, type SweepProgress } from '../core';
+import { exportNumpy, FLOAT32_NOTE, parseExperiment, parseExperimentJson, parseSweep, parseSweepJson, presetById, PRESETS, resolveCsvExperiment, Trainer, type Experiment, type SweepPoint, type SweepProgress } from '../core';
 import { defaultWorkerCount, runSweepOnThreads } from '../node/sweep-pool';
 import { destinationProblem, ResultWriteError, writeResultFile, type ResultFs } from './result-file';
 
@@ -59,6 +59,31 @@ function readExperiment(path: string): Experiment {
   return r.experiment;
 }
 
+/**
+ * The experiment ready to train, and the one to export: a csv reference's file (relative to the
+ * experiment's folder) is read, checked against its SHA-256 and turned into inline rows for training;
+ * the export keeps the reference, with the file's absolute path and the separator and class order read from it.
+ */
+function loadExperiment(path: string): { experiment: Experiment; forExport: Experiment; resolved: Experiment } {
+  return readCsvData(readExperiment(path), path, '');
+}
+
+/** `exp` with its csv reference (if any) read relative to `path`'s folder; `field` prefixes the messages (a sweep's "base."). */
+function readCsvData(exp: Experiment, path: string, field: string): { experiment: Experiment; forExport: Experiment; resolved: Experiment } {
+  if (exp.data.kind !== 'csv') return { experiment: exp, forExport: exp, resolved: exp };
+  const csvPath = resolve(dirname(path), exp.data.path);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(csvPath);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`${path}: ${field}data.path: cannot read ${csvPath}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}`);
+  }
+  const r = resolveCsvExperiment(exp, bytes);
+  if (!r.ok) throw new UsageError(`${path}: ${field}${r.message.replace(/\n/g, `\n${field}`)}`);
+  return { experiment: r.experiment, forExport: { ...exp, data: { ...r.reference!, path: csvPath } }, resolved: r.experiment };
+}
+
 async function train(args: string[], io: Io): Promise<number> {
   let out: string | undefined;
   let quiet = false;
@@ -74,7 +99,7 @@ async function train(args: string[], io: Io): Promise<number> {
     else files.push(a);
   }
   if (files.length !== 1) throw new UsageError('train needs exactly one experiment file');
-  const exp = readExperiment(files[0]!);
+  const exp = loadExperiment(files[0]!).experiment;
   // Before training, not after: a run can take minutes, and its result must have somewhere to go.
   const problem = out !== undefined ? destinationProblem(out, io.fs) : null;
   if (problem) throw new UsageError(`cannot write the result to ${problem}`);
@@ -115,6 +140,23 @@ async function train(args: string[], io: Io): Promise<number> {
   const text = JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)) + '\n';
   if (out !== undefined) writeResultFile(out, text, io.fs);
   return result.status === 'diverged' ? EXIT.diverged : EXIT.ok;
+}
+
+/** A sweep file; a base experiment's csv reference is read (relative to the sweep file) before the grid is built from it. */
+function readSweep(path: string) {
+  const text = readText(path);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch {
+    return parseSweepJson(text);
+  }
+  const base = (raw as { base?: { data?: { kind?: unknown } } } | null)?.base;
+  if (base?.data?.kind === 'csv') {
+    const p = parseExperiment(base);
+    if (p.ok) (raw as { base: unknown }).base = readCsvData(p.experiment, path, 'base.').experiment;
+  }
+  return parseSweep(raw);
 }
 
 function readText(path: string): string {
@@ -189,7 +231,7 @@ async function sweep(args: string[], io: Io): Promise<number> {
   }
   if (files.length !== 1) throw new UsageError('sweep needs exactly one sweep file');
   if (!out) throw new UsageError('sweep needs --out results.json (where the results go)');
-  const r = parseSweepJson(readText(files[0]!));
+  const r = readSweep(files[0]!);
   if (!r.ok) throw new UsageError(`${files[0]} is not a valid nnlab sweep:\n${r.message.replace(/^/gm, '  ')}`);
   checkWritableFile(out, '--out');
   if (runsDir) {
@@ -255,9 +297,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await sweep(args, io);
       case 'export-numpy': {
         if (args.length !== 1) throw new UsageError('export-numpy needs exactly one experiment file');
-        const exp = readExperiment(args[0]!);
+        const { forExport: exp, resolved } = loadExperiment(args[0]!);
         if (exp.precision === 'float32') io.stderr(`nnlab: note: ${FLOAT32_NOTE}\n`);
-        io.stdout(exportNumpy(exp));
+        io.stdout(exportNumpy(exp, { resolved }));
         return 0;
       }
       case '--version':

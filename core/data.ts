@@ -6,6 +6,7 @@
 import type { DataSpec } from './experiment';
 import { dataDims } from './experiment';
 import type { NumpyRandom } from './rng';
+import { standardizeInPlace } from './csv';
 
 export interface Dataset {
   samples: number;
@@ -36,7 +37,14 @@ export function quadrantOf(px: number, py: number): number {
   return px < 0 ? 2 : 3;
 }
 
-export function makeDataset(spec: DataSpec, rng: NumpyRandom): Dataset {
+/**
+ * `trainRows`: how many leading rows are trained on (the rest are held out); a standardised inline
+ * set takes its mean and std from those rows only. Absent: every row.
+ */
+export function makeDataset(spec: DataSpec, rng: NumpyRandom, trainRows?: number): Dataset {
+  if (spec.kind === 'csv') {
+    throw new Error(`data: the csv file ${spec.path} must be read and checked before training (nnlab train and File ▸ Open do this; in the browser, import it with Import CSV…)`);
+  }
   const { samples, inputs, outputs, classes } = dataDims(spec);
   const x = new Float64Array(samples * inputs);
   const y = new Float64Array(samples * outputs);
@@ -50,6 +58,7 @@ export function makeDataset(spec: DataSpec, rng: NumpyRandom): Dataset {
     case 'inline':
       spec.x.forEach((row, i) => x.set(row, i * inputs));
       spec.y.forEach((row, i) => y.set(row, i * outputs));
+      if (spec.standardize) standardizeInPlace(x, samples, inputs, trainRows ?? samples);
       break;
     case 'quadrants':
       if (spec.samples === undefined) {
@@ -136,13 +145,19 @@ function addNoise(x: Float64Array, noise: number, rng: NumpyRandom): void {
  * `makeDataset` draws. Used by `export-numpy`; kept next to the TypeScript so the two change together.
  */
 export function numpyDataCode(spec: DataSpec): string {
+  if (spec.kind === 'csv') return numpyCsvCode(spec);
   const rows = (m: number[][]) => `np.array([${m.map((r) => `[${r.map(pyNum).join(', ')}]`).join(',\n              ')}], dtype=float)`;
   const oneHot = 'y = np.zeros((n, k)); y[np.arange(n), labels] = 1.0';
   switch (spec.kind) {
     case 'random-regression':
       return `x = np.random.randn(${spec.samples}, ${spec.inputs})\ny = np.random.randn(${spec.samples}, ${spec.outputs})`;
-    case 'inline':
-      return `x = ${rows(spec.x)}\ny = ${rows(spec.y)}`;
+    case 'inline': {
+      const names = [
+        ...(spec.features ? [`# x columns: ${JSON.stringify(spec.features)}${spec.target !== undefined ? `; y from column ${JSON.stringify(spec.target)}` : ''}`] : []),
+        ...(spec.labels ? [`# y is one-hot over the classes ${JSON.stringify(spec.labels)}, in that order`] : []),
+      ];
+      return [...names, `x = ${rows(spec.x)}`, `y = ${rows(spec.y)}`].join('\n');
+    }
     case 'quadrants':
       if (spec.samples === undefined) {
         return [
@@ -200,4 +215,49 @@ export function numpyDataCode(spec: DataSpec): string {
 export function pyNum(v: number): string {
   if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${v}.0`;
   return String(v).replace('e+', 'e');
+}
+
+/**
+ * numpy code reading a csv reference's file by nnlab's rules (core/csv.ts): the SHA-256 checked, a BOM
+ * dropped, blank lines skipped, the header's names trimmed, the same columns, the same one-hot order.
+ * The path is the experiment's (the CLI makes it absolute); `python3 exp.py other.csv` reads another copy.
+ */
+function numpyCsvCode(spec: Extract<DataSpec, { kind: 'csv' }>): string {
+  const classes = spec.targetKind === 'classes';
+  return [
+    'import csv, hashlib, io, sys',
+    `CSV_PATH = sys.argv[1] if len(sys.argv) > 1 else ${JSON.stringify(spec.path)}`,
+    "with open(CSV_PATH, 'rb') as f:",
+    '    raw = f.read()',
+    `if hashlib.sha256(raw).hexdigest() != ${JSON.stringify(spec.sha256.toLowerCase())}:`,
+    "    sys.exit(CSV_PATH + ': not the file the experiment was made with (its SHA-256 differs)')",
+    `table = [r for r in csv.reader(io.StringIO(raw.decode('utf-8-sig'), newline=''), delimiter=${JSON.stringify(spec.delimiter ?? ',')})`,
+    '         if r and not (len(r) == 1 and not r[0].strip())]  # blank lines skipped',
+    "header = [h.strip() or 'column %d' % (i + 1) for i, h in enumerate(table[0])]",
+    'body = table[1:]',
+    `features, target = ${JSON.stringify(spec.features)}, ${JSON.stringify(spec.target)}`,
+    'cols, t = [header.index(c) for c in features], header.index(target)',
+    'x = np.array([[float(r[c]) for c in cols] for r in body])',
+    ...(classes
+      ? [
+          spec.labels
+            ? `labels = ${JSON.stringify(spec.labels)}  # the one-hot order, as the experiment records it`
+            : 'labels = list(dict.fromkeys(r[t].strip() for r in body))  # the one-hot order: first appearance',
+          'index = {label: k for k, label in enumerate(labels)}',
+          'y = np.zeros((len(body), len(labels)))',
+          'y[np.arange(len(body)), [index[r[t].strip()] for r in body]] = 1.0',
+        ]
+      : ['y = np.array([[float(r[t])] for r in body])']),
+  ].join('\n');
+}
+
+/** numpy code standardising `x` as core/csv.ts standardizeInPlace does, given `n_train`. */
+export function numpyStandardizeCode(spec: DataSpec): string | null {
+  if ((spec.kind !== 'inline' && spec.kind !== 'csv') || !spec.standardize) return null;
+  return [
+    "# Standardised: each column's mean and std (ddof 0) from the training rows only; a constant column is only centred.",
+    'mu, sd = x[:n_train].mean(axis=0), x[:n_train].std(axis=0)',
+    'sd[sd == 0] = 1.0',
+    'x = (x - mu) / sd',
+  ].join('\n');
 }

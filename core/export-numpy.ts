@@ -6,7 +6,7 @@
  */
 import { dataDims, shapeOf, trainingOf, type Experiment } from './experiment';
 import { isPlainSgd } from './optimizers';
-import { numpyDataCode, pyNum } from './data';
+import { numpyDataCode, numpyStandardizeCode, pyNum } from './data';
 
 export interface ExportOptions {
   /**
@@ -15,6 +15,11 @@ export interface ExportOptions {
    * predictions and `sampleRow`'s forward and backward record.
    */
   explain?: { step: number; sampleRow: number };
+  /**
+   * For a csv reference: the same experiment with the file read (core/csv.ts resolveCsvData), which
+   * gives the row count and classes; the script itself still reads the file.
+   */
+  resolved?: Experiment;
 }
 
 const py = (v: unknown): string => {
@@ -103,7 +108,9 @@ export const FLOAT32_NOTE =
 export function exportNumpy(exp: Experiment, options: ExportOptions = {}): string {
   const v2 = !isPlainSgd(exp) || (exp.schedule !== undefined && exp.schedule.kind !== 'constant');
   const explain = options.explain;
-  const shape = shapeOf(exp);
+  const resolved = options.resolved ?? exp;
+  if (resolved.data.kind === 'csv') throw new Error('exportNumpy: a csv data reference needs options.resolved (the experiment with its file read)');
+  const shape = shapeOf(resolved);
   const init = exp.init;
   const explicit = Array.isArray(init.weights);
   const layerList = exp.layers.map((l) => `(${l.units}, ${JSON.stringify(l.activation)})`).join(', ');
@@ -163,6 +170,7 @@ export function exportNumpy(exp: Experiment, options: ExportOptions = {}): strin
     explain ? `steps = ${explain.step + 1}  # up to the explained step` : `steps = ${exp.steps}`,
     `batch_size = ${exp.batchSize ?? 'None'}`,
     `n_train = ${shape.trainRows}  # the last ${shape.testRows} rows are held out, never trained on`,
+    ...(numpyStandardizeCode(exp.data) ? [numpyStandardizeCode(exp.data)!] : []),
     '',
     initCode,
     '',
@@ -274,7 +282,7 @@ export function exportNumpy(exp: Experiment, options: ExportOptions = {}): strin
     );
   }
   if (explain) {
-    const code = explainCode(explain.sampleRow, (dataDims(exp.data).classes ?? 0) > 0);
+    const code = explainCode(explain.sampleRow, (dataDims(resolved.data).classes ?? 0) > 0);
     // Under a v2 schedule the step's rate is rate(t), which the loop left in lr.
     lines.push('', ...(v2 ? code.map((l) => l.replace("'learningRate': learning_rate", "'learningRate': lr")) : code));
   }

@@ -15,3 +15,25 @@ export * from './contract/sweep';
 export { runSweep, type SweepProgress, type SweepRunOptions, type SweepWorkerEvents, type SweepWorkerFactory, type SweepWorkerHandle, type StopSignal } from './service/sweep-runner';
 export { runSweepJob } from './service/sweep-job';
 export { explainUpdate, type UpdateExplanation, type SampleRecord, type LayerUpdate, type SampleLayerRecord } from './explain';
+export {
+  CSV_DELIMITERS,
+  CsvError,
+  csvDataset,
+  decodeCsvBytes,
+  inlineDataFromCsv,
+  MAX_CSV_CLASSES,
+  parseCsvText,
+  resolveCsvData,
+  sha256Hex,
+  standardizeInPlace,
+  TARGET_KINDS,
+  type CsvColumns,
+  type CsvDataset,
+  type CsvDelimiter,
+  type CsvImportChoice,
+  type CsvParseOptions,
+  type CsvTable,
+  type InlineCsvData,
+  type TargetKind,
+} from './csv';
+export { resolveCsvExperiment, type CsvDataSpec, type CsvResolution } from './csv-experiment';

@@ -115,7 +115,7 @@ export class Trainer {
     this.shape = shapeOf(experiment);
     this.learningRate = experiment.learningRate;
     this.rng = new NumpyRandom(experiment.seed);
-    this.data = makeDataset(experiment.data, this.rng);
+    this.data = makeDataset(experiment.data, this.rng, this.shape.trainRows);
     const { widths, batchRows, inputs, outputs } = this.shape;
     const alloc = (n: number) => this.backend.alloc(n);
     // The inputs live where the kernels read them (a WASM backend would otherwise copy them every step).
@@ -209,7 +209,7 @@ export class Trainer {
   /** Back to step 0 with the same data and initial parameters (the stream is replayed from the seed). */
   reset(): void {
     this.rng.seed(this.experiment.seed);
-    const fresh = makeDataset(this.experiment.data, this.rng);
+    const fresh = makeDataset(this.experiment.data, this.rng, this.shape.trainRows);
     this.data.x.set(fresh.x);
     this.data.y.set(fresh.y);
     this.initParams();

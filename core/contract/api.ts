@@ -47,6 +47,12 @@ export type OpenResult =
   | { ok: false; canceled: true }
   | { ok: false; canceled?: false; message: string; issues?: FieldIssue[] };
 
+/** The file chosen for a CSV import, as bytes: the renderer's CSV worker parses them (core/contract/csv-import.ts). */
+export type CsvFileResult =
+  | { ok: true; name: string; path: string; bytes: Uint8Array }
+  | { ok: false; canceled: true }
+  | { ok: false; canceled?: false; name?: string; message: string };
+
 export type SaveResult = { ok: true; path: string } | { ok: false; canceled: true } | { ok: false; canceled?: false; message: string };
 
 export interface LibraryEntry {
@@ -90,6 +96,8 @@ export interface NnlabApi {
   listRuns(): Promise<Listing<LibraryEntry & { status: SavedRun['status'] }>>;
   loadRun(id: string): Promise<LoadResult<SavedRun>>;
   saveRun(run: SavedRun): Promise<LoadResult<LibraryEntry>>;
+  /** Import CSV…: the file dialog, then main reads the chosen file. */
+  openCsvFile(): Promise<CsvFileResult>;
 }
 
 declare global {

@@ -5,7 +5,7 @@
  * so a file one of them accepts the other accepts too. Pure: zod and the core only.
  */
 import { z } from 'zod';
-import { ACTIVATIONS, ExperimentSchema, LOSSES, WEIGHT_SCHEMES, type ExperimentInput } from '../experiment';
+import { ACTIVATIONS, ExperimentSchema, LOSSES, OPTIMIZERS, SCHEDULES, WEIGHT_SCHEMES, type ExperimentInput } from '../experiment';
 import { SavedRunSchema } from './run-file';
 
 export const LAB_FILE_FORMAT = 'nnlab-lab';
@@ -40,6 +40,25 @@ export const LabDraftSchema = z.strictObject({
   batchSize: z.string(),
   hidden: z.array(LayerDraftSchema).max(64),
   outputActivation: z.enum(ACTIVATIONS),
+  // The data sliders and format v2's training fields, as typed; a file from before them reads them from `base`.
+  samples: z.string().optional(),
+  noise: z.string().optional(),
+  testRatio: z.string().optional(),
+  optimizer: z.enum(OPTIMIZERS).optional(),
+  momentum: z.string().optional(),
+  rho: z.string().optional(),
+  beta1: z.string().optional(),
+  beta2: z.string().optional(),
+  epsilon: z.string().optional(),
+  biasCorrection: z.boolean().optional(),
+  l2: z.string().optional(),
+  l1: z.string().optional(),
+  schedule: z.enum(SCHEDULES).optional(),
+  stepEvery: z.string().optional(),
+  stepFactor: z.string().optional(),
+  decayRate: z.string().optional(),
+  cosineSteps: z.string().optional(),
+  minLearningRate: z.string().optional(),
 });
 
 export const LabViewSchema = z

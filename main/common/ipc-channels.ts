@@ -23,5 +23,6 @@ export const CALL_CHANNELS = [
   'nnlab:list-runs',
   'nnlab:load-run',
   'nnlab:save-run',
+  'nnlab:open-csv',
 ] as const;
 export type Call = (typeof CALL_CHANNELS)[number];

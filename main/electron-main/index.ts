@@ -83,6 +83,12 @@ const dialogs: Dialogs<WebContents> = {
     const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
     return r.canceled ? null : (r.filePaths[0] ?? null);
   },
+  async openCsv(owner, title) {
+    const win = BrowserWindow.fromWebContents(owner);
+    const options = { title, properties: ['openFile' as const], filters: [{ name: 'CSV (comma, semicolon or tab separated)', extensions: ['csv', 'tsv', 'txt'] }] };
+    const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+    return r.canceled ? null : (r.filePaths[0] ?? null);
+  },
   async save(owner, title, defaultName, extension, label) {
     const win = BrowserWindow.fromWebContents(owner);
     const options = { title, defaultPath: join(app.getPath('documents'), defaultName), filters: [{ name: label, extensions: [extension] }] };

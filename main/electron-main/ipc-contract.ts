@@ -31,6 +31,7 @@ export const CALLS = {
   'nnlab:list-runs': none,
   'nnlab:load-run': z.tuple([LibraryIdSchema]),
   'nnlab:save-run': z.tuple([SavedRunSchema]),
+  'nnlab:open-csv': none,
 } satisfies Record<Call, z.ZodType>;
 
 export type CallArgs<C extends Call> = z.output<(typeof CALLS)[C]>;

@@ -4,11 +4,12 @@
  * rejects); it never reaches the store or the host. Electron objects come in through `IpcDeps`
  * so the checks can be tested under Node.
  */
+import { stat, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ExperimentInput } from '../../core';
 import { exportRun, EXPORT_EXTENSIONS } from './export';
 import { CALLS, type Call, type CallArgs } from './ipc-contract';
-import type { ExportFormat, OpenResult, SaveResult } from '../../core/contract/api';
+import type { CsvFileResult, ExportFormat, OpenResult, SaveResult } from '../../core/contract/api';
 import { issuesOf, summarize } from '../../core/contract/protocol';
 import { slug, type Store } from './store';
 import { isTrustedSender } from './security';
@@ -26,6 +27,8 @@ export interface IpcMainLike<O> {
 export interface Dialogs<O> {
   /** The path chosen, or null when cancelled. */
   openJson(owner: O, title: string): Promise<string | null>;
+  /** A CSV (or TSV, or text) file to import; the path chosen, or null when cancelled. */
+  openCsv(owner: O, title: string): Promise<string | null>;
   save(owner: O, title: string, defaultName: string, extension: string, label: string): Promise<string | null>;
 }
 
@@ -46,6 +49,23 @@ export function parseCall<C extends Call>(channel: C, args: unknown[]): CallArgs
   throw new Error(`${channel}: ${summarize(issuesOf(r.error), 'argument ')}`);
 }
 
+/** Larger files are refused before reading: their rows would not fit the lab's limits (core/experiment.ts LIMITS) anyway. */
+export const CSV_MAX_BYTES = 512 * 1024 * 1024;
+
+/** The chosen CSV's bytes for the renderer's CSV worker; a file that cannot be read is one message naming it. */
+export async function readCsvFile(path: string): Promise<CsvFileResult> {
+  const name = basename(path);
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) return { ok: false, name, message: 'not a file' };
+    if (st.size > CSV_MAX_BYTES) return { ok: false, name, message: `${Math.round(st.size / 1e6)} MB is more than nnlab imports (${CSV_MAX_BYTES / 1024 / 1024} MB)` };
+    const buf = await readFile(path);
+    return { ok: true, name, path, bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) };
+  } catch (e) {
+    return { ok: false, name, message: `could not read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+  }
+}
+
 /** File operations shared by the IPC calls and the menu. */
 export class FileActions<O> {
   constructor(private readonly deps: Pick<IpcDeps<unknown, O>, 'store' | 'dialogs' | 'recentChanged'>) {}
@@ -60,6 +80,11 @@ export class FileActions<O> {
     if (!r.ok) return { ok: false, message: `${basename(path)}: ${r.reason}` };
     this.deps.recentChanged(await this.deps.store.addRecent(path));
     return { ok: true, path, ...r.value };
+  }
+
+  async openCsv(owner: O): Promise<CsvFileResult> {
+    const path = await this.deps.dialogs.openCsv(owner, 'Import CSV');
+    return path ? readCsvFile(path) : { ok: false, canceled: true };
   }
 
   async saveAs(owner: O, experiment: ExperimentInput): Promise<SaveResult> {
@@ -115,5 +140,6 @@ export function registerIpc<P, O>(deps: IpcDeps<P, O>): FileActions<O> {
   on('nnlab:list-runs', () => store.listRuns());
   on('nnlab:load-run', (_owner, [id]) => store.loadRun(id));
   on('nnlab:save-run', (_owner, [run]) => store.saveRun(run));
+  on('nnlab:open-csv', (owner) => files.openCsv(owner));
   return files;
 }

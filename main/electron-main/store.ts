@@ -9,10 +9,10 @@
  * never thrown to the caller. Files the user picked elsewhere are only read, never moved.
  */
 import { mkdir, readFile, readdir, rename } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
-import { parseExperiment, type ExperimentInput } from '../../core';
+import { parseExperiment, resolveCsvExperiment, type ExperimentInput } from '../../core';
 import { checkLabFile, LAB_FILE_FORMAT, type LabFile } from '../../core/contract/lab-file';
 import type { LibraryEntry, Listing, LoadResult } from '../../core/contract/api';
 import { jsonNumbers, LibraryIdSchema, RUN_FILE_FORMAT, RUN_FILE_VERSION, SavedRunSchema, type SavedRun, type SavedRunData } from '../../core/contract/run-file';
@@ -21,6 +21,8 @@ import { issuesOf, summarize } from '../../core/contract/protocol';
 /** The file operations the store needs; tests may wrap them to inject failures. */
 export interface StoreFs {
   readFile(path: string): Promise<string>;
+  /** A csv-referencing experiment's data file, whose SHA-256 is over the bytes. */
+  readBytes(path: string): Promise<Uint8Array>;
   writeFileAtomic(path: string, text: string): Promise<void>;
   readdir(path: string): Promise<string[]>;
   mkdir(path: string): Promise<void>;
@@ -29,6 +31,10 @@ export interface StoreFs {
 
 export const nodeFs: StoreFs = {
   readFile: (p) => readFile(p, 'utf8'),
+  readBytes: async (p) => {
+    const b = await readFile(p);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  },
   writeFileAtomic: (p, text) => writeFileAtomic(p, text, { encoding: 'utf8' }),
   readdir: (p) => readdir(p),
   mkdir: async (p) => void (await mkdir(p, { recursive: true })),
@@ -51,7 +57,9 @@ export interface Migrations {
  */
 export const MIGRATIONS: Migrations = { experiment: {}, run: {} };
 
-const CURRENT: Record<Kind, number> = { experiment: 1, run: RUN_FILE_VERSION };
+const CURRENT: Record<Kind, number> = { experiment: 2, run: RUN_FILE_VERSION };
+/** Versions the core's parser reads as they are, without migrating (experiment format v2 is a superset of v1, and a v1 file means what it meant). */
+const READ_AS_IS: Record<Kind, readonly number[]> = { experiment: [1, 2], run: [] };
 const RECENT_MAX = 10;
 const RecentSchema = z.strictObject({ format: z.literal('nnlab-recent'), version: z.literal(1), paths: z.array(z.string()).max(RECENT_MAX) });
 
@@ -70,7 +78,7 @@ export function checkDocument(kind: Kind, raw: unknown, migrations: Migrations =
   let version: number = v;
   const current = CURRENT[kind];
   if (version > current) return { ok: false, reason: `written by a newer nnlab (${kind} format v${version}; this one reads up to v${current})` };
-  while (version < current) {
+  while (version < current && !READ_AS_IS[kind].includes(version)) {
     const step = migrations[kind][version];
     if (!step) return { ok: false, reason: `${kind} format v${version} is not supported (no migration to v${version + 1})` };
     doc = step(doc);
@@ -272,7 +280,22 @@ export class Store {
       return r.ok ? { ok: true, value: { lab: r.file } } : { ok: false, reason: r.message };
     }
     const r = checkDocument('experiment', raw, this.migrations);
-    return r.ok ? { ok: true, value: { experiment: r.value } } : r;
+    if (!r.ok) return r;
+    const data = (r.value as { data?: { kind?: unknown; path?: unknown } }).data;
+    if (data?.kind !== 'csv' || typeof data.path !== 'string') return { ok: true, value: { experiment: r.value } };
+    // A csv reference: its file (relative to the experiment's folder) is read and checked by its SHA-256 now, and the
+    // lab gets the rows inline, so what it trains, saves and exports no longer depends on the file.
+    const csvPath = resolve(dirname(path), data.path);
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.fs.readBytes(csvPath);
+    } catch (e) {
+      return { ok: false, reason: `data.path: could not read ${csvPath} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+    }
+    const parsed = parseExperiment(r.value);
+    if (!parsed.ok) return { ok: false, reason: `invalid experiment: ${parsed.message}` };
+    const resolved = resolveCsvExperiment(parsed.experiment, bytes);
+    return resolved.ok ? { ok: true, value: { experiment: resolved.experiment as ExperimentInput } } : { ok: false, reason: resolved.message };
   }
 
   async writeFile(path: string, text: string): Promise<void> {

@@ -41,6 +41,7 @@ export const api: NnlabApi = {
   listRuns: call('nnlab:list-runs'),
   loadRun: call('nnlab:load-run'),
   saveRun: call('nnlab:save-run'),
+  openCsvFile: call('nnlab:open-csv'),
 };
 
 contextBridge.exposeInMainWorld(API_GLOBAL, api);

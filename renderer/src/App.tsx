@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { useLab, useLabStore } from './context';
 import { Controls } from './components/Controls';
+import { DataImport } from './components/DataImport';
 import { GradientFlow } from './components/GradientFlow';
 import { LastUpdate } from './components/LastUpdate';
 import { LessonPanel, SaveLesson, ViewCell } from './components/Lessons';
@@ -106,6 +107,7 @@ export function App() {
       <main className="layout">
         <aside className={`side${presentation && panelOpen ? ' open' : ''}`} id="experiment-panel">
           <Controls />
+          <DataImport />
           <SaveLesson />
         </aside>
         <div className="views">

@@ -44,7 +44,14 @@ export const runColor = (index: number) => RUN_COLORS[index % RUN_COLORS.length]
 export const SCHEME_COLORS = { 'standard-normal': '#D55E00', xavier: '#0072B2', he: '#009E73' } as const;
 const OTHER_COLORS = ['#CC79A7', '#E69F00', '#56B4E9', '#000000', '#882255'];
 
-export function colorOfRun(run: { scheme: keyof typeof SCHEME_COLORS | null }, index: number): string {
+/**
+ * Compare optimisers: one fixed Okabe–Ito colour per update rule, the same in every view and every compare
+ * (plain SGD takes vermillion, Adam bluish green; sky blue and blue tell the two momentum rules apart).
+ */
+export const OPTIMIZER_COLORS = { sgd: '#D55E00', momentum: '#0072B2', nesterov: '#56B4E9', rmsprop: '#CC79A7', adam: '#009E73' } as const;
+
+export function colorOfRun(run: { scheme: keyof typeof SCHEME_COLORS | null; varies?: 'scheme' | 'optimizer' | null; experiment?: { optimizer?: { kind: keyof typeof OPTIMIZER_COLORS } } }, index: number): string {
+  if (run.varies === 'optimizer') return OPTIMIZER_COLORS[run.experiment?.optimizer?.kind ?? 'sgd'];
   return run.scheme ? SCHEME_COLORS[run.scheme] : OTHER_COLORS[index % OTHER_COLORS.length]!;
 }
 export const classColor = (cls: number) => CLASS_COLORS[cls % CLASS_COLORS.length]!;

@@ -121,6 +121,9 @@ async function installStub(page: Page): Promise<void> {
         const entry: LibraryEntry = { id: copy.id, name: copy.name, savedAt: copy.endedAt };
         return Promise.resolve({ ok: true, value: entry });
       },
+      // Import CSV…: main's dialog and read, answered with a file of two features and two classes.
+      openCsvFile: () =>
+        Promise.resolve({ ok: true, name: 'desktop.csv', path: '/data/desktop.csv', bytes: new TextEncoder().encode('u;v;class\r\n' + Array.from({ length: 40 }, (_, i) => `${(i % 7) - 3};${(i % 5) - 2};${i % 2 ? 'odd' : 'even'}`).join('\r\n')) }),
     };
     window.nnlab = api;
 
@@ -344,4 +347,17 @@ test('the desktop runs sweeps on utility-process workers: the panel is enabled, 
   });
   await expect(page.getByTestId('sweep-status')).toContainText('done · 4 of 4 runs ended · 1 failed', { timeout: 90_000 });
   await expect(page.getByRole('table', { name: 'Sweep results' })).toContainText('the sweep worker process ended: killed (exit code 9)');
+});
+
+test('Import CSV… on the desktop goes through main’s file dialog (window.nnlab.openCsvFile), and the run trains on the rows', async ({ page }) => {
+  const region = page.getByRole('region', { name: 'Your own data' });
+  await region.getByRole('button', { name: 'Import CSV…' }).click();
+  await expect(region).toContainText('desktop.csv: 40 rows, 3 columns, separated by “;”.');
+  await expect(region.getByLabel('Target column')).toHaveValue('class');
+  await region.getByRole('button', { name: 'Use this data' }).click();
+  await expect(page.getByTestId('import-summary')).toHaveText('Using desktop.csv: 40 rows, 2 features → 2 classes (even, odd).');
+  await page.getByLabel('Steps', { exact: true }).fill('50');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect.poll(() => state(page), { timeout: 30_000 }).toBe('completed');
+  await expect(page.locator('canvas.decision-map')).toHaveAttribute('aria-label', /^Decision regions for 2 classes/);
 });

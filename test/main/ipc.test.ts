@@ -35,7 +35,7 @@ function setup() {
     ipcMain: { handle: (channel, listener) => handlers.set(channel, listener) },
     store,
     host,
-    dialogs: { openJson: async () => dialogAnswers.shift() ?? null, save: async () => dialogAnswers.shift() ?? null },
+    dialogs: { openJson: async () => dialogAnswers.shift() ?? null, openCsv: async () => dialogAnswers.shift() ?? null, save: async () => dialogAnswers.shift() ?? null },
     devServer: null,
     recentChanged: (paths) => recentLists.push(paths),
   });
@@ -58,6 +58,22 @@ describe('IPC handlers', () => {
         expect(() => handlers.get(channel)!({ sender: 'x', senderFrame }), channel).toThrow(`${channel}: refused a call from outside the app`);
       }
     }
+  });
+
+  it('Import CSV: main reads the chosen file and hands its bytes over; a cancel or an unreadable file is one answer', async () => {
+    const { call, dialogAnswers, dir } = setup();
+    const path = join(dir, 'data.csv');
+    writeFileSync(path, '\uFEFFa;b\r\n1;2\r\n');
+    dialogAnswers.push(path);
+    const r = (await call('nnlab:open-csv')) as { ok: true; name: string; path: string; bytes: Uint8Array };
+    expect({ ...r, bytes: [...r.bytes] }).toEqual({ ok: true, name: 'data.csv', path, bytes: [...readFileSync(path)] });
+    expect(r.bytes).toBeInstanceOf(Uint8Array);
+    expect(await call('nnlab:open-csv')).toEqual({ ok: false, canceled: true });
+    dialogAnswers.push(join(dir, 'gone.csv'));
+    expect(await call('nnlab:open-csv')).toEqual({ ok: false, name: 'gone.csv', message: 'could not read it (ENOENT)' });
+    dialogAnswers.push(dir);
+    expect(await call('nnlab:open-csv')).toMatchObject({ ok: false, message: 'not a file' });
+    await expect(call('nnlab:open-csv', '/etc/passwd')).rejects.toThrow('nnlab:open-csv: takes no arguments');
   });
 
   it('rejects invalid arguments with a message naming the argument and field', async () => {
@@ -124,7 +140,7 @@ describe('IPC handlers', () => {
     expect(recentLists.at(-1)).toEqual([file]);
     await expect(call('nnlab:open-recent', file)).resolves.toEqual({ ok: true, path: file, experiment: xor(20) });
     await expect(call('nnlab:open-experiment')).resolves.toEqual({ ok: false, canceled: true });
-    writeFileSync(file, '{"version": 2}');
+    writeFileSync(file, '{"version": 3}');
     await expect(call('nnlab:open-recent', file)).resolves.toMatchObject({ ok: false, message: expect.stringContaining('newer nnlab') });
   });
 

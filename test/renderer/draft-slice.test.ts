@@ -1,6 +1,9 @@
 /** The draft slice alone: edits revalidate, literal weights leave with the architecture, a valid rate goes live. */
 import { describe, expect, it, vi } from 'vitest';
 import { createDraftSlice, DEFAULT_PRESET } from '../../renderer/src/state/slices/draft';
+import { completeDraft, draftFromExperiment, validateDraft } from '../../renderer/src/state/draft';
+import { drawnPlotData } from '../../renderer/src/state/drawn-data';
+import { plotData } from '../../renderer/src/state/plot-data';
 import { sliceStore } from './slice-harness';
 
 function draftStore(preset = DEFAULT_PRESET) {
@@ -87,5 +90,175 @@ describe('draft slice', () => {
     expect(s.draft.dataset).toBe('spiral');
     expect(s.draft.base.data).toMatchObject({ kind: 'spiral', classes: 3 });
     expect(s.validation.ok).toBe(true);
+  });
+});
+
+describe('draft slice: data sliders and format v2 training fields', () => {
+  const experimentOf = (store: ReturnType<typeof draftStore>['store']) => {
+    const v = store.getState().validation;
+    if (!v.ok) throw new Error(v.message);
+    return v.experiment;
+  };
+
+  it('samples, noise and test ratio land in the experiment; bad values are routed to their own controls', () => {
+    const { store } = draftStore('circles');
+    store.getState().setField('samples', '120');
+    store.getState().setField('noise', '0.25');
+    store.getState().setField('testRatio', '0.3');
+    const exp = experimentOf(store);
+    expect(exp.data).toEqual({ kind: 'circles', samples: 120, noise: 0.25, classes: 2 });
+    expect(exp.testFraction).toBe(0.3);
+    // A plain SGD experiment stays format v1.
+    expect(exp.version).toBe(1);
+    store.getState().setField('samples', '0');
+    store.getState().setField('noise', 'lots');
+    store.getState().setField('testRatio', '1');
+    const f = store.getState().validation.fields;
+    expect(f.samples).toBe('must be a positive integer');
+    expect(f.noise).toBe('must be a number ≥ 0');
+    expect(f.testRatio).toBe('must be a number from 0 to 1 (exclusive)');
+    expect(f.dataset).toBeUndefined();
+    // A test ratio of 0 holds nothing out, as the absent field does.
+    store.getState().setField('samples', '120');
+    store.getState().setField('noise', '0.1');
+    store.getState().setField('testRatio', '0');
+    expect('testFraction' in experimentOf(store)).toBe(false);
+  });
+
+  it("choosing a generated dataset shows that data's samples and noise; a lesson's Dataset lock holds the sliders", () => {
+    const { store } = draftStore();
+    store.getState().chooseDataset('spiral');
+    expect(store.getState().draft).toMatchObject({ samples: '300', noise: '0.1' });
+    const locked = sliceStore(createDraftSlice('xor'), { applyLearningRate: vi.fn(), resetExperimentView: vi.fn(), isLocked: (c: string) => c === 'dataset' } as never);
+    locked.getState().setField('samples', '50');
+    locked.getState().setField('testRatio', '0.5');
+    expect(locked.getState().draft).toMatchObject({ samples: '200', testRatio: '0.2' });
+    locked.getState().setField('seed', '3');
+    expect(locked.getState().draft.seed).toBe('3');
+  });
+
+  it('the optimiser, penalties and schedule reach the experiment as format v2, only the chosen settings', () => {
+    const { store } = draftStore('xor');
+    const s = () => store.getState();
+    s().setField('optimizer', 'adam');
+    s().setField('beta2', '0.99');
+    s().setField('biasCorrection', false);
+    s().setField('l2', '0.001');
+    s().setField('schedule', 'step');
+    s().setField('stepEvery', '50');
+    s().setField('stepFactor', '0.5');
+    let exp = experimentOf(store);
+    expect(exp.version).toBe(2);
+    expect(exp.optimizer).toEqual({ kind: 'adam', beta1: 0.9, beta2: 0.99, epsilon: 1e-8, biasCorrection: false });
+    expect(exp.regularization).toEqual({ l2: 0.001, l1: 0 });
+    expect(exp.schedule).toEqual({ kind: 'step', every: 50, factor: 0.5 });
+    s().setField('optimizer', 'nesterov');
+    s().setField('momentum', '0.8');
+    s().setField('schedule', 'cosine');
+    s().setField('minLearningRate', '0.01');
+    exp = experimentOf(store);
+    expect(exp.optimizer).toEqual({ kind: 'nesterov', momentum: 0.8 });
+    expect(exp.schedule).toEqual({ kind: 'cosine', minLearningRate: 0.01 });
+    // The parser's messages go to the field that set the value.
+    s().setField('momentum', '1');
+    s().setField('l1', '-1');
+    s().setField('minLearningRate', '9');
+    const f = s().validation.fields;
+    expect(f.momentum).toBe('must be a number from 0 to 1 (1 excluded)');
+    expect(f.l1).toBe('must be a number ≥ 0');
+    expect(f.minLearningRate).toMatch(/^must be at most learningRate/);
+    expect(f.general).toBeUndefined();
+  });
+
+  it('a v2 preset opens with its optimiser in the controls, and an experiment file round-trips through the draft', () => {
+    const { store } = draftStore('optimizers-adam');
+    expect(store.getState().draft).toMatchObject({ optimizer: 'adam', testRatio: '0.2', samples: '300', noise: '0.03' });
+    const exp = experimentOf(store);
+    const again = validateDraft(draftFromExperiment(exp, ''));
+    expect(again.ok && again.experiment).toEqual(exp);
+  });
+
+  it('a lab file draft from before the v2 fields opens with them read from its experiment', () => {
+    const { store } = draftStore('optimizers-momentum');
+    const { optimizer: _o, momentum: _m, testRatio: _t, samples: _s, ...old } = store.getState().draft;
+    const d = completeDraft(old);
+    expect(d).toMatchObject({ optimizer: 'momentum', momentum: '0.9', testRatio: '0.2', samples: '300' });
+  });
+});
+
+describe('draft slice: draw your data', () => {
+  const inline = (store: ReturnType<typeof draftStore>['store']) => store.getState().draft.base.data as { kind: string; x: number[][]; y: number[][] };
+
+  it('the first point drawn turns the current data into inline rows, the new point last, one-hot in its class', () => {
+    const { store } = draftStore('xor');
+    const before = store.getState().validation;
+    if (!before.ok) throw new Error(before.message);
+    store.getState().drawPoint(0.5, -0.25, 1, 2);
+    const s = store.getState();
+    expect(s.draft.dataset).toBe('inline');
+    const d = inline(store);
+    expect(d.x).toHaveLength(201);
+    expect(d.x[200]).toEqual([0.5, -0.25]);
+    expect(d.y[200]).toEqual([0, 1]);
+    // The xor points as the trainer draws them, in order, each one-hot in its class.
+    const p = plotData(before.experiment);
+    expect(d.x[7]).toEqual([p.x[14], p.x[15]]);
+    expect(d.y[7]![p.labels![7]!]).toBe(1);
+    expect(s.validation.ok && s.validation.experiment.data).toEqual({ kind: 'inline', x: d.x, y: d.y });
+    expect(s.validation.ok && s.validation.experiment.layers.at(-1)!.units).toBe(2);
+  });
+
+  it('Clear empties the drawing (a message until a point is drawn); a new class widens every row', () => {
+    const { store } = draftStore('xor');
+    store.getState().clearDrawn();
+    expect(inline(store).x).toEqual([]);
+    expect(store.getState().validation.ok).toBe(false);
+    expect(store.getState().validation.fields.dataset).toMatch(/data\.x: must have at least one row/);
+    store.getState().drawPoint(1, 1, 0, 2);
+    store.getState().drawPoint(-1, -1, 1, 2);
+    expect(store.getState().validation.ok).toBe(true);
+    store.getState().drawPoint(2, -2, 2, 3);
+    expect(inline(store).y).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
+    const v = store.getState().validation;
+    expect(v.ok && v.experiment.layers.at(-1)!.units).toBe(3);
+  });
+
+  it('erasing removes the points within the radius and nothing else; an erase that hits nothing changes nothing', () => {
+    const { store } = draftStore('xor');
+    store.getState().clearDrawn();
+    for (const [x, c] of [
+      [0, 0],
+      [0.5, 1],
+      [3, 0],
+    ] as const)
+      store.getState().drawPoint(x, 0, c, 2);
+    store.getState().eraseDrawn(0.2, 0, 0.6);
+    expect(inline(store).x).toEqual([[3, 0]]);
+    const draft = store.getState().draft;
+    store.getState().eraseDrawn(-9, -9, 0.1);
+    expect(store.getState().draft).toBe(draft);
+    // Generated data is not turned into rows by an erase that hits nothing.
+    const fresh = draftStore('circles').store;
+    fresh.getState().eraseDrawn(50, 50, 0.1);
+    expect(fresh.getState().draft.dataset).toBe('circles');
+  });
+
+  it("a lesson's Dataset lock holds the drawing", () => {
+    const locked = sliceStore(createDraftSlice('xor'), { applyLearningRate: vi.fn(), resetExperimentView: vi.fn(), isLocked: (c: string) => c === 'dataset' } as never);
+    locked.getState().drawPoint(0, 0, 0, 2);
+    locked.getState().clearDrawn();
+    expect(locked.getState().draft.dataset).toBe('xor');
+  });
+
+  it('the map shows a drawing with its classes and hold-out rows', () => {
+    const p = drawnPlotData({ x: [[1, 2], [3, 4], [5, 6], [7, 8]], y: [[0, 1], [1, 0], [0, 1], [1, 0]] }, 3, 0.25);
+    expect(Array.from(p.labels!)).toEqual([1, 0, 1, 0]);
+    expect(Array.from(p.x)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(p.outputs).toBe(3);
+    expect(p.testRows).toBe(1);
   });
 });

@@ -108,6 +108,7 @@ export function fakeDesktop(notices: string[] = []): FakeDesktop {
         const entry: LibraryEntry = { id: run.id, name: run.name, savedAt: run.endedAt };
         return Promise.resolve({ ok: true, value: entry });
       },
+      openCsvFile: () => Promise.resolve({ ok: false, canceled: true }),
     },
   };
   return d;

@@ -9,7 +9,8 @@ import type { ToTrainer } from '../../core/contract/protocol';
 import type { RunChannel } from '../../renderer/src/host/types';
 import { draftFromExperiment, validateDraft, type Validation } from '../../renderer/src/state/draft';
 import type { Run } from '../../renderer/src/state/run';
-import { createRunsSlice, MAX_RUNS } from '../../renderer/src/state/slices/runs';
+import { createRunsSlice, lockstepChunk, MAX_RUNS, variesOf, withOptimizer } from '../../renderer/src/state/slices/runs';
+import { colorOfRun, OPTIMIZER_COLORS } from '../../renderer/src/palette';
 import type { LabState } from '../../renderer/src/state/store';
 import { DEFAULT_VIEW, type Speed } from '../../renderer/src/state/view';
 import { sliceStore } from './slice-harness';
@@ -137,6 +138,46 @@ describe('runs slice', () => {
     s.runs[2]!.phase = 'diverged';
     s.applyLearningRate(0.25);
     expect(types(s.runs[2]!.id)).toEqual(['start', 'setLearningRate']);
+  });
+
+  it('Compare optimisers runs the same experiment under each update rule in lockstep, Adam leading, each in its own colour', () => {
+    const { store, sent, types, runSeedControl } = runsStore();
+    store.getState().compareOptimizers();
+    const s = store.getState();
+    expect(runSeedControl).not.toHaveBeenCalled();
+    expect(s.runs.map((r) => r.experiment.optimizer?.kind)).toEqual(['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam']);
+    expect(s.runs.map((r) => r.label)).toEqual(['SGD', 'Momentum', 'Nesterov', 'RMSProp', 'Adam'].map((n) => `Compare 1 · ${n} · lr 0.00001`));
+    // Same seed, data, net, init and rate: only the update rule differs (each at its default settings).
+    for (const r of s.runs) expect({ ...r.experiment, optimizer: null, version: null }).toEqual({ ...experiment, optimizer: null, version: null });
+    expect(s.runs[4]!.experiment.optimizer).toEqual({ kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8, biasCorrection: true });
+    expect(s.activeRun()?.experiment.optimizer?.kind).toBe('adam');
+    expect(s.visibleRunIds).toEqual(s.runs.map((r) => r.id));
+    expect(new Set(s.runs.map((r) => colorOfRun(r, 0))).size).toBe(5);
+    expect(colorOfRun(s.runs[0]!, 0)).toBe(OPTIMIZER_COLORS.sgd);
+    // Started paused; once every trainer stands paused at step 0, all take the same chunk.
+    const chunk = lockstepChunk(experiment.steps);
+    for (const r of s.runs) expect(sent.get(r.id)).toEqual([expect.objectContaining({ type: 'start', paused: true })]);
+    for (const r of s.runs) r.phase = 'paused';
+    store.getState().advanceLockstep(s.runs[0]!);
+    for (const r of s.runs) expect(sent.get(r.id)!.at(-1)).toEqual({ type: 'step', count: chunk });
+    // Paused mid-way, Train goes on with the group while the controls still describe it.
+    store.getState().stopPacing();
+    for (const r of s.runs) r.step = chunk;
+    store.getState().train();
+    expect(store.getState().runs).toHaveLength(5);
+    for (const r of s.runs) expect(types(r.id)).toEqual(['start', 'step', 'step']);
+  });
+
+  it('a compare group reopened from a lab file keeps its colours by what it varies', () => {
+    const { store } = runsStore();
+    const saved = { name: 'old', losses: [1], testLosses: [], status: 'completed', steps: 1, learningRate: 0.1, divergedAtStep: null } as unknown as SavedRun;
+    const entry = (exp: typeof experiment, group: number | null) => ({ saved, experiment: exp, label: 'r', scheme: 'xavier' as const, group, visible: true, active: false });
+    const he = { ...experiment, init: { weights: 'he', biases: 'zeros' } } as typeof experiment;
+    store.getState().restoreRuns([entry(withOptimizer(experiment, 'sgd'), 1), entry(withOptimizer(experiment, 'adam'), 1), entry(experiment, 2), entry(he, 2), entry(experiment, null)]);
+    const runs = store.getState().runs;
+    expect(runs.map((r) => r.varies)).toEqual(['optimizer', 'optimizer', 'scheme', 'scheme', null]);
+    expect(runs.slice(0, 2).map((r) => colorOfRun(r, 0))).toEqual([OPTIMIZER_COLORS.sgd, OPTIMIZER_COLORS.adam]);
+    expect(variesOf([experiment, he])).toBe('scheme');
   });
 
   it('a sweep run opens as a new active, shown, running run of its experiment', () => {

@@ -230,7 +230,10 @@ describe('draft ↔ experiment', () => {
     expect(bad.fields['layer-2-units']).toBe('must be a positive integer');
     expect(bad.fields.steps).toBe('must be a non-negative integer');
     expect(fieldOf('layers[2].units', 2)).toBe('dataset');
-    expect(fieldOf('data.samples', 2)).toBe('dataset');
+    expect(fieldOf('data.samples', 2)).toBe('samples');
+    expect(fieldOf('data.classes', 2)).toBe('dataset');
+    expect(fieldOf('testFraction', 2)).toBe('testRatio');
+    expect(fieldOf('optimizer.beta2', 2)).toBe('beta2');
     expect(fieldOf('batchSize', 2)).toBe('batchSize');
   });
 

@@ -3,12 +3,25 @@
  * screen readers rely on them); a field's message sits next to it and is wired with aria-describedby.
  */
 import { useId, type ReactNode } from 'react';
-import { PRESETS } from '../../../core';
+import { OPTIMIZERS, PRESETS, SCHEDULES } from '../../../core';
 import { useLab } from '../context';
 import { fmtRate } from '../format';
 import { LOCKABLE_CONTROLS, type LockableControl } from '../../../core/contract/lab-file';
 import { LOCK_NOTE_ID, LockNote, useLock } from './Lessons';
-import { ACTIVATION_OPTIONS, DATASETS, LOSS_OPTIONS, INIT_OPTIONS, numberOrText, outputsOf, type FieldKey } from '../state/draft';
+import {
+  ACTIVATION_OPTIONS,
+  DATASETS,
+  isGenerated,
+  LOSS_OPTIONS,
+  INIT_OPTIONS,
+  numberOrText,
+  OPTIMIZER_LABEL,
+  outputsOf,
+  SCHEDULE_LABEL,
+  type Draft,
+  type DraftV2Field,
+  type FieldKey,
+} from '../state/draft';
 
 const lockable = (field: string): LockableControl | null => ((LOCKABLE_CONTROLS as readonly string[]).includes(field) ? (field as LockableControl) : null);
 
@@ -23,15 +36,18 @@ function Field({
   field,
   children,
   advanced,
+  lockAs,
 }: {
   label: string;
   field: FieldKey;
   children: (id: string, describedBy: string | undefined, lock: string | null) => ReactNode;
   advanced?: boolean;
+  /** The lesson lock this field obeys when it is not a lockable control itself. */
+  lockAs?: LockableControl;
 }) {
   const id = useId();
   const message = useLab((s) => s.validation.fields[field]);
-  const lock = useLock(lockable(field));
+  const lock = useLock(lockAs ?? lockable(field));
   const msgId = `${id}-msg`;
   return (
     <div className={`field${advanced ? ' advanced' : ''}${message ? ' invalid' : ''}${lock ? ' locked' : ''}`}>
@@ -90,6 +106,8 @@ export function Controls() {
           </select>
         )}
       </Field>
+
+      <DataSliders />
 
       <Field label="Learning rate" field="learningRate">
         {(id, d, lock) => (
@@ -176,6 +194,7 @@ export function Controls() {
         ))}
       </div>
 
+      <TrainingControls />
       <LayerEditor outputs={outputsOf(draft.base.data)} />
       {generalMsg ? <p className="field-msg">{generalMsg}</p> : null}
     </section>
@@ -253,6 +272,143 @@ function LayerEditor({ outputs }: { outputs: number }) {
           ))}
         </select>
         {fields.outputActivation ? <p className="field-msg">{fields.outputActivation}</p> : null}
+      </div>
+    </fieldset>
+  );
+}
+
+/** A text field for one v2 draft field: the typed text is kept, the core's message shows beside it. */
+function TextField({ label, field, advanced, lockAs, placeholder }: { label: string; field: DraftV2Field; advanced?: boolean; lockAs?: LockableControl; placeholder?: string }) {
+  const value = useLab((s) => s.draft[field]);
+  const setField = useLab((s) => s.setField);
+  return (
+    <Field label={label} field={field} advanced={advanced} lockAs={lockAs}>
+      {(id, d, lock) => (
+        <input
+          id={id}
+          type="text"
+          inputMode="decimal"
+          spellCheck={false}
+          value={String(value)}
+          placeholder={placeholder}
+          aria-invalid={d ? true : undefined}
+          {...lockProps(lock, d)}
+          onChange={(e) => setField(field, e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** A text field with a slider under it (TensorFlow Playground's data sliders); the slider writes the text. */
+function SliderField({ label, field, min, max, step, fmt }: { label: string; field: 'samples' | 'noise' | 'testRatio'; min: number; max: number; step: number; fmt: (v: number) => string }) {
+  const value = useLab((s) => s.draft[field]);
+  const setField = useLab((s) => s.setField);
+  const parsed = numberOrText(value);
+  const n = typeof parsed === 'number' ? Math.min(max, Math.max(min, parsed)) : min;
+  return (
+    <Field label={label} field={field} lockAs="dataset">
+      {(id, d, lock) => (
+        <div className="lr">
+          <input id={id} type="text" inputMode="decimal" spellCheck={false} value={value} aria-invalid={d ? true : undefined} {...lockProps(lock, d)} onChange={(e) => setField(field, e.target.value)} />
+          <input
+            type="range"
+            aria-label={`${label} slider`}
+            disabled={Boolean(lock)}
+            min={min}
+            max={max}
+            step={step}
+            value={n}
+            aria-valuetext={typeof parsed === 'number' ? fmt(n) : 'invalid'}
+            onChange={(e) => setField(field, fmt(Number(e.target.value)))}
+          />
+        </div>
+      )}
+    </Field>
+  );
+}
+
+/** Samples and noise for generated data, and the hold-out share for any data. */
+function DataSliders() {
+  const kind = useLab((s) => s.draft.dataset);
+  return (
+    <div className="data-sliders">
+      {isGenerated(kind) ? (
+        <>
+          <SliderField label="Samples" field="samples" min={10} max={1000} step={10} fmt={(v) => String(Math.round(v))} />
+          <SliderField label="Noise" field="noise" min={0} max={1} step={0.01} fmt={(v) => String(Number(v.toFixed(2)))} />
+        </>
+      ) : null}
+      <SliderField label="Test ratio" field="testRatio" min={0} max={0.9} step={0.05} fmt={(v) => String(Number(v.toFixed(2)))} />
+    </div>
+  );
+}
+
+/** A select for a kind-valued draft field (the optimiser, the schedule). */
+function KindSelect<K extends 'optimizer' | 'schedule'>({ label, field, options, names }: { label: string; field: K; options: readonly Draft[K][]; names: Record<Draft[K], string> }) {
+  const value = useLab((s) => s.draft[field]);
+  const setField = useLab((s) => s.setField);
+  return (
+    <Field label={label} field={field}>
+      {(id, d) => (
+        <select id={id} value={value} aria-invalid={d ? true : undefined} aria-describedby={d} onChange={(e) => setField(field, e.target.value as Draft[K])}>
+          {options.map((o) => (
+            <option key={o} value={o}>
+              {names[o]}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/** Format v2's optimiser, penalties and learning-rate schedule; each rule's settings show only while it is chosen. */
+function TrainingControls() {
+  const optimizer = useLab((s) => s.draft.optimizer);
+  const schedule = useLab((s) => s.draft.schedule);
+  const biasCorrection = useLab((s) => s.draft.biasCorrection);
+  const setField = useLab((s) => s.setField);
+  return (
+    <fieldset className="training advanced">
+      <legend>Optimiser and regularisation</legend>
+      <KindSelect label="Optimiser" field="optimizer" options={OPTIMIZERS} names={OPTIMIZER_LABEL} />
+      <div className="row">
+        {optimizer === 'momentum' || optimizer === 'nesterov' ? <TextField label="Momentum" field="momentum" /> : null}
+        {optimizer === 'rmsprop' ? <TextField label="Rho" field="rho" /> : null}
+        {optimizer === 'adam' ? (
+          <>
+            <TextField label="Beta1" field="beta1" />
+            <TextField label="Beta2" field="beta2" />
+          </>
+        ) : null}
+        {optimizer === 'rmsprop' || optimizer === 'adam' ? <TextField label="Epsilon" field="epsilon" /> : null}
+      </div>
+      {optimizer === 'adam' ? (
+        <div className="field checkbox">
+          <input id="bias-correction-input" type="checkbox" checked={biasCorrection} onChange={(e) => setField('biasCorrection', e.target.checked)} />
+          <label htmlFor="bias-correction-input">Bias correction</label>
+        </div>
+      ) : null}
+      <div className="row">
+        <TextField label="L2 penalty" field="l2" />
+        <TextField label="L1 penalty" field="l1" />
+      </div>
+      <KindSelect label="Learning-rate schedule" field="schedule" options={SCHEDULES} names={SCHEDULE_LABEL} />
+      <div className="row">
+        {schedule === 'step' ? (
+          <>
+            <TextField label="Every (steps)" field="stepEvery" />
+            <TextField label="Factor" field="stepFactor" />
+          </>
+        ) : null}
+        {schedule === 'exponential' ? <TextField label="Decay per step" field="decayRate" /> : null}
+        {schedule === 'cosine' ? (
+          <>
+            <TextField label="Over (steps)" field="cosineSteps" placeholder="all steps" />
+            <TextField label="Minimum rate" field="minLearningRate" />
+          </>
+        ) : null}
       </div>
     </fieldset>
   );

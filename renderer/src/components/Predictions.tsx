@@ -3,7 +3,7 @@
  * their class, misclassified points crossed out, a probe placed by clicking, the experiment's test points.
  * Other data: target vs prediction for one chosen sample.
  */
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { PredictionGrid } from '../../../core';
 import { useLab, useLabStore } from '../context';
@@ -15,6 +15,11 @@ import type { Run } from '../state/run';
 import { useThrottledTick } from './useThrottledTick';
 import { DataTable, useDataToggle, type Cell } from './DataTable';
 import { useShownRuns } from './useShownRuns';
+import { drawBounds, DrawTools, useDrawnPlot, type DrawState } from './DrawData';
+import { useLock } from './Lessons';
+
+/** Points drawn on the decision map at most; a larger set shows an even sample of its rows. */
+const MAX_DRAWN_POINTS = 5000;
 
 /** Canvas backing size: the interpolated regions are painted per pixel at this size (see decision-map.ts). */
 const SIZE = 240;
@@ -54,17 +59,29 @@ function gridScores(grid: PredictionGrid, x: number, y: number): number[] | null
   return Array.from(grid.values.subarray(c * grid.outputs, (c + 1) * grid.outputs));
 }
 
-/** `highlight`: data set rows to ring (the points whose class the last explained update flipped). */
-function DecisionMap({ run, data, highContrast, highlight }: { run: Run | null; data: PlotData; highContrast: boolean; highlight: readonly number[] }) {
+/** Pixels around the pointer a drag (or the Erase tool) clears. */
+const ERASE_PX = 14;
+
+/**
+ * `highlight`: data set rows to ring (the points whose class the last explained update flipped).
+ * `draw`: drawing the data; clicks add and drags erase points instead of probing, the map stays where it was.
+ */
+function DecisionMap({ run, data, highContrast, highlight, draw = null }: { run: Run | null; data: PlotData; highContrast: boolean; highlight: readonly number[]; draw?: DrawState | null }) {
   const tick = useThrottledTick(500);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const probe = useLab((s) => s.probe);
   const probeAt = useLab((s) => s.probeAt);
+  const drawPoint = useLab((s) => s.drawPoint);
+  const eraseDrawn = useLab((s) => s.eraseDrawn);
+  const gesture = useRef<{ x: number; y: number; dragged: boolean } | null>(null);
   const grid = run?.grid ?? null;
-  const bounds = useMemo(() => boundsOf(data, grid), [data, grid]);
+  const drawing = draw !== null;
+  const frozen = draw?.bounds ?? null;
+  const bounds = useMemo(() => (frozen && !grid ? frozen : boundsOf(data, grid)), [data, grid, frozen]);
   const classes = data.outputs;
-  const tints = useMemo(() => Array.from({ length: classes }, (_, c) => regionTint(c, highContrast)), [classes, highContrast]);
-  const tps = useMemo(() => run?.experiment.testPoints ?? [], [run]);
+  const tints = useMemo(() => Array.from({ length: Math.max(classes, grid?.outputs ?? 0) }, (_, c) => regionTint(c, highContrast)), [classes, grid, highContrast]);
+  // The run's test points and per-point predictions belong to its data, not to a drawing in progress.
+  const tps = useMemo(() => (drawing ? [] : (run?.experiment.testPoints ?? [])), [run, drawing]);
   const placed = useMemo(() => tps.map((p) => placePoint(bounds, SIZE, SIZE, p[0]!, p[1]!)), [tps, bounds]);
 
   // A new map is a new network: the probe asks again, so its answer never lags the regions under it.
@@ -106,9 +123,11 @@ function DecisionMap({ run, data, highContrast, highlight }: { run: Run | null; 
       ctx.lineTo(W, sy(0));
     }
     ctx.stroke();
-    const pointClasses = run?.pointClasses ?? null;
+    const pointClasses = drawing ? null : (run?.pointClasses ?? null);
     const radius = Math.max(4, Math.min(9, 1200 / Math.sqrt(data.samples) / 10));
-    for (let i = 0; i < data.samples; i++) {
+    // An imported set of 100k rows took 2.5 s to draw point by point (measured): large sets show every k-th point.
+    const stride = Math.max(1, Math.ceil(data.samples / MAX_DRAWN_POINTS));
+    for (let i = 0; i < data.samples; i += stride) {
       const x = sx(data.x[2 * i]!);
       const y = sy(data.x[2 * i + 1]!);
       const label = data.labels ? data.labels[i]! : 0;
@@ -199,13 +218,41 @@ function DecisionMap({ run, data, highContrast, highlight }: { run: Run | null; 
       ctx.lineTo(at.x, at.y + 13);
       ctx.stroke();
     }
-  }, [regions, grid, bounds, data, run, probe, tick, highContrast, tps, placed, highlight]);
+  }, [regions, grid, bounds, data, run, probe, tick, highContrast, tps, placed, highlight, drawing]);
 
-  const onClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
+  /** Input coordinates under the pointer, and the erase radius in input units (the mean of the two axes' scales). */
+  const inputsAt = (e: React.MouseEvent<HTMLCanvasElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
     const fx = (e.clientX - rect.left) / rect.width;
     const fy = (e.clientY - rect.top) / rect.height;
-    probeAt(bounds.xMin + fx * (bounds.xMax - bounds.xMin), bounds.yMax - fy * (bounds.yMax - bounds.yMin));
+    const perPx = ((bounds.xMax - bounds.xMin) / rect.width + (bounds.yMax - bounds.yMin) / rect.height) / 2;
+    return { x1: bounds.xMin + fx * (bounds.xMax - bounds.xMin), x2: bounds.yMax - fy * (bounds.yMax - bounds.yMin), radius: ERASE_PX * perPx };
+  };
+  const onClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
+    if (drawing) return;
+    const at = inputsAt(e);
+    probeAt(at.x1, at.x2);
+  };
+  const onPointerDown = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    if (!drawing || e.button !== 0) return;
+    e.currentTarget.setPointerCapture?.(e.pointerId);
+    gesture.current = { x: e.clientX, y: e.clientY, dragged: false };
+  };
+  const onPointerMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    const g = gesture.current;
+    if (!drawing || !g) return;
+    if (!g.dragged && Math.hypot(e.clientX - g.x, e.clientY - g.y) < 4) return;
+    g.dragged = true;
+    const at = inputsAt(e);
+    eraseDrawn(at.x1, at.x2, at.radius);
+  };
+  const onPointerUp = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    const g = gesture.current;
+    gesture.current = null;
+    if (!draw || !g || g.dragged) return;
+    const at = inputsAt(e);
+    if (draw.tool === 'erase') eraseDrawn(at.x1, at.x2, at.radius);
+    else drawPoint(at.x1, at.x2, draw.tool, draw.classes);
   };
 
   const probeScores = probe ? (probe.outputs ?? (grid ? gridScores(grid, probe.x, probe.y) : null)) : null;
@@ -229,14 +276,20 @@ function DecisionMap({ run, data, highContrast, highlight }: { run: Run | null; 
           ref={canvasRef}
           width={SIZE}
           height={SIZE}
-          className="decision-map"
           role="img"
-          aria-label={`Decision regions for ${classes} classes over x₁ from ${fmtTick(bounds.xMin)} to ${fmtTick(bounds.xMax)} and x₂ from ${fmtTick(bounds.yMin)} to ${fmtTick(bounds.yMax)}${grid ? '' : ' (train to see them)'}; click to place a probe point`}
+          aria-label={`Decision regions for ${classes} classes over x₁ from ${fmtTick(bounds.xMin)} to ${fmtTick(bounds.xMax)} and x₂ from ${fmtTick(bounds.yMin)} to ${fmtTick(bounds.yMax)}${grid ? '' : ' (train to see them)'}; ${drawing ? `drawing: ${data.samples} points, click to add, drag to erase` : 'click to place a probe point'}`}
           data-region-colors={regionColors}
           data-has-grid={grid ? 'true' : 'false'}
           data-test-points={placedAttr}
           data-highlight={highlight.join(',')}
+          data-drawing={drawing ? 'true' : 'false'}
+          data-bounds={`${bounds.xMin},${bounds.xMax},${bounds.yMin},${bounds.yMax}`}
+          className={`decision-map${drawing ? ' drawing' : ''}`}
           onClick={onClick}
+          onPointerDown={onPointerDown}
+          onPointerMove={onPointerMove}
+          onPointerUp={onPointerUp}
+          onPointerCancel={() => (gesture.current = null)}
         />
         <span />
         <div className="axis-x" aria-hidden="true">
@@ -253,6 +306,7 @@ function DecisionMap({ run, data, highContrast, highlight }: { run: Run | null; 
           {Array.from({ length: classes }, (_, c) => (
             <li key={c}>
               <span className="swatch" style={{ background: classColor(c) }} aria-hidden="true" /> class {c}
+              {data.classNames?.[c] !== undefined ? `: ${data.classNames[c]}` : ''}
             </li>
           ))}
           <li>✕ misclassified</li>
@@ -405,12 +459,18 @@ function RunFocus() {
   );
 }
 
-function predictionRows(run: Run | null, data: PlotData | null, sample: { index: number; target: number[]; predicted: number[] | null } | null): { columns: string[]; rows: Cell[][] } {
+function predictionRows(
+  run: Run | null,
+  data: PlotData | null,
+  sample: { index: number; target: number[]; predicted: number[] | null } | null,
+  drawing: boolean,
+): { columns: string[]; rows: Cell[][] } {
   if (!run || !data) return { columns: ['Run', 'Step'], rows: [] };
   if (data.inputs === 2 && data.labels) {
     const rows: Cell[][] = [];
     for (let i = 0; i < data.samples; i++) {
-      rows.push([run.label, run.step, i, fmtLoss(data.x[2 * i]!), fmtLoss(data.x[2 * i + 1]!), data.labels[i]!, run.pointClasses ? run.pointClasses[i]! : '—']);
+      // A drawing in progress is not the run's data: the run's per-point predictions do not belong to it.
+      rows.push([run.label, run.step, i, fmtLoss(data.x[2 * i]!), fmtLoss(data.x[2 * i + 1]!), data.labels[i]!, !drawing && run.pointClasses ? run.pointClasses[i]! : '—']);
     }
     return { columns: ['Run', 'Step', 'Point', 'x₁', 'x₂', 'Target class', 'Predicted class'], rows };
   }
@@ -424,9 +484,18 @@ export function Predictions() {
   const highContrast = useLab((s) => s.view.presentation);
   const sample = useLab((s) => s.sample);
   const exp = run?.experiment ?? (validation.ok ? validation.experiment : null);
-  const data = useMemo(() => (exp ? plotData(exp) : null), [exp]);
+  const shownData = useMemo(() => (exp ? plotData(exp) : null), [exp]);
+  const [draw, setDraw] = useState<DrawState | null>(null);
+  const dataLock = useLock('dataset');
+  const drawn = useDrawnPlot(draw?.classes ?? null);
+  const data = drawn ?? shownData;
   const [showData, dataButton] = useDataToggle();
-  const table = showData ? predictionRows(run, data, sample) : null;
+  const table = showData ? predictionRows(run, data, sample, draw !== null) : null;
+  const toggleDraw = () => {
+    if (draw) return setDraw(null);
+    const classData = shownData && shownData.inputs === 2 && shownData.labels ? shownData : null;
+    setDraw({ tool: 0, classes: Math.min(8, Math.max(2, classData?.outputs ?? 2)), bounds: drawBounds(classData ? boundsOf(classData, run?.grid ?? null) : null) });
+  };
   useThrottledTick(250);
   // Flipped points stay ringed while the explained update is the run's latest.
   const e = run?.explanation ?? null;
@@ -436,10 +505,20 @@ export function Predictions() {
       <figcaption>
         <h2>Predictions</h2>
         {run ? <span className="hint">{run.label}</span> : null}
+        <button type="button" className="advanced" aria-pressed={draw !== null} onClick={toggleDraw} disabled={Boolean(dataLock)} title={dataLock ?? undefined}>
+          Draw data
+        </button>
         {dataButton}
       </figcaption>
       <RunFocus />
-      {!data ? <p className="empty">Fix the experiment to see its data.</p> : data.inputs === 2 ? <DecisionMap run={run} data={data} highContrast={highContrast} highlight={flipped} /> : <SampleView data={data} />}
+      {draw ? <DrawTools draw={draw} setDraw={setDraw} points={drawn?.samples ?? 0} /> : null}
+      {!data ? (
+        <p className="empty">Fix the experiment to see its data.</p>
+      ) : data.inputs === 2 ? (
+        <DecisionMap run={run} data={data} highContrast={highContrast} highlight={draw ? NONE : flipped} draw={draw} />
+      ) : (
+        <SampleView data={data} />
+      )}
       {run ? <TestPointsTable run={run} /> : null}
       {table ? <DataTable name="Predictions data" columns={table.columns} rows={table.rows} /> : null}
     </figure>

@@ -40,7 +40,7 @@ export function Toolbar() {
   const speed = useLab((s) => s.view.speed);
   const presentation = useLab((s) => s.view.presentation);
   const a = useLab(
-    useShallow((s) => ({ train: s.train, pause: s.pause, step: s.step, reset: s.reset, compareInitSchemes: s.compareInitSchemes, setView: s.setView, saveLab: s.saveLab, openLab: s.openLab })),
+    useShallow((s) => ({ train: s.train, pause: s.pause, step: s.step, reset: s.reset, compareInitSchemes: s.compareInitSchemes, compareOptimizers: s.compareOptimizers, setView: s.setView, saveLab: s.saveLab, openLab: s.openLab })),
   );
   const fileRef = useRef<HTMLInputElement>(null);
   const state = labStateOf(run, pacing);
@@ -63,6 +63,9 @@ export function Toolbar() {
         </button>
         <button type="button" onClick={a.compareInitSchemes} disabled={!valid}>
           Compare init schemes
+        </button>
+        <button type="button" onClick={a.compareOptimizers} disabled={!valid}>
+          Compare optimisers
         </button>
         <CompareSeeds />
       </div>

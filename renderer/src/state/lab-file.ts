@@ -6,7 +6,7 @@ import { parseExperiment, type Experiment, type WeightScheme } from '../../../co
 import type { SavedRun } from '../../../core/contract/api';
 import { LAB_FILE_FORMAT, LAB_FILE_VERSION, parseLabFileText, type Lesson } from '../../../core/contract/lab-file';
 import { historyValue, jsonNumbers } from '../../../core/contract/run-file';
-import type { Draft } from './draft';
+import { completeDraft, type Draft } from './draft';
 import type { ViewState } from './view';
 
 export { LAB_FILE_VERSION };
@@ -46,5 +46,5 @@ export function parseLabFile(
     const saved = { ...lr.run, losses: lr.run.losses.map((v) => historyValue(v)) } as unknown as SavedRun;
     runs.push({ saved, experiment: exp.experiment, label: lr.label, scheme: lr.scheme, group: lr.group, visible: lr.visible, active: lr.active });
   }
-  return { ok: true, draft: r.file.draft as Draft, view: r.file.view as Partial<ViewState>, lesson: r.file.lesson ?? null, runs };
+  return { ok: true, draft: completeDraft(r.file.draft as Draft), view: r.file.view as Partial<ViewState>, lesson: r.file.lesson ?? null, runs };
 }

@@ -13,6 +13,7 @@ import type { RunChannel } from '../host/types';
 import { MinMaxSeries, ThinnedHistory } from './series';
 
 export type RunPhase = TrainerPhase | 'starting' | 'failed';
+export type CompareAxis = 'scheme' | 'optimizer';
 
 export interface Run {
   readonly id: number;
@@ -21,6 +22,8 @@ export interface Run {
   readonly scheme: WeightScheme | null;
   /** Compare group this run belongs to, if any. */
   readonly group: number | null;
+  /** What its compare group varies (its colour follows it): the init scheme, or the optimiser. */
+  readonly varies: CompareAxis | null;
   phase: RunPhase;
   step: number;
   totalSteps: number;
@@ -65,13 +68,14 @@ export function schemeOf(exp: Experiment): WeightScheme | null {
   return 'weights' in exp.init && typeof exp.init.weights === 'string' ? (exp.init.weights as WeightScheme) : null;
 }
 
-export function blankRun(id: number, experiment: Experiment, label: string, scheme: WeightScheme | null, group: number | null): Run {
+export function blankRun(id: number, experiment: Experiment, label: string, scheme: WeightScheme | null, group: number | null, varies: CompareAxis | null = null): Run {
   return {
     id,
     label,
     experiment,
     scheme,
     group,
+    varies,
     phase: 'starting',
     step: 0,
     totalSteps: experiment.steps,
@@ -107,8 +111,9 @@ export function runFromSaved(
   label = `Saved · ${saved.name}`,
   scheme: WeightScheme | null = schemeOf(experiment),
   group: number | null = null,
+  varies: CompareAxis | null = null,
 ): Run {
-  const run = blankRun(id, experiment, label, scheme, group);
+  const run = blankRun(id, experiment, label, scheme, group, varies);
   const losses = Float64Array.from(saved.losses);
   run.loss.pushMany(0, losses);
   for (const [step, loss] of saved.testLosses) if (loss !== null) run.testLoss.push(step, loss);

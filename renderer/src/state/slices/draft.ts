@@ -5,13 +5,20 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { LockableControl } from '../../../../core/contract/lab-file';
 import { PRESETS, presetById } from '../../../../core';
-import { draftFromExperiment, validateDraft, withDataset, type DatasetKey, type Draft, type LayerDraft, type Validation } from '../draft';
+import { draftFromExperiment, validateDraft, withDataset, withInlineData, type DatasetKey, type Draft, type DraftV2Field, type LayerDraft, type Validation } from '../draft';
+import { addPoint, erasePoints, inlineRows, type DrawnData } from '../drawn-data';
 import type { LabState } from '../store';
 
 /** The preset the lab opens with, and File ▸ New brings back. */
 export const DEFAULT_PRESET = 'seed-004-quadrants';
 
-export type DraftField = 'learningRate' | 'seed' | 'steps' | 'batchSize' | 'init' | 'bias' | 'loss' | 'outputActivation';
+export type DraftField = 'learningRate' | 'seed' | 'steps' | 'batchSize' | 'init' | 'bias' | 'loss' | 'outputActivation' | DraftV2Field;
+
+/** The lesson lock a field obeys: the data sliders follow the Dataset lock; the optimiser's fields have none of their own. */
+const lockOf = (key: DraftField): LockableControl | null => {
+  if (key === 'samples' || key === 'noise' || key === 'testRatio') return 'dataset';
+  return (['learningRate', 'seed', 'steps', 'batchSize', 'init', 'bias', 'loss', 'outputActivation'] as const).find((k) => k === key) ?? null;
+};
 
 export interface DraftSlice {
   draft: Draft;
@@ -24,6 +31,14 @@ export interface DraftSlice {
   removeLayer(index: number): void;
   /** Puts a whole draft in the editor (a preset, an opened file) and validates it. */
   replaceDraft(draft: Draft): void;
+  /** Draw your data: a point of class `cls` (of `classes`) at input (x1, x2); the data becomes inline rows, starting from the current points. */
+  drawPoint(x1: number, x2: number, cls: number, classes: number): void;
+  /** Removes the drawn points within `radius` (input units) of (x1, x2). */
+  eraseDrawn(x1: number, x2: number, radius: number): void;
+  /** Empties the data to draw from nothing (the experiment is invalid until a point is drawn). */
+  clearDrawn(): void;
+  /** The rows a drawing starts from: the draft's own if inline, else the points the current data draws. */
+  drawnData(): DrawnData;
 }
 
 /** Literal initial weights fit only the architecture they came with. */
@@ -46,7 +61,8 @@ export const createDraftSlice =
         if (validation.ok) get().applyLearningRate(validation.experiment.learningRate);
       },
       setField(key, value) {
-        if (locked(key)) return;
+        const lock = lockOf(key);
+        if (lock && locked(lock)) return;
         get().replaceDraft({ ...get().draft, [key]: value });
       },
       choosePreset(id) {
@@ -70,6 +86,26 @@ export const createDraftSlice =
         const d = get().draft;
         const last = d.hidden[d.hidden.length - 1];
         get().replaceDraft({ ...d, hidden: [...d.hidden, { units: last?.units ?? '8', activation: last?.activation ?? 'relu' }], init: schemeAfterReshape(d) });
+      },
+      drawnData() {
+        const v = get().validation;
+        return inlineRows(get().draft.base.data, v.ok ? v.experiment : null);
+      },
+      drawPoint(x1, x2, cls, classes) {
+        if (locked('dataset')) return;
+        const { x, y } = addPoint(get().drawnData(), x1, x2, cls, classes);
+        get().replaceDraft(withInlineData(get().draft, x, y));
+      },
+      eraseDrawn(x1, x2, radius) {
+        if (locked('dataset')) return;
+        const before = get().drawnData();
+        const { x, y } = erasePoints(before, x1, x2, radius);
+        if (x.length === before.x.length) return;
+        get().replaceDraft(withInlineData(get().draft, x, y));
+      },
+      clearDrawn() {
+        if (locked('dataset')) return;
+        get().replaceDraft(withInlineData(get().draft, [], []));
       },
       removeLayer(index) {
         if (locked('layers')) return;

@@ -4,11 +4,11 @@
  * here with single steps. What a trainer sends back is folded in by the host slice (see ../run.ts).
  */
 import type { StateCreator } from 'zustand/vanilla';
-import type { Experiment, WeightScheme } from '../../../../core';
+import { parseExperiment, SWEEP_AXES, type Experiment, type OPTIMIZERS, type WeightScheme } from '../../../../core';
 import type { SavedRun } from '../../../../core/contract/api';
 import { isFinalPhase, type TrainerPhase } from '../../../../core/contract/protocol';
-import { INIT_LABEL, withScheme } from '../draft';
-import { blankRun, clearForReset, hasEnded, runFromSaved, schemeOf, type Run } from '../run';
+import { INIT_LABEL, OPTIMIZER_LABEL, withScheme } from '../draft';
+import { blankRun, clearForReset, hasEnded, runFromSaved, schemeOf, type CompareAxis, type Run } from '../run';
 import type { LabState } from '../store';
 
 export const MAX_RUNS = 8;
@@ -27,6 +27,8 @@ export interface RunsSlice {
   step(): void;
   reset(): void;
   compareInitSchemes(): void;
+  /** The same experiment (seed, data, net, learning rate) under each update rule, in lockstep. */
+  compareOptimizers(): void;
   toggleRunVisible(id: number): void;
   /** Makes a shown run the one the single-run views follow (Predictions, the status line). */
   focusRun(id: number): void;
@@ -81,6 +83,28 @@ export function nextLockstep(group: readonly Pick<Run, 'phase' | 'step' | 'total
   return { count, target: target + count };
 }
 
+/** The update rules Compare optimisers runs, the lead (the run the other views follow) last. */
+export const COMPARED_OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam'] as const satisfies readonly (typeof OPTIMIZERS)[number][];
+
+const optimizerAxis = SWEEP_AXES.find((a) => a.name === 'optimizer.kind')!;
+
+/** The experiment under another update rule, as the sweep's optimizer axis makes it (its default settings, or the experiment's own for the same rule). */
+export function withOptimizer(exp: Experiment, kind: (typeof OPTIMIZERS)[number]): Experiment {
+  const r = parseExperiment(optimizerAxis.apply(exp, kind));
+  if (!r.ok) throw new Error(r.message);
+  return r.experiment;
+}
+
+/** A compare group's runs with what the group varies taken out: the controls still describe the group when the rest matches. */
+function groupCore(exp: Experiment, varies: CompareAxis | null): Experiment {
+  return varies === 'optimizer' ? ({ ...exp, version: 2, optimizer: undefined } as Experiment) : withScheme(exp, 'xavier');
+}
+
+/** What a restored compare group varies: the optimiser if its runs' update rules differ, else the init scheme. */
+export function variesOf(group: readonly Experiment[]): CompareAxis {
+  return new Set(group.map((e) => e.optimizer?.kind ?? 'sgd')).size > 1 ? 'optimizer' : 'scheme';
+}
+
 /** Experiments equal apart from the learning rate (which can change live) train the same run. */
 function sameRun(a: Experiment, b: Experiment): boolean {
   return JSON.stringify({ ...a, learningRate: 0 }) === JSON.stringify({ ...b, learningRate: 0 });
@@ -101,8 +125,8 @@ export const createRunsSlice: StateCreator<LabState, [], [], RunsSlice> = (set, 
     for (const r of runs) if (!hasEnded(r)) r.channel?.send({ type: 'step', count: next.count });
   };
 
-  const newRun = (experiment: Experiment, label: string, scheme: WeightScheme | null, group: number | null): Run => {
-    const run = blankRun(nextRunId++, experiment, label, scheme, group);
+  const newRun = (experiment: Experiment, label: string, scheme: WeightScheme | null, group: number | null, varies: CompareAxis | null = null): Run => {
+    const run = blankRun(nextRunId++, experiment, label, scheme, group, varies);
     run.recorder = get().recorderFor(run);
     try {
       run.channel = get().openChannel(run);
@@ -167,6 +191,20 @@ export const createRunsSlice: StateCreator<LabState, [], [], RunsSlice> = (set, 
     sendChunk(runs);
   };
 
+  /**
+   * A compare group: one run per variant of the same experiment, all shown, the lead active, started paused and
+   * then stepped in equal chunks (flat out) or paced (slower speeds), so they always stand at equal steps.
+   */
+  const compare = (varies: CompareAxis, variants: { experiment: Experiment; name: string; scheme: WeightScheme | null }[], lead: number) => {
+    get().stopPacing();
+    const group = nextGroup++;
+    // Labels name the group and the learning rate, so a second compare never repeats the first one's labels.
+    const runs = variants.map((x) => newRun(x.experiment, `Compare ${group} · ${x.name} · lr ${x.experiment.learningRate}`, x.scheme, group, varies));
+    admit(runs, runs.map((r) => r.id), runs[lead]!.id);
+    for (const r of runs) start(r, true);
+    go(runs);
+  };
+
   const labelFor = (exp: Experiment) => {
     const scheme = schemeOf(exp);
     return `Run ${nextRunId} · ${get().draft.presetId || 'custom'} · ${scheme ? INIT_LABEL[scheme] : 'explicit init'} · lr ${exp.learningRate}`;
@@ -179,7 +217,7 @@ export const createRunsSlice: StateCreator<LabState, [], [], RunsSlice> = (set, 
     const runs = get().runsInFocus();
     const a = get().activeRun();
     if (a && a.group === null && sameRun(a.experiment, v.experiment) && !hasEnded(a)) return { runs, fresh: false };
-    if (a && a.group !== null && !runs.some(hasEnded) && sameRun(withScheme(a.experiment, 'xavier'), withScheme(v.experiment, 'xavier'))) return { runs, fresh: false };
+    if (a && a.group !== null && !runs.some(hasEnded) && sameRun(groupCore(a.experiment, a.varies), groupCore(v.experiment, a.varies))) return { runs, fresh: false };
     const exp = v.experiment;
     const run = newRun(exp, labelFor(exp), schemeOf(exp), null);
     admit([run], [run.id], run.id);
@@ -254,19 +292,18 @@ export const createRunsSlice: StateCreator<LabState, [], [], RunsSlice> = (set, 
     compareInitSchemes() {
       const v = get().validation;
       if (!v.ok) return;
-      get().stopPacing();
-      const group = nextGroup++;
-      // Labels name the group and the learning rate, so a second compare never repeats the first one's labels.
-      const runs = (['standard-normal', 'xavier', 'he'] as const).map((scheme) =>
-        newRun(withScheme(v.experiment, scheme), `Compare ${group} · ${INIT_LABEL[scheme]} · lr ${v.experiment.learningRate}`, scheme, group),
-      );
       // Xavier is the one the other views follow: the middle of the three, and rarely the one that blows up.
-      admit(runs, runs.map((r) => r.id), runs[1]!.id);
-      // Started paused, then stepped in equal chunks (flat out) or paced (slower speeds): always in lockstep.
-      for (const r of runs) start(r, true);
-      go(runs);
+      compare('scheme', (['standard-normal', 'xavier', 'he'] as const).map((scheme) => ({ experiment: withScheme(v.experiment, scheme), name: INIT_LABEL[scheme], scheme })), 1);
       // With paired seeds, the pool runs every scheme over N seeds beside the three live runs.
       get().runSeedControl(v.experiment);
+      get().publishSoon();
+    },
+    compareOptimizers() {
+      const v = get().validation;
+      if (!v.ok) return;
+      const variants = COMPARED_OPTIMIZERS.map((kind) => ({ experiment: withOptimizer(v.experiment, kind), name: OPTIMIZER_LABEL[kind], scheme: schemeOf(v.experiment) }));
+      // Adam leads: the rule most runs settle on, listed last.
+      compare('optimizer', variants, variants.length - 1);
       get().publishSoon();
     },
     openExperiment(experiment, label) {
@@ -311,13 +348,17 @@ export const createRunsSlice: StateCreator<LabState, [], [], RunsSlice> = (set, 
       for (const r of get().runs) r.channel?.close();
       // Groups keep their numbers from the file; new groups come after them.
       const groupMap = new Map<number, number>();
+      const varies = new Map<number, CompareAxis>();
+      for (const g of new Set(restored.map((r) => r.group))) {
+        if (g !== null) varies.set(g, variesOf(restored.filter((r) => r.group === g).map((r) => r.experiment)));
+      }
       const runs = restored.map((r) => {
         let group: number | null = null;
         if (r.group !== null) {
           if (!groupMap.has(r.group)) groupMap.set(r.group, nextGroup++);
           group = groupMap.get(r.group)!;
         }
-        const run = runFromSaved(nextRunId++, r.saved, r.experiment, r.label, r.scheme, group);
+        const run = runFromSaved(nextRunId++, r.saved, r.experiment, r.label, r.scheme, group, r.group === null ? null : (varies.get(r.group) ?? null));
         return { run, visible: r.visible, active: r.active };
       });
       const active = runs.find((r) => r.active)?.run ?? runs.at(-1)?.run ?? null;
