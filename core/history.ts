@@ -171,9 +171,9 @@ export class HistoryRecorder {
 
   /**
    * Records step `t` after its backward pass and before its update: `rows` is the batch's row
-   * count. `recordUpdate` must follow once the update is applied.
+   * count. `recordUpdate` must follow once the update is applied, with the same `unmoved`.
    */
-  record(t: number, loss: number, rows: number, sources: readonly HistoryLayerSource[]): void {
+  record(t: number, loss: number, rows: number, sources: readonly HistoryLayerSource[], unmoved = -1): void {
     const e = this.count;
     if (this.schedule[e] !== t) throw new Error(`history: step ${t} is not the next scheduled step (${this.schedule[e]})`);
     this.losses[e] = loss;
@@ -183,7 +183,8 @@ export class HistoryRecorder {
       const h = (e * this.layerCount + l) * HISTOGRAMS;
       const W = src.W;
       const nA = rows * src.units;
-      this.scalars[s + WEIGHT_STD] = this.summarize(W, W.length, h + H_WEIGHTS, this.before[l]!);
+      // W before the update, for its step in recordUpdate; not for `unmoved`, whose step is lr·‖dW‖.
+      this.scalars[s + WEIGHT_STD] = this.summarize(W, W.length, h + H_WEIGHTS, l === unmoved ? null : this.before[l]!);
       this.weightNorms[l] = Math.sqrt(this.sumSquares);
       this.summarize(src.dW, src.dW.length, h + H_GRADIENTS, null);
       this.scalars[s + GRAD_NORM] = Math.sqrt(this.sumSquares);
@@ -262,8 +263,13 @@ export class HistoryRecorder {
         const d = x - mean;
         dev += d * d;
         if (x - x !== 0) continue;
-        const bin = width > 0 ? Math.min(bins - 1, Math.floor(((x - min) / width) * bins)) : 0;
-        out[o + 3 + bin]!++;
+        // floor((x − min) / width · bins) as `| 0` (the quotient is in [0, bins]): the same bin, without
+        // Math.floor and Math.min, which made this pass the entry's slowest part. NaN (a range too wide
+        // for a double) falls in no bin, as before.
+        const f = width > 0 ? ((x - min) / width) * bins : 0;
+        if (f !== f) continue;
+        const bin = f | 0;
+        out[o + 3 + (bin < bins ? bin : bins - 1)]!++;
       }
     }
     out[o] = min;

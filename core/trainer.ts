@@ -302,7 +302,7 @@ export class Trainer {
   /** Step t's history entry, before its update. Under the shortcut, W and dW are formed first (reading never moves the run). */
   private recordHistory(t: number, loss: number, rows: number): void {
     this.syncGram(true);
-    this.history!.record(t, loss, rows, this.layers);
+    this.history!.record(t, loss, rows, this.layers, this.gram ? 0 : -1);
   }
 
   /** History entries recorded so far, from index `from` (plain data; allocates). */

@@ -34,6 +34,15 @@ export type RunEvent =
 
 export type ExportFormat = 'csv' | 'json' | 'numpy';
 
+/**
+ * "Export this step as numpy" (the Last update region): `step` is the explained update's step (from 0),
+ * `sampleRow` the data set row whose forward and backward record the script prints.
+ */
+export interface ExplainedStep {
+  step: number;
+  sampleRow: number;
+}
+
 export type MenuCommand =
   | { command: 'new' }
   | { command: 'opened'; result: OpenResult }
@@ -88,6 +97,12 @@ export interface NnlabApi {
   recentFiles(): Promise<string[]>;
   saveExperimentAs(experiment: ExperimentInput): Promise<SaveResult>;
   exportRun(format: ExportFormat, run: SavedRun): Promise<SaveResult>;
+  /**
+   * Asks where to save, then writes the numpy script that trains `experiment` up to `explain.step`, takes
+   * that step and prints what Last update shows for it. Main writes the script itself from the validated
+   * experiment: the renderer never hands main text to put on disk.
+   */
+  exportStep(experiment: ExperimentInput, explain: ExplainedStep): Promise<SaveResult>;
 
   /** Experiments and finished runs kept under the user-data folder. */
   listExperiments(): Promise<Listing<LibraryEntry>>;

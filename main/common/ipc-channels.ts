@@ -17,6 +17,7 @@ export const CALL_CHANNELS = [
   'nnlab:recent-files',
   'nnlab:save-experiment-as',
   'nnlab:export-run',
+  'nnlab:export-step',
   'nnlab:list-experiments',
   'nnlab:load-experiment',
   'nnlab:save-experiment',

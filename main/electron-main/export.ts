@@ -1,6 +1,6 @@
-/** File ▸ Export run as CSV / JSON / numpy script: the text of each, from a saved run. Pure. */
-import { exportNumpy, parseExperiment } from '../../core';
-import type { ExportFormat } from '../../core/contract/api';
+/** File ▸ Export run as CSV / JSON / numpy script, and Last update's step script: the text of each. Pure. */
+import { exportNumpy, parseExperiment, shapeOf, type ExperimentInput } from '../../core';
+import type { ExplainedStep, ExportFormat } from '../../core/contract/api';
 import { jsonNumbers, type SavedRunData } from '../../core/contract/run-file';
 import { runToCsv } from '../../core/contract/run-csv';
 
@@ -24,4 +24,21 @@ export function exportRun(format: ExportFormat, run: SavedRunData): string {
       return exportNumpy(parsed.experiment);
     }
   }
+}
+
+/** The file name Last update's export suggests (the web build downloads under the same name). */
+export function stepScriptName(experimentName: string, step: number): string {
+  return `${experimentName}-step-${step + 1}.py`;
+}
+
+/**
+ * "Export this step as numpy": the script that trains up to `explain.step`, takes it and prints its
+ * record for `explain.sampleRow`. Throws an Error naming the field when the row is not a training row.
+ */
+export function exportStep(input: ExperimentInput, explain: ExplainedStep): string {
+  const parsed = parseExperiment(input);
+  if (!parsed.ok) throw new Error(`the experiment is invalid: ${parsed.message}`);
+  const { trainRows } = shapeOf(parsed.experiment);
+  if (explain.sampleRow >= trainRows) throw new Error(`sampleRow: must be a training row (below ${trainRows}), got ${explain.sampleRow}`);
+  return exportNumpy(parsed.experiment, { explain });
 }

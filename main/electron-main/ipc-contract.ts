@@ -13,6 +13,13 @@ export { EVENTS, CALL_CHANNELS, type Call } from '../common/ipc-channels';
 
 const ExportFormatSchema = z.enum(['csv', 'json', 'numpy'], { error: 'must be "csv", "json" or "numpy"' });
 const none = z.tuple([], { error: 'takes no arguments' });
+const stepIndex = z
+  .number({ error: 'must be a non-negative integer' })
+  .int({ error: 'must be a non-negative integer' })
+  .min(0, { error: 'must be a non-negative integer' })
+  .max(Number.MAX_SAFE_INTEGER, { error: 'must be a non-negative integer' });
+/** Which update "Export this step as numpy" explains, and whose record it prints (main checks the row against the data). */
+const ExplainedStepSchema = z.strictObject({ step: stepIndex, sampleRow: stepIndex });
 /** `openRun()` is a trainer; `openRun({ role: 'sweep' })` a sweep-pool worker. */
 const OpenRunOptionsSchema = z.strictObject({ role: ProcessRoleSchema });
 
@@ -25,6 +32,7 @@ export const CALLS = {
   'nnlab:recent-files': none,
   'nnlab:save-experiment-as': z.tuple([ExperimentFieldSchema]),
   'nnlab:export-run': z.tuple([ExportFormatSchema, SavedRunSchema]),
+  'nnlab:export-step': z.tuple([ExperimentFieldSchema, ExplainedStepSchema]),
   'nnlab:list-experiments': none,
   'nnlab:load-experiment': z.tuple([LibraryIdSchema]),
   'nnlab:save-experiment': z.tuple([ExperimentFieldSchema]),

@@ -7,9 +7,9 @@
 import { stat, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ExperimentInput } from '../../core';
-import { exportRun, EXPORT_EXTENSIONS } from './export';
+import { exportRun, exportStep, EXPORT_EXTENSIONS, stepScriptName } from './export';
 import { CALLS, type Call, type CallArgs } from './ipc-contract';
-import type { CsvFileResult, ExportFormat, OpenResult, SaveResult } from '../../core/contract/api';
+import type { CsvFileResult, ExplainedStep, ExportFormat, OpenResult, SaveResult } from '../../core/contract/api';
 import { issuesOf, summarize } from '../../core/contract/protocol';
 import { slug, type Store } from './store';
 import { isTrustedSender } from './security';
@@ -110,6 +110,25 @@ export class FileActions<O> {
     }
     return { ok: true, path };
   }
+
+  /** Last update's "Export this step as numpy": the script is made (and the row checked) before the dialog opens. */
+  async exportStep(owner: O, experiment: ExperimentInput, explain: ExplainedStep): Promise<SaveResult> {
+    let text: string;
+    try {
+      text = exportStep(experiment, explain);
+    } catch (e) {
+      return { ok: false, message: (e as Error).message };
+    }
+    const name = stepScriptName(slug(experiment.name ?? 'untitled'), explain.step);
+    const path = await this.deps.dialogs.save(owner, `Export step ${explain.step + 1} as a numpy script`, name, 'py', 'Python (numpy)');
+    if (!path) return { ok: false, canceled: true };
+    try {
+      await this.deps.store.writeFile(path, text);
+    } catch (e) {
+      return { ok: false, message: `could not export to ${basename(path)}: ${(e as Error).message}` };
+    }
+    return { ok: true, path };
+  }
 }
 
 export function registerIpc<P, O>(deps: IpcDeps<P, O>): FileActions<O> {
@@ -134,6 +153,7 @@ export function registerIpc<P, O>(deps: IpcDeps<P, O>): FileActions<O> {
   on('nnlab:recent-files', () => store.recentFiles());
   on('nnlab:save-experiment-as', (owner, [experiment]) => files.saveAs(owner, experiment));
   on('nnlab:export-run', (owner, [format, run]) => files.exportRun(owner, format, run));
+  on('nnlab:export-step', (owner, [experiment, explain]) => files.exportStep(owner, experiment, explain));
   on('nnlab:list-experiments', () => store.listExperiments());
   on('nnlab:load-experiment', (_owner, [id]) => store.loadExperiment(id));
   on('nnlab:save-experiment', (_owner, [experiment]) => store.saveExperiment(experiment));

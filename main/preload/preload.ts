@@ -35,6 +35,7 @@ export const api: NnlabApi = {
   recentFiles: call('nnlab:recent-files'),
   saveExperimentAs: call('nnlab:save-experiment-as'),
   exportRun: call('nnlab:export-run'),
+  exportStep: call('nnlab:export-step'),
   listExperiments: call('nnlab:list-experiments'),
   loadExperiment: call('nnlab:load-experiment'),
   saveExperiment: call('nnlab:save-experiment'),

@@ -1,12 +1,12 @@
 /**
  * The views that carry the init lesson, end to end in the web build: the step-scheduled history keeps a
  * fast run's first steps, every run of a compare group is inspectable, a dead net is told, and a saved
- * lab reopens with its runs and charts.
+ * lab reopens with its runs and charts, and so does a finished run kept in the browser's IndexedDB.
  */
 import { readFile } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { choosePreset, openLab, pageErrors, state } from './lab';
+import { choosePreset, openLab, pageErrors, state, stepCount } from './lab';
 
 test.afterEach(async ({ page }) => {
   expect(pageErrors(page)).toEqual([]);
@@ -110,6 +110,31 @@ test('after Compare init schemes every scheme has rows in every view, in lockste
   expect(new Set(liveSteps).size).toBe(1);
 });
 
+test('activation distributions print what each init scheme predicts for the layer, and mark it', async ({ page }) => {
+  await openLab(page);
+  await choosePreset(page, 'init-standard-normal');
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect.poll(() => stepCount(page), { timeout: 30_000 }).toBe(1);
+  const fig = page.getByRole('figure', { name: 'Weight histograms' });
+  await fig.getByLabel('Histogram values').selectOption('activations');
+  await fig.getByLabel('Histogram layer').selectOption('5'); // layer 6, the last hidden relu layer
+  const line = fig.getByTestId('activation-prediction');
+  await expect(line).toContainText(/predicted at step 0 \(variance propagated from E\[x²\] = [0-9.e+-]+, wide-layer limit\): standard normal [0-9.e+-]+, Xavier [0-9.e+-]+, He [0-9.e+-]+/);
+  const n = async (attr: string) => Number(await line.getAttribute(`data-${attr}`));
+  // Standard normal weights blow six relu layers of 64 up (×√32 ≈ 5.7 a layer); He keeps the input's scale, Xavier a little under it.
+  expect(await n('standard-normal')).toBeGreaterThan(1000 * (await n('he')));
+  expect(await n('he')).toBeGreaterThan(await n('xavier'));
+  // This run is standard normal: its measured step-0 std is on that prediction's scale, not Xavier's
+  // (64 units a layer are far from the wide-layer limit: a factor of 2 either way).
+  await expect.poll(() => n('measured'), { timeout: 30_000 }).toBeGreaterThan(0); // step 0's entry has arrived
+  const measured = await n('measured');
+  expect(measured / (await n('standard-normal'))).toBeGreaterThan(0.5);
+  expect(measured / (await n('standard-normal'))).toBeLessThan(2);
+  // Weights get the init stds, not the activation prediction.
+  await fig.getByLabel('Histogram values').selectOption('weights');
+  await expect(fig.getByTestId('activation-prediction')).toHaveCount(0);
+});
+
 test('a net that dies gets a banner saying what to try', async ({ page }) => {
   await openLab(page);
   await choosePreset(page, 'circles');
@@ -156,6 +181,43 @@ test('reopening a saved lab shows its runs, charts and data', async ({ page }) =
   await page.getByRole('button', { name: `Export ${labels[1]} as CSV` }).click();
   const body = await readFile((await (await csv).path())!, 'utf8');
   expect(body.split('\n')[0]).toMatch(/^step,loss,test_loss,layer1_weightStd,layer1_gradNorm/);
+});
+
+test('the web build keeps a finished run in IndexedDB: after a reload it is listed and opens with its views', async ({ page }) => {
+  await openLab(page);
+  await choosePreset(page, 'xor');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect.poll(() => state(page), { timeout: 60_000 }).toBe('completed');
+  const runs = page.getByRole('region', { name: 'Runs', exact: true });
+  await expect(runs.getByRole('listitem').first()).toContainText('saved');
+  const label = (await page.getByRole('table', { name: 'Comparison of shown runs' }).getByRole('rowheader').first().innerText()).trim();
+  const flow = await dataRows(page, 'Gradient flow', 'Gradient flow data');
+  await dataRows(page, 'Loss chart', 'Loss data');
+  const losses = await page.getByRole('table', { name: 'Loss data' }).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)));
+  expect(flow.length).toBeGreaterThan(11);
+
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeVisible();
+  // Nothing in the lab after a reload, but the library still has the run.
+  await expect(page.getByRole('table', { name: 'Comparison of shown runs' })).toHaveCount(0);
+  const library = page.getByRole('region', { name: 'Saved runs' });
+  const entry = library.getByRole('button', { name: new RegExp(`^Compare saved run ${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(completed, `) });
+  await expect(entry).toHaveCount(1);
+  await entry.click();
+  const table = page.getByRole('table', { name: 'Comparison of shown runs' });
+  await expect(table.getByRole('rowheader')).toHaveText([`Saved · ${label}`]);
+  await expect(table.getByRole('row').nth(1)).toContainText('completed');
+
+  // Its views: the same recorded steps and the same losses as before the reload.
+  const reopened = await dataRows(page, 'Gradient flow', 'Gradient flow data');
+  expect(reopened.map((r) => r.step)).toEqual(flow.map((r) => r.step));
+  expect(new Set(reopened.map((r) => r.run))).toEqual(new Set([`Saved · ${label}`]));
+  await dataRows(page, 'Loss chart', 'Loss data');
+  expect(await page.getByRole('table', { name: 'Loss data' }).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)))).toEqual(losses);
+  expect((await dataRows(page, 'Weight histograms', 'Weight histograms data')).length).toBe(flow.length);
+  expect(await seriesPaths(page.getByRole('figure', { name: 'Loss chart' }))).toBeGreaterThanOrEqual(1);
+  expect(await seriesPaths(page.getByRole('figure', { name: 'Gradient flow' }))).toBeGreaterThanOrEqual(2);
+  await expect(page.getByRole('figure', { name: 'Weight histograms' }).getByRole('img')).toHaveCount(1);
 });
 
 test('the new views pass the accessibility scan with their data tables open', async ({ page }) => {

@@ -5,14 +5,20 @@
  * the built trainer (the same TrainerService a utility process runs). It records what the UI asks of
  * main (saveRun, exportRun, saveExperimentAs) and lets the test send menu commands and kill a trainer.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import type { LibraryEntry, MenuCommand, NnlabApi, RunEvent, SavedRun } from '../../core/contract/api';
+import type { ExperimentInput } from '../../core';
+import type { ExplainedStep, LibraryEntry, MenuCommand, NnlabApi, RunEvent, SavedRun } from '../../core/contract/api';
 import { TRAINER_PORT_MESSAGE } from '../../core/contract/api';
 import { SavedRunSchema } from '../../core/contract/run-file';
-import { currentLoss, openLab, pageErrors, state, stepCount } from './lab';
+import { exportStep } from '../../main/electron-main/export';
+import { choosePreset, currentLoss, openLab, pageErrors, state, stepCount } from './lab';
 
 /** What the stub keeps for the test to read. Losses are plain arrays (as after IPC and JSON). */
 interface StubRecord {
@@ -22,6 +28,7 @@ interface StubRecord {
   closeRun: string[];
   saveRun: (SavedRun & { losses: number[] })[];
   exportRun: { format: string; run: SavedRun & { losses: number[] } }[];
+  exportStep: { experiment: ExperimentInput; explain: ExplainedStep }[];
   saveExperimentAs: Record<string, unknown>[];
 }
 
@@ -50,7 +57,7 @@ async function installStub(page: Page): Promise<void> {
     const menuListeners = new Set<(c: MenuCommand) => void>();
     const trainers = new Map<string, { worker: Worker; port: MessagePort }>();
     const library = new Map<string, SavedRun>();
-    const calls: StubRecord = { openRun: 0, openSweep: 0, closeRun: [], saveRun: [], exportRun: [], saveExperimentAs: [] };
+    const calls: StubRecord = { openRun: 0, openSweep: 0, closeRun: [], saveRun: [], exportRun: [], exportStep: [], saveExperimentAs: [] };
     // IPC clones what crosses it; so does this, so an uncloneable argument fails here as it would there.
     const plain = (run: SavedRun) => {
       const c = structuredClone(run);
@@ -105,6 +112,10 @@ async function installStub(page: Page): Promise<void> {
       exportRun(format, run) {
         calls.exportRun.push({ format, run: plain(run) });
         return Promise.resolve({ ok: true, path: `/home/student/run.${format === 'numpy' ? 'py' : format}` });
+      },
+      exportStep(experiment, explain) {
+        calls.exportStep.push(structuredClone({ experiment, explain }));
+        return Promise.resolve({ ok: true, path: `/home/student/step-${explain.step + 1}.py` });
       },
       listExperiments: () => Promise.resolve({ entries: [], notices: [] }),
       loadExperiment: () => Promise.resolve({ ok: false, message: 'no such experiment' }),
@@ -309,6 +320,53 @@ test('File menu: open loads the file into the controls, save as saves the editor
   const count = await notices.locator('p').count();
   await notices.getByRole('button', { name: /^Dismiss: New experiment/ }).click();
   await expect(notices.locator('p')).toHaveCount(count - 1);
+});
+
+const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+
+test('"Export this step as numpy" and the Runs panel\'s CSV ask main to save (no download), and main\'s step script prints the step Last update shows', async ({ page }) => {
+  const downloads: string[] = [];
+  page.on('download', (d) => downloads.push(d.suggestedFilename()));
+  await choosePreset(page, 'seed-004-quadrants');
+  for (let i = 1; i <= 2; i++) {
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect.poll(() => stepCount(page)).toBe(i);
+  }
+  const region = page.getByRole('region', { name: 'Last update' });
+  await expect(region).toContainText('Step 2 of');
+  await region.getByLabel('Sample').selectOption('5');
+  await expect(region.getByTestId('sample-record')).toHaveAttribute('data-row', '5');
+  await region.getByRole('button', { name: 'Export this step as numpy' }).click();
+  await expect.poll(async () => (await calls(page)).exportStep.length).toBe(1);
+  const { experiment, explain } = (await calls(page)).exportStep[0]!;
+  expect(explain).toEqual({ step: 1, sampleRow: 5 });
+  expect(experiment).toMatchObject({ name: 'seed-004-quadrants', learningRate: 1e-5 });
+  await expect(page.getByRole('status', { name: 'Notices' })).toContainText('Step 2 numpy script saved to /home/student/step-2.py');
+  // The Runs panel's CSV button goes to main too.
+  const label = (await page.getByRole('table', { name: 'Comparison of shown runs' }).getByRole('rowheader').first().innerText()).trim();
+  await page.getByRole('region', { name: 'Runs', exact: true }).getByRole('button', { name: `Export ${label} as CSV` }).click();
+  await expect.poll(async () => (await calls(page)).exportRun.length).toBe(1);
+  expect((await calls(page)).exportRun[0]).toMatchObject({ format: 'csv', run: { name: label, steps: 2 } });
+  await expect(page.getByRole('status', { name: 'Notices' })).toContainText('Run CSV saved to /home/student/run.csv');
+  expect(downloads).toEqual([]);
+
+  // What main writes for those arguments (its pure half, main/electron-main/export.ts), run by numpy.
+  test.skip(!hasNumpy, 'needs python3 with numpy');
+  const file = join(mkdtempSync(join(tmpdir(), 'nnlab-step-')), 'step.py');
+  writeFileSync(file, exportStep(experiment, explain));
+  const out = spawnSync('python3', [file], { encoding: 'utf8' });
+  expect(out.status, out.stderr).toBe(0);
+  const np = JSON.parse(out.stdout.trim().split('\n').at(-1)!) as { step: number; lossBefore: number; lossAfter: number; sample: { row: number } };
+  expect(np.step).toBe(1);
+  expect(np.sample.row).toBe(5);
+  // numpy sums in another order: equal to rounding (the project's 1e-8 relative parity bound).
+  for (const [id, theirs] of [
+    ['loss-before', np.lossBefore],
+    ['loss-after', np.lossAfter],
+  ] as const) {
+    const mine = Number(await region.getByTestId(id).getAttribute('data-value'));
+    expect(Math.abs(mine - theirs) / Math.abs(theirs), id).toBeLessThanOrEqual(1e-8);
+  }
 });
 
 function escapeRe(s: string): string {

@@ -94,7 +94,7 @@ describe('npm run build output', () => {
     expect(Object.keys(exposed)).toEqual([API_GLOBAL]);
     const api = exposed[API_GLOBAL] as Record<string, unknown>;
     expect(Object.keys(api).sort()).toEqual(
-      ['platform', 'openRun', 'closeRun', 'onRunEvent', 'onMenu', 'openExperiment', 'openRecent', 'recentFiles', 'saveExperimentAs', 'exportRun', 'listExperiments', 'loadExperiment', 'saveExperiment', 'listRuns', 'loadRun', 'saveRun', 'openCsvFile'].sort(),
+      ['platform', 'openRun', 'closeRun', 'onRunEvent', 'onMenu', 'openExperiment', 'openRecent', 'recentFiles', 'saveExperimentAs', 'exportRun', 'exportStep', 'listExperiments', 'loadExperiment', 'saveExperiment', 'listRuns', 'loadRun', 'saveRun', 'openCsvFile'].sort(),
     );
     // Each function forwards to its one channel, and only channels of the contract are used.
     (api.loadRun as (id: string) => void)('run-1');

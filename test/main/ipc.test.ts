@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,10 @@ import type { RunEvent } from '../../core/contract/api';
 import { Store } from '../../main/electron-main/store';
 import { TrainerHost, type TrainerChild } from '../../main/electron-main/trainer-host';
 import { RunRecorder } from '../../core/service/run-recorder';
+import { exportNumpy, parseExperiment, referenceBackend, Trainer } from '../../core';
 import { xor } from './harness';
+
+const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
 
 type Handler = (event: InvokeEvent<string>, ...args: unknown[]) => unknown;
 
@@ -29,19 +33,27 @@ function setup() {
     maxProcesses: 1,
   });
   const dialogAnswers: (string | null)[] = [];
+  const dialogsShown: { title: string; defaultName: string; extension: string }[] = [];
   const recentLists: string[][] = [];
   const store = new Store(join(dir, 'userData'));
   registerIpc({
     ipcMain: { handle: (channel, listener) => handlers.set(channel, listener) },
     store,
     host,
-    dialogs: { openJson: async () => dialogAnswers.shift() ?? null, openCsv: async () => dialogAnswers.shift() ?? null, save: async () => dialogAnswers.shift() ?? null },
+    dialogs: {
+      openJson: async () => dialogAnswers.shift() ?? null,
+      openCsv: async () => dialogAnswers.shift() ?? null,
+      save: async (_owner, title, defaultName, extension) => {
+        dialogsShown.push({ title, defaultName, extension });
+        return dialogAnswers.shift() ?? null;
+      },
+    },
     devServer: null,
     recentChanged: (paths) => recentLists.push(paths),
   });
   const app: InvokeEvent<string> = { sender: 'window-1', senderFrame: { url: 'app://nnlab/index.html', parent: null } };
   const call = async (channel: string, ...args: unknown[]) => handlers.get(channel)!(app, ...args);
-  return { dir, handlers, events, spawned, dialogAnswers, recentLists, call, store };
+  return { dir, handlers, events, spawned, dialogAnswers, dialogsShown, recentLists, call, store };
 }
 
 describe('IPC handlers', () => {
@@ -88,7 +100,7 @@ describe('IPC handlers', () => {
   it('never throws anything but a clear Error on fuzzed arguments', async () => {
     const { handlers } = setup();
     const app: InvokeEvent<string> = { sender: 'w', senderFrame: { url: 'app://nnlab/', parent: null } };
-    const channels = CALL_CHANNELS.filter((c) => c !== 'nnlab:open-run' && c !== 'nnlab:open-experiment' && c !== 'nnlab:save-experiment-as' && c !== 'nnlab:export-run');
+    const channels = CALL_CHANNELS.filter((c) => c !== 'nnlab:open-run' && c !== 'nnlab:open-experiment' && c !== 'nnlab:save-experiment-as' && c !== 'nnlab:export-run' && c !== 'nnlab:export-step');
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...channels), fc.array(fc.anything(), { maxLength: 3 }), async (channel, args) => {
         try {
@@ -160,5 +172,47 @@ describe('IPC handlers', () => {
     expect(readFileSync(csv, 'utf8')).toBe('step,loss,test_loss\n0,0.5,\n1,0.25,\n');
     await expect(call('nnlab:save-run', rec.toSavedRun())).resolves.toMatchObject({ ok: true, value: { id: 'run-x' } });
     await expect(call('nnlab:list-runs')).resolves.toMatchObject({ entries: [{ id: 'run-x', status: 'completed' }], notices: [] });
+  });
+
+  it('exports an explained step as a numpy script through the save dialog, and that script prints the trainer’s own step', async () => {
+    const { call, dir, dialogAnswers, dialogsShown } = setup();
+    const exp = xor(50, 0.5);
+    const target = join(dir, 'step.py');
+    dialogAnswers.push(target);
+    await expect(call('nnlab:export-step', exp, { step: 6, sampleRow: 3 })).resolves.toEqual({ ok: true, path: target });
+    expect(dialogsShown.at(-1)).toEqual({ title: 'Export step 7 as a numpy script', defaultName: 'xor-test-step-7.py', extension: 'py' });
+    const parsed = parseExperiment(exp);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const script = readFileSync(target, 'utf8');
+    expect(script).toBe(exportNumpy(parsed.experiment, { explain: { step: 6, sampleRow: 3 } }));
+
+    // What Last update shows for that step, from the core's own trainer.
+    const trainer = new Trainer(parsed.experiment, { backend: referenceBackend });
+    trainer.run(6);
+    const mine = trainer.stepExplained(3)!;
+    expect(mine.step).toBe(6);
+    if (hasNumpy) {
+      const out = spawnSync('python3', [target], { encoding: 'utf8' });
+      expect(out.status, out.stderr).toBe(0);
+      const np = JSON.parse(out.stdout.trim().split('\n').at(-1)!) as { step: number; lossBefore: number; lossAfter: number; sample: { row: number } };
+      expect(np.step).toBe(6);
+      expect(np.sample.row).toBe(mine.sample.row);
+      // numpy sums in another order: equal to rounding (the project's 1e-8 relative parity bound).
+      for (const [a, b] of [
+        [mine.lossBefore, np.lossBefore],
+        [mine.lossAfter, np.lossAfter],
+      ] as const)
+        expect(Math.abs(a - b) / Math.abs(b)).toBeLessThanOrEqual(1e-8);
+    }
+
+    // Cancelled: nothing written. Bad arguments are named; a row outside the training rows is told, no dialog.
+    const shown = dialogsShown.length;
+    await expect(call('nnlab:export-step', exp, { step: 0, sampleRow: 0 })).resolves.toEqual({ ok: false, canceled: true });
+    expect(dialogsShown).toHaveLength(shown + 1);
+    await expect(call('nnlab:export-step', exp, { step: -1, sampleRow: 0 })).rejects.toThrow('nnlab:export-step: argument [1].step: must be a non-negative integer');
+    await expect(call('nnlab:export-step', exp, { step: 1, sampleRow: 0, path: '/etc/passwd' })).rejects.toThrow('nnlab:export-step: argument [1]: unknown field "path"');
+    await expect(call('nnlab:export-step', { ...exp, learningRate: -1 }, { step: 1, sampleRow: 0 })).rejects.toThrow('nnlab:export-step: argument [0]: learningRate: must be a positive number');
+    await expect(call('nnlab:export-step', exp, { step: 1, sampleRow: 64 })).resolves.toEqual({ ok: false, message: 'sampleRow: must be a training row (below 64), got 64' });
+    expect(dialogsShown).toHaveLength(shown + 1);
   });
 });

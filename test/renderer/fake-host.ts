@@ -1,6 +1,6 @@
 /** A trainer host for store tests: records what the store sends and lets a test play the trainer's part. */
 import type { ExperimentInput } from '../../core';
-import type { ExportFormat, LibraryEntry, MenuCommand, NnlabApi, RunEvent, SavedRun } from '../../core/contract/api';
+import type { ExplainedStep, ExportFormat, LibraryEntry, MenuCommand, NnlabApi, RunEvent, SavedRun } from '../../core/contract/api';
 import { SavedRunSchema } from '../../core/contract/run-file';
 import type { FromTrainer, ToTrainer } from '../../core/contract/protocol';
 import type { RunChannel, TrainerHost } from '../../renderer/src/host/types';
@@ -50,6 +50,7 @@ export interface FakeDesktop {
   api: NnlabApi;
   saved: SavedRun[];
   exported: [ExportFormat, SavedRun][];
+  exportedSteps: [ExperimentInput, ExplainedStep][];
   savedAs: ExperimentInput[];
   menu(cmd: MenuCommand): void;
   library: Map<string, SavedRun>;
@@ -62,6 +63,7 @@ export function fakeDesktop(notices: string[] = []): FakeDesktop {
   const d: FakeDesktop = {
     saved: [],
     exported: [],
+    exportedSteps: [],
     savedAs: [],
     library: new Map(),
     saveRunAnswer: null,
@@ -85,6 +87,10 @@ export function fakeDesktop(notices: string[] = []): FakeDesktop {
       exportRun: (format, run) => {
         d.exported.push([format, run]);
         return Promise.resolve({ ok: true, path: `/home/u/run.${format === 'numpy' ? 'py' : format}` });
+      },
+      exportStep: (experiment, explain) => {
+        d.exportedSteps.push([experiment, explain]);
+        return Promise.resolve({ ok: true, path: `/home/u/step-${explain.step + 1}.py` });
       },
       listExperiments: () => Promise.resolve({ entries: [], notices: notices.slice(0, 1) }),
       loadExperiment: () => Promise.resolve({ ok: false, message: 'no' }),

@@ -9,7 +9,7 @@ import type { FromTrainer } from '../../core/contract/protocol';
 import { runToCsv } from '../../core/contract/run-csv';
 import { SavedRunSchema } from '../../core/contract/run-file';
 import { RunRecorder } from '../../core/service/run-recorder';
-import { bandedAxis, bandedY, classify, ema, stuckNet } from '../../renderer/src/state/history-data';
+import { bandedAxis, bandedY, classify, ema, OFF_SCALE_DECADES, sharedGradientAxis, stuckNet } from '../../renderer/src/state/history-data';
 import { blankRun, clearForReset, foldTrainerMessage } from '../../renderer/src/state/run';
 import { lockstepChunk, nextLockstep } from '../../renderer/src/state/slices/runs';
 import { createLabStore, type LabStore } from '../../renderer/src/state/store';
@@ -192,6 +192,31 @@ describe('what the views draw', () => {
     expect(axis.floorBand[1]).toBeLessThan(axis.lo);
     expect(axis.overflowBand[0]).toBeGreaterThan(axis.hi);
     expect(bandedY(0.5, axis)).toBe(0.5);
+  });
+
+  it('a diverging run does not squash the shared gradient axis: its huge norms go off scale, into the top band', () => {
+    const steady = { values: [0.02, 0.5, 3, 7], diverged: false };
+    const exploding = { values: [0.9, 40, 5e3, 2e4, 1e60, 1e150], diverged: true };
+    const axis = sharedGradientAxis([steady, exploding]);
+    // The steady run's decades [0.01, 10], reaching OFF_SCALE_DECADES above them for the diverging run.
+    expect(OFF_SCALE_DECADES).toBe(3);
+    expect(axis.lo).toBe(0.01);
+    expect(axis.hi).toBe(1e4);
+    expect(axis.offScale).toBe(true);
+    for (const v of [2e4, 1e60, 1e150, Infinity, NaN]) {
+      expect(bandedY(v, axis), String(v)).toBeGreaterThan(axis.overflowBand[0]);
+      expect(bandedY(v, axis), String(v)).toBeLessThan(axis.overflowBand[1]);
+    }
+    expect(bandedY(5e3, axis)).toBe(5e3);
+    expect(bandedY(0.5, axis)).toBe(0.5);
+    // An ∞ norm marks a run as diverging even before its status says so.
+    expect(sharedGradientAxis([steady, { values: [1, 1e200, Infinity], diverged: false }]).hi).toBe(10);
+    // With no steady run, or no diverging one, nothing is cut: the axis covers every finite value.
+    for (const runs of [[exploding], [steady, { ...steady, values: [1e8] }], [exploding, { ...exploding, values: [1e-3] }]]) {
+      const all = sharedGradientAxis(runs);
+      expect(all).toEqual(bandedAxis(runs.flatMap((r) => r.values)));
+      expect(all.offScale).toBe(false);
+    }
   });
 
   it('EMA smoothing is debiased and skips non-finite values', () => {

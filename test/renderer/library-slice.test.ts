@@ -3,7 +3,7 @@
  * listing, loading a saved run). The rest of the lab is stubbed; the desktop API is an in-memory fake.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { presetById } from '../../core';
+import { exportNumpy, presetById, referenceBackend, Trainer } from '../../core';
 import type { SavedRun } from '../../core/contract/api';
 import { RunRecorder } from '../../core/service/run-recorder';
 import { draftFromExperiment, validateDraft } from '../../renderer/src/state/draft';
@@ -92,6 +92,53 @@ describe('library slice', () => {
     await store.getState().exportRun('csv');
     await store.getState().loadSavedRun('x');
     expect(store.getState().notices).toEqual([]);
+  });
+
+  it('"Export this step as numpy" goes through main on the desktop and is a download in the browser, at the rate the step used', async () => {
+    const trainer = new Trainer(experiment, { backend: referenceBackend });
+    trainer.run(4);
+    const run = blankRun(1, experiment, 'Run 1', 'xavier', null);
+    // A live learning-rate change: the explained step used 0.002, not the experiment's rate.
+    run.explanation = { ...trainer.stepExplained(2)!, learningRate: 0.002 };
+    const explained = { ...experiment, learningRate: 0.002 };
+
+    const d = fakeDesktop();
+    const desk = libraryStore(d, [run]).store;
+    await expect(desk.getState().exportStep(2)).resolves.toBeNull();
+    expect(d.exportedSteps).toEqual([[explained, { step: 4, sampleRow: 2 }]]);
+    expect(desk.getState().notices.at(-1)).toMatchObject({ kind: 'info', text: 'Step 5 numpy script saved to /home/u/step-5.py' });
+
+    const web = libraryStore(null, [run]).store;
+    await expect(web.getState().exportStep(2)).resolves.toEqual({
+      name: `${experiment.name}-step-5.py`,
+      text: exportNumpy(explained, { explain: { step: 4, sampleRow: 2 } }),
+      type: 'text/x-python',
+    });
+    // Nothing explained yet: nothing to export.
+    run.explanation = null;
+    await expect(web.getState().exportStep(2)).resolves.toBeNull();
+    await expect(desk.getState().exportStep(2)).resolves.toBeNull();
+    expect(d.exportedSteps).toHaveLength(1);
+  });
+
+  it('the Runs panel’s CSV/JSON export goes through main on the desktop (any run, not just the active one) and is a download in the browser', async () => {
+    const d = fakeDesktop();
+    const desk = libraryStore(d);
+    const first = finishedRun(desk.store);
+    const second = blankRun(2, experiment, 'Run 2', 'he', null);
+    second.recorder = desk.store.getState().recorderFor(second);
+    second.recorder!.apply(status('completed', 0));
+    desk.store.setState({ runs: [first, second], activeRunId: first.id });
+    await expect(desk.store.getState().runFile(2, 'json')).resolves.toBeNull();
+    expect(d.exported).toEqual([['json', desk.store.getState().savedRunOf(2)]]);
+    expect(d.exported[0]![1].name).toBe('Run 2');
+    expect(desk.store.getState().notices.at(-1)).toMatchObject({ kind: 'info', text: 'Run JSON saved to /home/u/run.json' });
+
+    const web = libraryStore(null);
+    const run = finishedRun(web.store);
+    web.store.setState({ runs: [run], activeRunId: run.id });
+    await expect(web.store.getState().runFile(run.id, 'csv')).resolves.toEqual(web.store.getState().runExportFile(run.id, 'csv'));
+    expect(web.store.getState().runExportFile(run.id, 'csv')?.name).toMatch(/\.csv$/);
   });
 
   it('a finished run is saved once and listed newest first', async () => {

@@ -9,7 +9,7 @@ import { useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { fmtInt, fmtLoss, fmtPct } from '../format';
 import { RUN_COLORS } from '../palette';
-import { bandedAxis, fmtBanded, gradientChartRows, stuckFraction } from '../state/history-data';
+import { fmtBanded, gradientChartRows, sharedGradientAxis, stuckFraction } from '../state/history-data';
 import { fmtDecade } from '../state/chart-data';
 import { DataTable, useDataToggle, type Cell } from './DataTable';
 import { useShownRuns } from './useShownRuns';
@@ -28,7 +28,7 @@ export function GradientFlow() {
   const key = shown.map((s) => s.run.id).join(',');
 
   const model = useMemo(() => {
-    const axis = bandedAxis(shown.flatMap((s) => s.run.history.flatMap((e) => e.layers.map((l) => l.gradNorm))));
+    const axis = sharedGradientAxis(shown.map((s) => ({ values: s.run.history.flatMap((e) => e.layers.map((l) => l.gradNorm)), diverged: s.run.phase === 'diverged' })));
     const maxStep = Math.max(1, ...shown.map((s) => s.run.history.at(-1)?.step ?? 0));
     const panels = shown.map((s) => ({ ...s, rows: gradientChartRows(s.run.history, axis) }));
     return { axis, maxStep, panels };
@@ -90,7 +90,9 @@ export function GradientFlow() {
             {i === layerCount - 1 ? ' (output)' : ''}
           </li>
         ))}
-        <li className="hint">bottom band: norm 0 (dead) · top band: ∞ or NaN (overflow)</li>
+        <li className="hint">
+          bottom band: norm 0 (dead) · top band: ∞ or NaN (overflow){axis.offScale ? `, or above ${fmtDecade(axis.hi)} for a diverging run (off scale; exact values in the data)` : ''}
+        </li>
       </ul>
       <div className="multiples" aria-hidden="true">
         {panels.map(({ run, color, rows }) => (
@@ -104,7 +106,7 @@ export function GradientFlow() {
                 <LineChart accessibilityLayer={false} data={rows} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
                   <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
                   <ReferenceArea y1={axis.floorBand[0]} y2={axis.floorBand[1]} fill="#999999" fillOpacity={0.25} ifOverflow="hidden" label={{ value: '0 (dead)', position: 'insideBottomLeft', fontSize: 10 }} />
-                  <ReferenceArea y1={axis.overflowBand[0]} y2={axis.overflowBand[1]} fill="#D55E00" fillOpacity={0.18} ifOverflow="hidden" label={{ value: '∞ / NaN', position: 'insideTopLeft', fontSize: 10 }} />
+                  <ReferenceArea y1={axis.overflowBand[0]} y2={axis.overflowBand[1]} fill="#D55E00" fillOpacity={0.18} ifOverflow="hidden" label={{ value: axis.offScale ? '∞ / NaN / off scale' : '∞ / NaN', position: 'insideTopLeft', fontSize: 10 }} />
                   <XAxis dataKey="step" type="number" domain={[0, maxStep]} tickFormatter={fmtInt} stroke="var(--fg-muted)" fontSize={10} />
                   <YAxis scale="log" domain={axis.domain} ticks={axis.ticks} allowDataOverflow tickFormatter={fmtDecade} width={44} stroke="var(--fg-muted)" fontSize={10} />
                   <Tooltip isAnimationActive={false} formatter={(v) => fmtLoss(Number(v))} labelFormatter={(l) => `step ${fmtInt(Number(l))}`} />

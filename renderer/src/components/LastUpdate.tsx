@@ -8,7 +8,7 @@ import katex from 'katex';
 import 'katex/dist/katex.min.css';
 import './glass-box.css';
 import { useEffect, useRef } from 'react';
-import { exportNumpy, type SampleRecord } from '../../../core';
+import type { SampleRecord } from '../../../core';
 import { useLab } from '../context';
 import { fmtInt } from '../format';
 import { download } from './download';
@@ -119,6 +119,7 @@ export function LastUpdate() {
   const run = useLab((s) => s.runs.find((r) => r.id === s.activeRunId) ?? null);
   const explainRow = useLab((s) => s.explainRow);
   const setExplainRow = useLab((s) => s.setExplainRow);
+  const exportStep = useLab((s) => s.exportStep);
   const e = run?.explanation ?? null;
   const records = e ? (e.samples ?? [e.sample]) : [];
   const record = records.find((r) => r.row === explainRow) ?? e?.sample ?? null;
@@ -198,14 +199,9 @@ export function LastUpdate() {
             </label>
             <button
               type="button"
-              onClick={() =>
-                record &&
-                download(
-                  `${run.experiment.name}-step-${e.step + 1}.py`,
-                  exportNumpy({ ...run.experiment, learningRate: e.learningRate }, { explain: { step: e.step, sampleRow: record.row } }),
-                  'text/x-python',
-                )
-              }
+              onClick={() => {
+                if (record) void exportStep(record.row).then((f) => f && download(f.name, f.text, f.type));
+              }}
             >
               Export this step as numpy
             </button>

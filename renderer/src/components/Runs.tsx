@@ -26,11 +26,9 @@ export function Runs() {
   const toggle = useLab((s) => s.toggleRunVisible);
   const threshold = useLab((s) => s.view.threshold);
   const setView = useLab((s) => s.setView);
-  const exportFile = useLab((s) => s.runExportFile);
-  const save = (id: number, format: 'csv' | 'json') => {
-    const f = exportFile(id, format);
-    if (f) download(f.name, f.text, f.type);
-  };
+  const runFile = useLab((s) => s.runFile);
+  // The desktop saves through main's dialog (Electron cancels page downloads); the browser downloads.
+  const save = (id: number, format: 'csv' | 'json') => void runFile(id, format).then((f) => f && download(f.name, f.text, f.type));
   const shown = runs.filter((r) => visible.includes(r.id));
   const t = threshold ?? autoThreshold(shown);
   if (runs.length === 0) return null;

@@ -4,13 +4,17 @@
  * recorded step at the back, now at the front) and overlay (every step on one baseline, older fainter).
  * With a shared value axis the schemes' spreads compare at a glance; each panel prints the std now and at
  * step 0 beside what the init schemes draw (standard normal 1, Xavier √(2/(fan_in+fan_out)), He √(2/fan_in)),
- * and marks ±1/√fan_in and those stds on the weight axis.
+ * and marks ±1/√fan_in and those stds on the weight axis. For activations it prints what each scheme
+ * predicts for the layer at step 0 (state/init-reference.ts: the variance propagated from the data
+ * through the layers) and marks the Xavier and He predictions on the axis.
  */
 import { useMemo } from 'react';
 import type { HistoryEntry } from '../../../core';
 import { useLab } from '../context';
 import { fmtInt, fmtLoss } from '../format';
 import { histogramOf, histTotal, initStds, stdOf } from '../state/history-data';
+import { inputSecondMoment, predictedActivationStds } from '../state/init-reference';
+import { plotData } from '../state/plot-data';
 import { pickEvenly, rebin } from '../state/ridgeline';
 import type { Run } from '../state/run';
 import { HIST_KINDS, type HistKind } from '../state/view';
@@ -39,6 +43,18 @@ interface Panel {
   std: { now: number | null; first: number | null };
   refs: { label: string; x: number }[];
   fanIn: number | null;
+  /** Activations: each scheme's predicted std for this layer at step 0, and the E[x²] it starts from. */
+  predicted: { standardNormal: number; xavier: number; he: number; x2: number } | null;
+}
+
+/** Each scheme's predicted activation std for `layer` of `run`'s experiment at step 0 (see init-reference.ts). */
+function predictedFor(run: Run, layer: number): Panel['predicted'] {
+  const exp = run.experiment;
+  if (!exp.layers[layer]) return null;
+  const d = plotData(exp);
+  const x2 = inputSecondMoment(d.x, d.samples - d.testRows, d.inputs);
+  const at = (scheme: 'standard-normal' | 'xavier' | 'he') => predictedActivationStds(exp, scheme, x2)[layer]!;
+  return { standardNormal: at('standard-normal'), xavier: at('xavier'), he: at('he'), x2 };
 }
 
 function entriesOf(run: Run, layer: number, kind: HistKind): { e: HistoryEntry; h: NonNullable<ReturnType<typeof histogramOf>> }[] {
@@ -157,6 +173,14 @@ export function WeightHistograms() {
         const s = initStds(fanIn, units);
         refs.push({ label: '−He σ', x: -s.he }, { label: 'He σ', x: s.he }, { label: 'Xavier σ', x: s.xavier }, { label: '−Xavier σ', x: -s.xavier });
       }
+      const predicted = kind === 'activations' ? predictedFor(run, layer) : null;
+      const activation = run.experiment.layers[layer]?.activation;
+      // A std is a distance from the mean: drawn from 0 where activations centre there (linear, tanh), on
+      // the positive side for relu (≥ 0); sigmoid's centre is ½, so its predictions are printed only.
+      if (predicted && activation !== 'sigmoid') {
+        refs.push({ label: 'Xavier σ₀', x: predicted.xavier }, { label: 'He σ₀', x: predicted.he });
+        if (activation !== 'relu') refs.push({ label: '−Xavier σ₀', x: -predicted.xavier }, { label: '−He σ₀', x: -predicted.he });
+      }
       return {
         run,
         color,
@@ -167,6 +191,7 @@ export function WeightHistograms() {
         std: { now: lastL ? stdOf(lastL, kind) : null, first: firstL ? stdOf(firstL, kind) : null },
         refs,
         fanIn,
+        predicted,
       };
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -249,6 +274,19 @@ export function WeightHistograms() {
                     {' '}
                     · fan_in {fmtInt(p.fanIn)}: standard normal 1, Xavier {fmtLoss(s.xavier)}, He {fmtLoss(s.he)}, 1/√fan_in {fmtLoss(s.lecun)}
                   </>
+                ) : null}
+                {p.predicted ? (
+                  <span
+                    data-testid="activation-prediction"
+                    data-standard-normal={p.predicted.standardNormal}
+                    data-xavier={p.predicted.xavier}
+                    data-he={p.predicted.he}
+                    data-measured={p.std.first ?? ''}
+                  >
+                    {' '}
+                    · predicted at step 0 (variance propagated from E[x²] = {fmtLoss(p.predicted.x2)}, wide-layer limit): standard normal{' '}
+                    {fmtLoss(p.predicted.standardNormal)}, Xavier {fmtLoss(p.predicted.xavier)}, He {fmtLoss(p.predicted.he)}
+                  </span>
                 ) : null}
                 {p.nonFinite ? <span className="error-text"> · {fmtInt(p.nonFinite)} values ∞/NaN</span> : null}
               </p>

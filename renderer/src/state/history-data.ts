@@ -24,6 +24,8 @@ export interface BandedAxis {
   /** Drawn position of a zero and of an overflow. */
   zeroAt: number;
   overflowAt: number;
+  /** A shared axis cut short for a diverging run (sharedGradientAxis): values above `hi` are drawn in the top band. */
+  offScale: boolean;
 }
 
 export function classify(v: number): BandedKind {
@@ -60,13 +62,35 @@ export function bandedAxis(values: Iterable<number>): BandedAxis {
     ticks,
     zeroAt: lo / 10 ** 0.6,
     overflowAt: hi * 10 ** 0.6,
+    offScale: false,
   };
+}
+
+/** How many decades above the steady runs' largest norm a shared axis reaches for a diverging run. */
+export const OFF_SCALE_DECADES = 3;
+
+/**
+ * One log axis for several runs' gradient norms. A run on its way to overflow passes through norms
+ * like 1e150, which would squash every other run into a sliver at the bottom; so when some runs stayed
+ * finite (no ∞/NaN norm, not diverged), the axis covers them and reaches OFF_SCALE_DECADES above their
+ * largest decade, and a diverging run's norms beyond that are drawn in the top band, with ∞ and NaN
+ * (the data table keeps the exact values). With no steady run, or no diverging one, it is bandedAxis.
+ */
+export function sharedGradientAxis(runs: readonly { values: readonly number[]; diverged: boolean }[]): BandedAxis {
+  const unsteady = (r: { values: readonly number[]; diverged: boolean }) => r.diverged || r.values.some((v) => !Number.isFinite(v));
+  const steady = runs.filter((r) => !unsteady(r));
+  if (steady.length === 0 || steady.length === runs.length) return bandedAxis(runs.flatMap((r) => r.values));
+  const cap = bandedAxis(steady.flatMap((r) => r.values)).hi * 10 ** OFF_SCALE_DECADES;
+  const all = runs.flatMap((r) => r.values);
+  const axis = bandedAxis(all.filter((v) => !(v > cap)));
+  return { ...axis, offScale: all.some((v) => Number.isFinite(v) && v > axis.hi) };
 }
 
 /** The drawn position of a value on a banded axis. */
 export function bandedY(v: number, axis: BandedAxis): number {
   const k = classify(v);
-  return k === 'value' ? v : k === 'zero' ? axis.zeroAt : axis.overflowAt;
+  // Above `hi` only on an axis cut short for a diverging run: off scale, drawn with the overflows.
+  return k === 'value' ? (v > axis.hi ? axis.overflowAt : v) : k === 'zero' ? axis.zeroAt : axis.overflowAt;
 }
 
 /** A value as the data tables and summaries print it: 0 and ∞/NaN named, so a dead or exploded layer reads as such. */

@@ -4,7 +4,7 @@
  * how each of those went. In the browser the desktop-only actions (File menu, export dialogs) do nothing.
  */
 import type { StateCreator } from 'zustand/vanilla';
-import { parseExperiment, PRESETS, type ExperimentInput } from '../../../../core';
+import { exportNumpy, parseExperiment, PRESETS, type ExperimentInput } from '../../../../core';
 import type { ExportFormat, MenuCommand, NnlabApi, SavedRun } from '../../../../core/contract/api';
 import { RunRecorder } from '../../../../core/service/run-recorder';
 import { runToCsv } from '../../../../core/contract/run-csv';
@@ -39,7 +39,19 @@ export interface LibrarySlice {
   savedRunOf(runId?: number | null): SavedRun | null;
   /** Desktop only: answers a File-menu command. */
   menu(command: MenuCommand): Promise<void>;
-  exportRun(format: ExportFormat): Promise<void>;
+  /** Desktop only: exports a run (the active one unless `runId` says) through main's save dialog; the answer is a notice. */
+  exportRun(format: ExportFormat, runId?: number | null): Promise<void>;
+  /**
+   * The Runs panel's CSV and JSON buttons: on the desktop through main's save dialog (resolves null; the
+   * answer is a notice), in the browser the file for the page to download (null when there is nothing).
+   */
+  runFile(runId: number, format: 'csv' | 'json'): Promise<{ name: string; text: string; type: string } | null>;
+  /**
+   * Last update's "Export this step as numpy" for the active run's explained step and `sampleRow`: on the
+   * desktop main asks where to save and writes it (the answer is a notice; resolves null); in the browser,
+   * resolves the file for the page to download. Null too when no step has been explained.
+   */
+  exportStep(sampleRow: number): Promise<{ name: string; text: string; type: string } | null>;
   saveExperimentAs(): Promise<void>;
   /** Desktop only: the library's runs and any files it set aside. */
   refreshLibrary(): Promise<void>;
@@ -148,9 +160,9 @@ export const createLibrarySlice =
             return get().exportRun(cmd.format);
         }
       },
-      async exportRun(format) {
+      async exportRun(format, runId = get().activeRunId) {
         if (!desktop) return;
-        const record = get().savedRunOf();
+        const record = get().savedRunOf(runId);
         if (!record) return notify('error', 'Nothing to export yet: train a run first.');
         try {
           const n = saveResultNotice(EXPORT_LABEL[format], await desktop.exportRun(format, record));
@@ -158,6 +170,27 @@ export const createLibrarySlice =
         } catch (e) {
           notify('error', `Could not export the run: ${(e as Error).message}`);
         }
+      },
+      async runFile(runId, format) {
+        if (!desktop) return get().runExportFile(runId, format);
+        await get().exportRun(format, runId);
+        return null;
+      },
+      async exportStep(sampleRow) {
+        const run = get().runs.find((r) => r.id === get().activeRunId);
+        const e = run?.explanation;
+        if (!run || !e) return null;
+        // The rate the explained update used (a live change makes it differ from the experiment's).
+        const experiment = { ...run.experiment, learningRate: e.learningRate };
+        const explain = { step: e.step, sampleRow };
+        if (!desktop) return { name: `${run.experiment.name}-step-${e.step + 1}.py`, text: exportNumpy(experiment, { explain }), type: 'text/x-python' };
+        try {
+          const n = saveResultNotice(`Step ${e.step + 1} numpy script`, await desktop.exportStep(experiment, explain));
+          if (n) notify(n.kind, n.text);
+        } catch (err) {
+          notify('error', `Could not export the step: ${(err as Error).message}`);
+        }
+        return null;
       },
       async saveExperimentAs() {
         if (!desktop) return;
