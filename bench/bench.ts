@@ -25,14 +25,15 @@
  * is printed with it: on a shared machine the pool's threads compete with everything else.
  *
  * Then the shapes of issue #15 (bench/shapes.ts: classroom nets and minibatches, where the shortcut
- * does not apply), nnlab's default kernels on this Node against numpy, interleaved round by round so
+ * does not apply), nnlab's default kernels on this Node (no history, as the kernel rows) against numpy, interleaved round by round so
  * both sides see the same load: numpy takes the better of OpenBLAS's default threads and one thread
  * (under load its threads can collapse), the best round counts for each side. It prints the worst
  * ratio and the geometric mean.
  *
  * Flags: --json (machine-readable, one object), --steps N (500), --repeats N (3), --quick (1 repeat,
  * no reference row, shorter heap run), --sweep-only (just the sweep comparison), --history (only the
- * history cost, 5 repeats unless --repeats), --shapes (the issue #15 shapes only).
+ * history cost, 5 repeats unless --repeats), --shapes (the issue #15 shapes only), --shape ID[,ID]
+ * (with --shapes: only those shapes, for quick measurements while working on one).
  */
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
@@ -148,7 +149,9 @@ interface ShapeRow {
  */
 function shapeRows(rounds: number): ShapeRow[] {
   const rows: ShapeRow[] = [];
+  const only = args.includes('--shape') ? args[args.indexOf('--shape') + 1]!.split(',') : null;
   for (const shape of SHAPES) {
+    if (only && !only.includes(shape.id)) continue;
     const exp = shape.experiment(WARMUP + shape.steps);
     let numpy = { stepsPerSecond: 0, lastLoss: NaN, threads: 'default' as 'default' | '1' };
     const nnlab = { float64: { sps: 0, last: NaN, kernels: '' }, float32: { sps: 0, last: NaN, kernels: '' } };
@@ -158,7 +161,9 @@ function shapeRows(rounds: number): ShapeRow[] {
         if (n.stepsPerSecond > numpy.stepsPerSecond) numpy = { stepsPerSecond: n.stepsPerSecond, lastLoss: n.lastLoss, threads: oneThread ? '1' : 'default' };
       }
       for (const precision of ['float64', 'float32'] as const) {
-        const t = new Trainer({ ...exp, precision }, { recordLosses: false });
+        // Without the history, as the kernel rows: a run this short records about a third of its
+        // steps (the schedule is dense early), numpy records nothing; its cost is timed on its own (--history).
+        const t = new Trainer({ ...exp, precision }, { recordLosses: false, history: false });
         const out = new Float64Array(shape.steps);
         t.run(WARMUP);
         const t0 = performance.now();

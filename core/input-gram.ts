@@ -17,6 +17,12 @@
  * test/wasm-training.test.ts runs the fixtures on both paths and bounds the drift between them). The
  * trajectory depends only on the step sequence, never on when W is read, because a read touches
  * neither the kept product nor D.
+ *
+ * Minibatches (rows B of X a step) keep X·W for every training row the same way: the step
+ * W ← W − lr·X_Bᵀ·dZ moves X·W by −lr·G[:, B]·dZ (T·|B|·U multiply-adds instead of the 2·|B|·I·U
+ * of the batch's two products), the batch's Z is rows B of it, and D gains lr·dZ in rows B.
+ * G is symmetric bit for bit (each entry is the same products summed in the same order), so
+ * G[:, B] is the gathered rows G[B, :] read transposed.
  */
 import type { Backend } from './kernels';
 
@@ -29,15 +35,18 @@ export class InputGram {
   /** Σ lr·dZ since restart(). */
   private readonly pending: Float64Array;
   private readonly scratch: Float64Array;
+  /** G[B, :] for the minibatch in progress (null for full-batch training). */
+  private readonly gramRows: Float64Array | null;
   private dirty = false;
 
   /**
    * Worth it when the per-step saving beats the catch-up cost of W reads the training loop itself
-   * makes (the hold-out loss every `readEvery` steps; 0 for none): T·T·U + T·I·U/readEvery < T·I·U,
-   * with margin, since the small product runs at lower efficiency than the big ones.
+   * makes (the hold-out loss every `readEvery` steps; 0 for none): with batches of B of the T rows,
+   * T·B·U + T·I·U/readEvery < B·I·U, with margin, since the small product runs at lower efficiency
+   * than the big ones (B = T: full batch).
    */
-  static worthwhile(rows: number, inputs: number, readEvery: number): boolean {
-    return rows / inputs + (readEvery > 0 ? 1 / readEvery : 0) <= 0.5;
+  static worthwhile(rows: number, inputs: number, readEvery: number, batch = rows): boolean {
+    return rows / inputs + (readEvery > 0 ? rows / (batch * readEvery) : 0) <= 0.5;
   }
 
   constructor(
@@ -47,7 +56,10 @@ export class InputGram {
     private readonly rows: number,
     private readonly inputs: number,
     private readonly units: number,
+    /** Rows a minibatch step takes (0: full batch). */
+    batchRows = 0,
   ) {
+    this.gramRows = batchRows > 0 ? backend.alloc(batchRows * rows) : null;
     this.xw = backend.alloc(rows * units);
     this.gram = backend.alloc(rows * rows);
     this.pending = backend.alloc(rows * units);
@@ -89,6 +101,31 @@ export class InputGram {
     this.dirty = true;
   }
 
+  /** Minibatch forward: Z row r = (X·W) row idx[offset + r], + b. */
+  forwardRows(idx: Int32Array, offset: number, batch: number, Z: Float64Array, b: Float64Array | null): void {
+    const units = this.units;
+    gatherRows(this.backend, batch, units, idx, offset, this.xw, Z);
+    if (!b) return;
+    const n = batch * units;
+    for (let r = 0; r < n; r += units) for (let j = 0; j < units; j++) Z[r + j] = Z[r + j]! + b[j]!;
+  }
+
+  /** Minibatch SGD step W ← W − lr·X_Bᵀ·dZ, B = idx[offset, offset + batch), applied to X·W (and recorded for W). */
+  updateRows(idx: Int32Array, offset: number, batch: number, dZ: Float64Array, rate: Float64Array): void {
+    const lr = rate[0]!;
+    const { xw, pending, scratch, units } = this;
+    const gb = this.gramRows!;
+    gatherRows(this.backend, batch, this.rows, idx, offset, this.gram, gb);
+    this.backend.gemmTN(batch, units, this.rows, gb, dZ, scratch);
+    const n = this.rows * units;
+    for (let i = 0; i < n; i++) xw[i] = xw[i]! - lr * scratch[i]!;
+    for (let r = 0; r < batch; r++) {
+      const o = idx[offset + r]! * units;
+      for (let j = 0; j < units; j++) pending[o + j] = pending[o + j]! + lr * dZ[r * units + j]!;
+    }
+    this.dirty = true;
+  }
+
   /** Forms the current W = W₀ − Xᵀ·D into `W` (a pure function of the steps so far); `temp` is an I×U buffer it may overwrite. */
   syncWeights(W: Float64Array, temp: Float64Array): void {
     if (!this.dirty) return;
@@ -110,8 +147,17 @@ export class InputGram {
     return Math.sqrt(Math.max(0, s));
   }
 
-  /** The last step's weight gradient Xᵀ·dZ, which the shortcut never forms while training. */
-  gradient(dZ: Float64Array, dW: Float64Array): void {
-    this.backend.gemmTN(this.rows, this.units, this.inputs, this.x, dZ, dW);
+  /**
+   * The last step's weight gradient Xᵀ·dZ, which the shortcut never forms while training; for a
+   * minibatch, `x` holds the batch's `batch` input rows.
+   */
+  gradient(dZ: Float64Array, dW: Float64Array, x = this.x, batch = this.rows): void {
+    this.backend.gemmTN(batch, this.units, this.inputs, x, dZ, dW);
   }
+}
+
+/** Row r of dst = row idx[offset + r] of src, `width` numbers a row (in WASM where the backend has it). */
+function gatherRows(backend: Backend, rows: number, width: number, idx: Int32Array, offset: number, src: Float64Array, dst: Float64Array): void {
+  if (backend.gather) return backend.gather(rows, width, idx, offset, src, dst);
+  for (let r = 0; r < rows; r++) for (let j = 0, s = idx[offset + r]! * width; j < width; j++) dst[r * width + j] = src[s + j]!;
 }

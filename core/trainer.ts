@@ -92,6 +92,8 @@ export class Trainer {
   private cursor = 0;
   /** Where the last batch began in `perm` (minibatch runs), for `lastBatchRows`. */
   private lastBatchStart = 0;
+  /** Rows of the batch loadBatch() last loaded (the step in progress, or the last one). */
+  private batchRowsNow = 0;
   private lastRows = 0;
   private readonly evalX: Float64Array;
   private readonly evalY: Float64Array;
@@ -164,8 +166,8 @@ export class Trainer {
 
     const { trainRows, testRows } = this.shape;
     // The shortcut moves X·W by −lr·G·dZ, which is SGD's step and no other rule's.
-    const useGram = options.inputGram !== false && !minibatch && !this.optimizer && InputGram.worthwhile(trainRows, inputs, testRows > 0 ? this.testEvery : 0);
-    this.gram = useGram ? new InputGram(this.backend, this.data.x, trainRows, inputs, this.layers[0]!.units) : null;
+    const useGram = options.inputGram !== false && !this.optimizer && InputGram.worthwhile(trainRows, inputs, testRows > 0 ? this.testEvery : 0, batchRows);
+    this.gram = useGram ? new InputGram(this.backend, this.data.x, trainRows, inputs, this.layers[0]!.units, minibatch ? batchRows : 0) : null;
     this.gram?.restart(this.layers[0]!.W);
     this.history =
       options.history === false
@@ -320,16 +322,19 @@ export class Trainer {
     if (this.cursor === 0) this.rng.permutationInto(this.perm);
     this.lastBatchStart = this.cursor;
     const rows = Math.min(batchRows, trainRows - this.cursor);
+    this.batchRowsNow = rows;
     const x = this.data.x;
     const y = this.data.y;
     const bx = this.batchX!;
     const by = this.batchY!;
+    // Under the shortcut the first layer reads its rows of X·W instead: the inputs are gathered only
+    // when the batch's first-layer gradient is read (syncGram).
     if (this.backend.gather) {
-      this.backend.gather(rows, inputs, this.perm, this.cursor, x, bx);
+      if (!this.gram) this.backend.gather(rows, inputs, this.perm, this.cursor, x, bx);
       this.backend.gather(rows, outputs, this.perm, this.cursor, y, by);
     } else for (let r = 0; r < rows; r++) {
       const src = this.perm[this.cursor + r]!;
-      for (let j = 0; j < inputs; j++) bx[r * inputs + j] = x[src * inputs + j]!;
+      if (!this.gram) for (let j = 0; j < inputs; j++) bx[r * inputs + j] = x[src * inputs + j]!;
       for (let j = 0; j < outputs; j++) by[r * outputs + j] = y[src * outputs + j]!;
     }
     this.cursor += rows;
@@ -342,7 +347,10 @@ export class Trainer {
     for (const layer of this.layers) {
       const Z = evaluation ? layer.evalZ : layer.Z;
       const A = evaluation ? layer.evalA : layer.A;
-      if (this.gram && !evaluation && layer === this.layers[0]) this.gram.forward(Z, layer.b);
+      if (this.gram && !evaluation && layer === this.layers[0]) {
+        if (this.perm) this.gram.forwardRows(this.perm, this.lastBatchStart, rows, Z, layer.b);
+        else this.gram.forward(Z, layer.b);
+      }
       else this.backend.gemm(rows, layer.units, layer.fanIn, a, layer.W, Z, layer.b);
       if (layer.activation === 'linear') {
         // A is Z
@@ -383,13 +391,20 @@ export class Trainer {
           let max = -Infinity;
           for (let j = 0; j < n; j++) max = Math.max(max, output[o + j]!);
           let s = 0;
-          for (let j = 0; j < n; j++) s += Math.exp(output[o + j]! - max);
+          // Each e^z once: kept in grad (when asked for) until the sum is known.
+          if (grad) {
+            for (let j = 0; j < n; j++) {
+              const e = Math.exp(output[o + j]! - max);
+              grad[o + j] = e;
+              s += e;
+            }
+          } else for (let j = 0; j < n; j++) s += Math.exp(output[o + j]! - max);
           const logS = Math.log(s);
           for (let j = 0; j < n; j++) {
             const z = output[o + j]! - max;
             const y = target[t0 + o + j]!;
             sum -= y * (z - logS);
-            if (grad) grad[o + j] = (Math.exp(z) / s - y) / rows;
+            if (grad) grad[o + j] = (grad[o + j]! / s - y) / rows;
           }
         }
         this.lossCell[0] = sum / rows;
@@ -426,7 +441,10 @@ export class Trainer {
     const lr = rate[0]!;
     for (const layer of this.layers) {
       const { W, dW, b, db } = layer;
-      if (this.gram && layer === this.layers[0]) this.gram.update(layer.dZ, rate);
+      if (this.gram && layer === this.layers[0]) {
+        if (this.perm) this.gram.updateRows(this.perm, this.lastBatchStart, this.batchRowsNow, layer.dZ, rate);
+        else this.gram.update(layer.dZ, rate);
+      }
       else if (this.backend.sgd) this.backend.sgd(W.length, lr, dW, W);
       else for (let i = 0; i < W.length; i++) W[i] = W[i]! - lr * dW[i]!;
       if (b && db) {
@@ -461,8 +479,26 @@ export class Trainer {
     const first = this.layers[0]!;
     this.gram.syncWeights(first.W, first.dW); // uses dW as scratch
     if (!withGradient) return; // gradients() and the history need it; metrics() takes its norm from the Gram matrix
-    if (this.firstLayerGradientImplicit) this.gram.gradient(first.dZ, first.dW);
-    else first.dW.fill(0);
+    if (!this.firstLayerGradientImplicit) first.dW.fill(0);
+    else if (!this.perm) this.gram.gradient(first.dZ, first.dW);
+    else {
+      // The last batch's inputs, which loadBatch() left ungathered.
+      const { inputs } = this.shape;
+      const rows = this.batchRowsNow;
+      const bx = this.batchX!;
+      const x = this.data.x;
+      if (this.backend.gather) this.backend.gather(rows, inputs, this.perm, this.lastBatchStart, x, bx);
+      else for (let r = 0; r < rows; r++) for (let j = 0, s = this.perm[this.lastBatchStart + r]! * inputs; j < inputs; j++) bx[r * inputs + j] = x[s + j]!;
+      this.gram.gradient(first.dZ, first.dW, bx, rows);
+    }
+  }
+
+  /** ‖dW‖ of the first layer under the shortcut: from the Gram matrix (full batch), else formed (minibatch). */
+  private firstGramGradientNorm(): number {
+    const first = this.layers[0]!;
+    if (!this.perm) return this.gram!.gradientNorm(first.dZ);
+    this.syncGram(true);
+    return norm(first.dW);
   }
 
   /** Copies of the last computed gradients, per layer. */
@@ -592,7 +628,7 @@ export class Trainer {
       return {
         weights: histogram(layer.W, bins),
         biases: layer.b ? histogram(layer.b, bins) : null,
-        weightGradNorm: this.gram && layer === this.layers[0] ? (this.firstLayerGradientImplicit ? this.gram.gradientNorm(layer.dZ) : 0) : norm(layer.dW),
+        weightGradNorm: this.gram && layer === this.layers[0] ? (this.firstLayerGradientImplicit ? this.firstGramGradientNorm() : 0) : norm(layer.dW),
         biasGradNorm: layer.db ? norm(layer.db) : null,
         weightNorm: norm(layer.W),
         deadFraction: dead,

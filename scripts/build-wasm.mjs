@@ -44,7 +44,8 @@ export async function buildKernels({ ifStale = false, quiet = false } = {}) {
     writeFileSync(join(outDir, `kernels-${variant.name}.wat`), text);
     const mod = wabt.parseWat(`kernels-${variant.name}.wat`, text, features);
     mod.validate(features);
-    const { buffer } = mod.toBinary({});
+    // Function names kept (a few KB): --cpu-prof then shows tn_f64 instead of wasm-function[10].
+    const { buffer } = mod.toBinary({ write_debug_names: true });
     mod.destroy();
     lines.push(`export const ${variant.name} = '${Buffer.from(buffer).toString('base64')}';`);
   }

@@ -48,6 +48,7 @@ const tanh2d: ExperimentInput = {
 };
 const minibatch: ExperimentInput = { ...tanh2d, batchSize: 32, layers: [{ units: 12, activation: 'relu' }, { units: 3, activation: 'sigmoid' }], loss: 'mse' };
 const seed004: ExperimentInput = { ...presetById('seed-004')!.experiment, steps: 60 };
+const seed004Batches: ExperimentInput = { ...seed004, batchSize: 24 };
 
 /** A small deterministic generator for the "random" read times (Math.random would make failures unrepeatable). */
 function lcg(seed: number) {
@@ -76,6 +77,7 @@ function train(input: ExperimentInput, opts: { history: boolean; readEvery?: num
 describe('recording and reading never change a run', () => {
   for (const [name, input] of [
     ['seed-004 (input-Gram shortcut)', seed004],
+    ['seed-004 on minibatches (input-Gram shortcut)', seed004Batches],
     ['2-D tanh', tanh2d],
     ['minibatch relu/sigmoid', minibatch],
   ] as const) {

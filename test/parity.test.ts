@@ -89,7 +89,7 @@ const flat = (m: number[][]) => m.flat();
 describe('parity with numpy', () => {
   it('covers the cases the issue names', () => {
     expect(names).toEqual([
-      'diverging', 'minibatch', 'quadrants', 'seed-000', 'seed-004', 'spiral-minibatch', 'tanh-sigmoid-mse',
+      'diverging', 'minibatch', 'quadrants', 'seed-000', 'seed-004', 'seed-004-minibatch', 'spiral-minibatch', 'tanh-sigmoid-mse',
       // Format v2: every optimiser, each penalty, each schedule.
       'v2-adam-minibatch', 'v2-adam-no-bias-correction', 'v2-cosine-schedule', 'v2-exponential-schedule', 'v2-l1', 'v2-l2',
       'v2-momentum', 'v2-nesterov-minibatch', 'v2-rmsprop', 'v2-step-schedule',
@@ -142,6 +142,7 @@ describe('parity with numpy', () => {
     const kinds = new Set(names.flatMap((n) => (load(n).experiment as { layers: { activation: string }[] }).layers.map((l) => l.activation)));
     expect([...kinds].sort()).toEqual(['linear', 'relu', 'sigmoid', 'tanh']);
     expect(new Trainer(experiment(load('seed-004').experiment)).inputGramActive).toBe(true);
+    expect(new Trainer(experiment(load('seed-004-minibatch').experiment)).inputGramActive).toBe(true);
   });
 
   it('a diverging run stops at the non-finite loss and keeps only finite losses', () => {

@@ -113,6 +113,33 @@ function driver(t) {
   lines.push(`  (local.set $sa (i32.mul (local.get $sa) (i32.const ${bytes})))`);
   lines.push(`  (local.set $sb (i32.mul (local.get $sb) (i32.const ${bytes})))`);
   lines.push(`  (local.set $sc (i32.mul (local.get $sc) (i32.const ${bytes})))`);
+  // Column blocks outer when A's share (P rows × L) fits in L1 (48 KB here, 32 KB kept as the bound):
+  // each B column panel is then read from memory once and reused by every row block, where the
+  // rows-outer order below streams all of B once per row block (a 32-row batch against a 128×128
+  // W read W 8 times). Same tiles, same sums: the results are bit for bit those of the other order.
+  const tileAt = (then) => [
+    `(local.set $pa (i32.add (local.get $a) (if (result i32) (local.get $panel) (then (i32.mul (i32.div_u (local.get $p) (i32.const ${ROWS})) (local.get $panel))) (else (i32.mul (local.get $p) (i32.const ${bytes}))))))`,
+    `(local.set $pb (i32.add (local.get $b) (i32.mul (local.get $j) (i32.const ${bytes}))))`,
+    `(local.set $pc (i32.add (local.get $c) (i32.add (i32.mul (local.get $p) (local.get $sc)) (i32.mul (local.get $j) (i32.const ${bytes})))))`,
+    `(local.set $pbias (select (i32.add (local.get $bias) (i32.mul (local.get $j) (i32.const ${bytes}))) (i32.const 0) (local.get $bias)))`,
+    then,
+  ].join('\n        ');
+  let partialNoAdvance = byRows(1);
+  for (let V = 2; V < VECS; V++) partialNoAdvance = `(if (i32.eq (local.get $V) (i32.const ${V})) (then ${byRows(V)}) (else ${partialNoAdvance}))`;
+  lines.push(`  (if (i32.le_u (i32.mul (i32.mul (local.get $P) (local.get $L)) (i32.const ${bytes})) (i32.const 32768)) (then`);
+  lines.push('    (block $cdone (loop $cl');
+  lines.push('      (br_if $cdone (i32.ge_s (local.get $j) (local.get $N)))');
+  lines.push(`      (local.set $V (i32.div_s (i32.sub (local.get $N) (local.get $j)) (i32.const ${lanes})))`);
+  lines.push('      (local.set $p (i32.const 0))');
+  lines.push('      (block $rdone (loop $rl');
+  lines.push('        (br_if $rdone (i32.ge_s (local.get $p) (local.get $P)))');
+  lines.push(`        (local.set $R (select (i32.const ${ROWS}) (i32.sub (local.get $P) (local.get $p)) (i32.ge_s (i32.sub (local.get $P) (local.get $p)) (i32.const ${ROWS}))))`);
+  lines.push(`        ${tileAt(`(if (i32.ge_s (local.get $V) (i32.const ${VECS})) (then ${byRows(VECS)}) (else (if (i32.gt_s (local.get $V) (i32.const 0)) (then ${partialNoAdvance}) (else ${byRows('s')}))))`)}`);
+  lines.push(`        (local.set $p (i32.add (local.get $p) (i32.const ${ROWS})))`);
+  lines.push('        (br $rl)))');
+  lines.push(`      (local.set $j (i32.add (local.get $j) (if (result i32) (i32.ge_s (local.get $V) (i32.const ${VECS})) (then (i32.const ${colBlock})) (else (if (result i32) (i32.gt_s (local.get $V) (i32.const 0)) (then (i32.mul (local.get $V) (i32.const ${lanes}))) (else (i32.const 1)))))))`);
+  lines.push('      (br $cl)))');
+  lines.push('    (return)))');
   lines.push('  (block $rows_done (loop $rows');
   lines.push('    (br_if $rows_done (i32.ge_s (local.get $p) (local.get $P)))');
   lines.push(`    (local.set $R (select (i32.const ${ROWS}) (i32.sub (local.get $P) (local.get $p)) (i32.ge_s (i32.sub (local.get $P) (local.get $p)) (i32.const ${ROWS}))))`);
@@ -276,6 +303,122 @@ const c2 = (name) => `(local.get ${name})`;
  * and exp are not correctly rounded either, which is why parity is a 1e-8 claim, not bit equality.
  * Kinds: 0 linear, 1 relu, 2 tanh, 3 sigmoid (core/wasm/backend.ts ACTIVATION_CODES).
  */
+/**
+ * Cephes' exp reduction for one vector `x` (already clamped), left in locals with suffix `t`:
+ * x = n·ln2 + r, and e^r = u/v with u = Q(r²) + r·P(r²), v = Q(r²) − r·P(r²) (the same rational as
+ * $exp2x's 1 + 2p/(q − p), before its division). Callers fold e^x = (u/v)·2^n into their own one
+ * division instead of dividing twice.
+ */
+function expParts(x, t) {
+  const v = (name) => `(local.get $${name}${t})`;
+  const set = (name, e) => `(local.set $${name}${t} ${e})`;
+  return [
+    set('n', `(f64x2.nearest (f64x2.mul ${x} ${f2('1.4426950408889634073599')}))`),
+    set('r', `(f64x2.sub (f64x2.sub ${x} (f64x2.mul ${v('n')} ${f2('6.93145751953125E-1')})) (f64x2.mul ${v('n')} ${f2('1.42860682030941723212E-6')}))`),
+    set('rr', `(f64x2.mul ${v('r')} ${v('r')})`),
+    set('p', `(f64x2.mul ${v('r')} (f64x2.add (f64x2.mul (f64x2.add (f64x2.mul ${f2('1.26177193074810590878E-4')} ${v('rr')}) ${f2('3.02994407707441961300E-2')}) ${v('rr')}) ${f2('9.99999999999999999910E-1')}))`),
+    set('q', `(f64x2.add (f64x2.mul (f64x2.add (f64x2.mul (f64x2.add (f64x2.mul ${f2('3.00198505138664455042E-6')} ${v('rr')}) ${f2('2.52448340349684104192E-3')}) ${v('rr')}) ${f2('2.27265548208155028766E-1')}) ${v('rr')}) ${f2('2.00000000000000000009E0')})`),
+    set('u', `(f64x2.add ${v('q')} ${v('p')})`),
+    set('v', `(f64x2.sub ${v('q')} ${v('p')})`),
+  ];
+}
+
+const POW2_MAGIC = '6755399441055744.0';
+/** 2^n for integral n in [-1022, 1023] (see activations()). */
+const pow2 = (n) => `(i64x2.shl (i64x2.sub (f64x2.add ${n} ${f2(POW2_MAGIC)}) (v128.const i64x2 0x4337fffffffffc01 0x4337fffffffffc01)) (i32.const 52))`;
+
+/**
+ * tanh and sigmoid with one division a vector, inline code for vector `t` of input local $x{t},
+ * result in $res{t}.
+ *   tanh, |x| ≥ 0.625: 1 − 2/(e^{2|x|} + 1) = 1 − 2v/(u·2^n + v), sign of x restored;
+ *         |x| < 0.625: Cephes' x + x³·P(x²)/Q(x²); both divisions are one, lanes choosing
+ *         numerator and denominator before it.
+ *   sigmoid, through a = −|z| (so 2^n ≤ 1 never overflows): e^a = u·2^n/v, and
+ *         1/(1 + e^{−z}) = v/(v + u·2^n) for z ≥ 0, u·2^n/(v + u·2^n) for z < 0.
+ * test/activations.test.ts holds both within 2 ulp of the correctly rounded values.
+ */
+function oneDivisionBody(kind, t) {
+  const v = (name) => `(local.get $${name}${t})`;
+  const set = (name, e) => `(local.set $${name}${t} ${e})`;
+  const sel = (a, b, m) => `(v128.bitselect ${a} ${b} ${m})`;
+  if (kind === 'tanh') {
+    return [
+      set('ax', `(f64x2.abs ${v('x')})`),
+      set('big', `(f64x2.ge ${v('ax')} ${f2('0.625')})`),
+      ...expParts(`(f64x2.mul (f64x2.min ${v('ax')} ${f2('22.0')}) ${f2('2.0')})`, t),
+      set('s', `(f64x2.mul ${v('x')} ${v('x')})`),
+      // numerator: 2v (big) or P(x²); denominator: u·2^n + v (big) or Q(x²)
+      set('d', `(f64x2.div ${sel(`(f64x2.add ${v('v')} ${v('v')})`, `(f64x2.add (f64x2.mul (f64x2.add (f64x2.mul ${f2('-9.64399179425052238628E-1')} ${v('s')}) ${f2('-9.92877231001918586564E1')}) ${v('s')}) ${f2('-1.61468768441708447952E3')})`, v('big'))} ${sel(`(f64x2.add (f64x2.mul ${v('u')} ${pow2(v('n'))}) ${v('v')})`, `(f64x2.add (f64x2.mul (f64x2.add (f64x2.mul (f64x2.add ${v('s')} ${f2('1.12811678491632931402E2')}) ${v('s')}) ${f2('2.23548839060100448583E3')}) ${v('s')}) ${f2('4.84406305325125486048E3')})`, v('big'))})`),
+      set(
+        'res',
+        sel(
+          `(v128.or (f64x2.sub ${f2('1.0')} ${v('d')}) (v128.and ${v('x')} (v128.const i64x2 0x8000000000000000 0x8000000000000000)))`,
+          // ±0 keeps its sign (x + x³·R would give +0 for -0)
+          sel(v('x'), `(f64x2.add ${v('x')} (f64x2.mul (f64x2.mul ${v('x')} ${v('s')}) ${v('d')}))`, `(f64x2.eq ${v('x')} ${f2('0.0')})`),
+          v('big'),
+        ),
+      ),
+    ];
+  }
+  return [
+    ...expParts(`(f64x2.max (f64x2.neg (f64x2.abs ${v('x')})) ${f2('-746.0')})`, t),
+    // u·2^n as two halves, so results down to the subnormals round once
+    set('h', `(f64x2.ceil (f64x2.mul ${v('n')} ${f2('0.5')}))`),
+    set('e', `(f64x2.mul (f64x2.mul ${v('u')} ${pow2(v('h'))}) ${pow2(`(f64x2.sub ${v('n')} ${v('h')})`)})`),
+    set('res', `(f64x2.div ${sel(v('v'), v('e'), `(f64x2.ge ${v('x')} ${f2('0.0')})`)} (f64x2.add ${v('v')} ${v('e')}))`),
+    // NaN in, NaN out
+    set('res', sel(v('res'), v('x'), `(f64x2.eq ${v('x')} ${v('x')})`)),
+  ];
+}
+
+const ONE_DIVISION_LOCALS = { tanh: ['x', 'ax', 'big', 'n', 'r', 'rr', 'p', 'q', 'u', 'v', 's', 'd', 'res'], sigmoid: ['x', 'n', 'r', 'rr', 'p', 'q', 'u', 'v', 'h', 'e', 'res'] };
+
+/** $tanh2x / $sig2x (one vector) and $tanh_loop / $sigmoid_loop (n values, two vectors a turn). */
+function oneDivision(kind) {
+  const name = kind === 'tanh' ? 'tanh' : 'sig';
+  const locals = (t) => ONE_DIVISION_LOCALS[kind].filter((l) => t !== '' || l !== 'x').map((l) => `(local $${l}${t} v128)`).join(' ');
+  const body = (t) => oneDivisionBody(kind, t).join('\n    ');
+  // The loop's constants live in locals set once before it: V8 builds each v128.const anew at every
+  // use (a few instructions apiece), which cost more than the arithmetic here.
+  const consts = [];
+  const hoist = (text) =>
+    text.replace(/\(v128\.const [^)]*\)/g, (c) => {
+      if (!consts.includes(c)) consts.push(c);
+      return `(local.get $k${consts.indexOf(c)})`;
+    });
+  const loopBody = hoist(`${body('0')}\n    ${body('1')}`);
+  const constLocals = consts.map((_, i) => `(local $k${i} v128)`).join(' ');
+  const constInit = consts.map((c, i) => `(local.set $k${i} ${c})`).join('\n  ');
+  return `(func $${name}2x (param $x v128) (result v128)
+  ${locals('')}
+  ${body('')}
+  (local.get $res))
+
+(func $${kind}_loop (param $n i32) (param $z i32) (param $a i32)
+  ${locals('0')} ${locals('1')} ${constLocals}
+  ${constInit}
+  (block $done (loop $quads
+    (br_if $done (i32.lt_s (local.get $n) (i32.const 4)))
+    (local.set $x0 (v128.load (local.get $z)))
+    (local.set $x1 (v128.load offset=16 (local.get $z)))
+    ${loopBody}
+    (v128.store (local.get $a) (local.get $res0))
+    (v128.store offset=16 (local.get $a) (local.get $res1))
+    (local.set $z (i32.add (local.get $z) (i32.const 32)))
+    (local.set $a (i32.add (local.get $a) (i32.const 32)))
+    (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+    (br $quads)))
+  (block $done (loop $pairs
+    (br_if $done (i32.lt_s (local.get $n) (i32.const 2)))
+    (v128.store (local.get $a) (call $${name}2x (v128.load (local.get $z))))
+    (local.set $z (i32.add (local.get $z) (i32.const 16)))
+    (local.set $a (i32.add (local.get $a) (i32.const 16)))
+    (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+    (br $pairs)))
+  (if (local.get $n) (then
+    (f64.store (local.get $a) (f64x2.extract_lane 0 (call $${name}2x (v128.load64_zero (local.get $z))))))))`;
+}
+
 function activations() {
   // 2^n for integral n in [-1022, 1023] held as f64: the integer lands in the low mantissa bits of
   // n + 1.5·2^52, whose bit pattern minus the magic's (less the exponent bias) is n + 1023.
@@ -299,32 +442,22 @@ function activations() {
   ;; NaN in, NaN out (the clamps above would have made it a number)
   (v128.bitselect (local.get $e) (local.get $x) (f64x2.eq (local.get $x) (local.get $x))))
 
-(func $tanh2x (param $x v128) (result v128)
-  (local $ax v128) (local $big v128) (local $s v128) (local $lo v128) (local $hi v128)
-  (local.set $ax (f64x2.abs (local.get $x)))
-  (local.set $big (f64x2.ge (local.get $ax) ${f2('0.625')}))
-  (if (v128.any_true (local.get $big)) (then
-    (local.set $s (call $exp2x (f64x2.mul (f64x2.min (local.get $ax) ${f2('22.0')}) ${f2('2.0')})))
-    (local.set $hi ${sub(f2('1.0'), div(f2('2.0'), add(c2('$s'), f2('1.0'))))})
-    ;; the sign of x onto |tanh|
-    (local.set $hi (v128.or (local.get $hi) (v128.and (local.get $x) (v128.const i64x2 0x8000000000000000 0x8000000000000000))))
-    (if (i64x2.all_true (local.get $big)) (then (return (local.get $hi))))))
-  (local.set $s ${mul(c2('$x'), c2('$x'))})
-  (local.set $lo ${add(c2('$x'), mul(mul(c2('$x'), c2('$s')), div(add(mul(add(mul(f2('-9.64399179425052238628E-1'), c2('$s')), f2('-9.92877231001918586564E1')), c2('$s')), f2('-1.61468768441708447952E3')), add(mul(add(mul(add(c2('$s'), f2('1.12811678491632931402E2')), c2('$s')), f2('2.23548839060100448583E3')), c2('$s')), f2('4.84406305325125486048E3')))))})
-  ;; ±0 keeps its sign (x + x³·R would give +0 for -0)
-  (local.set $lo (v128.bitselect (local.get $x) (local.get $lo) (f64x2.eq (local.get $x) ${f2('0.0')})))
-  (v128.bitselect (local.get $hi) (local.get $lo) (local.get $big)))
-
 (func $act2x (param $kind i32) (param $z v128) (result v128)
   (if (i32.eq (local.get $kind) (i32.const 1)) (then
     (return (v128.andnot (local.get $z) (f64x2.lt (local.get $z) ${f2('0.0')})))))
   (if (i32.eq (local.get $kind) (i32.const 2)) (then (return (call $tanh2x (local.get $z)))))
-  (if (i32.eq (local.get $kind) (i32.const 3)) (then
-    (return ${div(f2('1.0'), add(f2('1.0'), `(call $exp2x (f64x2.neg (local.get $z)))`))})))
+  (if (i32.eq (local.get $kind) (i32.const 3)) (then (return (call $sig2x (local.get $z)))))
   (local.get $z))
 
-;; act_f64(kind, n, z, a): a[i] = f(z[i]) for i < n (a may be z).
+${oneDivision('tanh')}
+${oneDivision('sigmoid')}
+
+;; act_f64(kind, n, z, a): a[i] = f(z[i]) for i < n (a may be z). tanh and sigmoid run their own
+;; loops, two vectors a turn with the code inline (a call per vector kept the core waiting on each
+;; one's division chain in turn: 9 ns an element before, measured on this machine).
 (func (export "act_f64") (param $kind i32) (param $n i32) (param $z i32) (param $a i32)
+  (if (i32.eq (local.get $kind) (i32.const 2)) (then (call $tanh_loop (local.get $n) (local.get $z) (local.get $a)) (return)))
+  (if (i32.eq (local.get $kind) (i32.const 3)) (then (call $sigmoid_loop (local.get $n) (local.get $z) (local.get $a)) (return)))
   (block $done (loop $pairs
     (br_if $done (i32.lt_s (local.get $n) (i32.const 2)))
     (v128.store (local.get $a) (call $act2x (local.get $kind) (v128.load (local.get $z))))

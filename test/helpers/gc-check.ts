@@ -39,6 +39,7 @@ for (const [name, backend] of [['wasm', () => createWasmBackend({ relaxed: false
   cases.push([`${name} full batch, Gram shortcut`, base(wide, null), true, backend]);
   cases.push([`${name} full batch, direct products`, base(wide, null), false, backend]);
   cases.push([`${name} minibatch`, { ...base(xor, 8), loss: 'softmax-cross-entropy' }, true, backend]);
+  cases.push([`${name} minibatch, Gram shortcut`, base(wide, 4), true, backend]);
 }
 cases.push(['float32 full batch, Gram shortcut', base(wide, null, 'float32'), true, () => createWasmBackend({ relaxed: false })]);
 cases.push(['float32 minibatch', { ...base(xor, 8, 'float32'), loss: 'softmax-cross-entropy' }, true, () => createWasmBackend({ relaxed: false })]);
