@@ -3,7 +3,8 @@
  * launch here). The stub hands out trainer ports exactly as the preload does — a `window.postMessage`
  * of TRAINER_PORT_MESSAGE carrying a MessagePort — whose other end is relayed to a Web Worker running
  * the built trainer (the same TrainerService a utility process runs). It records what the UI asks of
- * main (saveRun, exportRun, saveExperimentAs) and lets the test send menu commands and kill a trainer.
+ * main (saveRun, exportRun, exportStep, saveExperimentAs, saveLabFile, exportNumpy, exportSweepCsv) and lets the
+ * test send menu commands and kill a trainer.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
