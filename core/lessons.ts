@@ -3,7 +3,7 @@
  * lesson trains exactly what the preset of the same name does. Each is checked against the lesson
  * schema by the tests (test/lessons.test.ts), like any lesson a teacher saves.
  */
-import type { LessonInput } from './contract/lab-file';
+import type { LessonInput, LessonStepInput } from './contract/lab-file';
 import type { ExperimentInput } from './experiment';
 import { presetById } from './presets';
 
@@ -37,6 +37,11 @@ const circlesBias = (bias: boolean): ExperimentInput => ({
   init: bias ? { weights: 'he', biases: 'zeros' } : { weights: 'he' },
 });
 
+/** The learning-rate lesson locks everything else, so each step's run differs from the others in one setting. */
+const LEARNING_RATE_ONLY: Pick<LessonStepInput, 'locked' | 'lockReason'> = {
+  locked: ['preset', 'dataset', 'layers', 'loss', 'seed', 'init', 'bias', 'steps'],
+  lockReason: 'Only the learning rate changes in this lesson.',
+};
 const ARCHITECTURE_LOCK = 'This step is about one setting; the rest stays as prepared so runs compare fairly.';
 
 export const LESSONS: readonly LessonInput[] = [
@@ -91,8 +96,7 @@ export const LESSONS: readonly LessonInput[] = [
         text: 'The two-layer net from the numpy seed, learning rate 1e-7. Press Train and watch the loss chart: each step moves the weights a tenth as far as at 1e-6, so after 500 steps the loss is still high.',
         experiment: withLr(1e-7, 'lr-too-small'),
         preset: '',
-        locked: ['preset', 'dataset', 'layers', 'loss', 'seed', 'init', 'bias', 'steps'],
-        lockReason: 'Only the learning rate changes in this lesson.',
+        ...LEARNING_RATE_ONLY,
         look: 'loss',
       },
       {
@@ -100,8 +104,7 @@ export const LESSONS: readonly LessonInput[] = [
         text: 'Learning rate 1e-6, as the seed has it. Press Train: the loss rises for a few steps, then falls fast and keeps falling.',
         experiment: withLr(1e-6, 'seed-004'),
         preset: 'seed-004',
-        locked: ['preset', 'dataset', 'layers', 'loss', 'seed', 'init', 'bias', 'steps'],
-        lockReason: 'Only the learning rate changes in this lesson.',
+        ...LEARNING_RATE_ONLY,
         look: 'loss',
       },
       {
@@ -109,8 +112,7 @@ export const LESSONS: readonly LessonInput[] = [
         text: 'Learning rate 5e-6, five times the seed. Press Train: every step overshoots further than the last, the loss overflows to infinity within a few steps and training stops with a banner.',
         experiment: withLr(5e-6, 'seed-004-diverging'),
         preset: 'seed-004-diverging',
-        locked: ['preset', 'dataset', 'layers', 'loss', 'seed', 'init', 'bias', 'steps'],
-        lockReason: 'Only the learning rate changes in this lesson.',
+        ...LEARNING_RATE_ONLY,
         look: 'loss',
       },
       {
@@ -118,8 +120,7 @@ export const LESSONS: readonly LessonInput[] = [
         text: 'The learning rate is unlocked: try values between 1e-7 and 5e-6 with the slider and find the largest that still trains.',
         experiment: withLr(1e-6, 'seed-004'),
         preset: 'seed-004',
-        locked: ['preset', 'dataset', 'layers', 'loss', 'seed', 'init', 'bias', 'steps'],
-        lockReason: 'Only the learning rate changes in this lesson.',
+        ...LEARNING_RATE_ONLY,
         look: 'loss',
       },
     ],
