@@ -9,6 +9,7 @@ import type { SavedRun } from '../../../../core/contract/api';
 import { isFinalPhase, type TrainerPhase } from '../../../../core/contract/protocol';
 import { INIT_LABEL, OPTIMIZER_LABEL, withScheme } from '../draft';
 import { blankRun, clearForReset, hasEnded, runFromSaved, schemeOf, type CompareAxis, type Run } from '../run';
+import type { LabRun } from '../lab-file';
 import type { LabState } from '../store';
 
 export const MAX_RUNS = 8;
@@ -46,19 +47,9 @@ export interface RunsSlice {
   /** Adds a run from the library beside the others, for comparison. */
   admitSavedRun(saved: SavedRun, experiment: Experiment): void;
   /** Puts back runs from a lab file (replacing what the lab holds). */
-  restoreRuns(runs: readonly RestoredRun[]): void;
+  restoreRuns(runs: readonly LabRun[]): void;
   /** A trainer paused: a compare group trained flat out gets its next equal chunk once every run has stopped at the same step. */
   advanceLockstep(run: Run): void;
-}
-
-export interface RestoredRun {
-  saved: SavedRun;
-  experiment: Experiment;
-  label: string;
-  scheme: WeightScheme | null;
-  group: number | null;
-  visible: boolean;
-  active: boolean;
 }
 
 /**
