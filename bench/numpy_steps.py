@@ -19,7 +19,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures'))
-from make_fixtures import make_data  # noqa: E402  (the fixtures' data generator: same draws as nnlab)
+from make_fixtures import init_params, make_data  # noqa: E402  (the fixtures' generator: same draws as nnlab)
 
 cfg = json.loads(sys.argv[1])
 exp = cfg['experiment']
@@ -33,21 +33,9 @@ batch = exp.get('batchSize')
 def setup():
     np.random.seed(exp['seed'])
     x, y = make_data(exp['data'])
-    W, b = [], []
-    fan_in = x.shape[1]
-    init = exp['init']
-    for layer in exp['layers']:
-        units = layer['units']
-        scale = {'standard-normal': 1.0, 'xavier': math.sqrt(2 / (fan_in + units)),
-                 'he': math.sqrt(2 / fan_in)}[init['weights']]
-        W.append((np.random.randn(fan_in, units) * scale).astype(dtype))
-        if not exp['bias']:
-            b.append(None)
-        elif init.get('biases', 'standard-normal') == 'standard-normal':
-            b.append(np.random.randn(units).astype(dtype))
-        else:
-            b.append(np.zeros(units, dtype=dtype))
-        fan_in = units
+    W, b = init_params(exp, x.shape[1])
+    W = [w.astype(dtype) for w in W]
+    b = [None if v is None else v.astype(dtype) for v in b]
     n_train = x.shape[0] - int(math.floor(x.shape[0] * exp.get('testFraction', 0)))
     return x[:n_train].astype(dtype), y[:n_train].astype(dtype), W, b
 
