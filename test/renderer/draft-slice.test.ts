@@ -137,6 +137,18 @@ describe('draft slice: data sliders and format v2 training fields', () => {
     expect(locked.getState().draft.seed).toBe('3');
   });
 
+  it("a lesson's Optimiser lock holds the optimiser, its settings, the penalties and the schedule, and nothing else", () => {
+    const locked = sliceStore(createDraftSlice('xor'), { applyLearningRate: vi.fn(), resetExperimentView: vi.fn(), isLocked: (c: string) => c === 'optimizer' } as never);
+    const before = locked.getState().draft;
+    for (const [field, value] of [['optimizer', 'adam'], ['momentum', '0.5'], ['beta1', '0.8'], ['biasCorrection', false], ['l2', '0.1'], ['l1', '0.1'], ['schedule', 'cosine'], ['minLearningRate', '0.001']] as const) {
+      locked.getState().setField(field, value as never);
+    }
+    expect(locked.getState().draft).toEqual(before);
+    locked.getState().setField('learningRate', '0.5');
+    locked.getState().setField('samples', '50');
+    expect(locked.getState().draft).toMatchObject({ learningRate: '0.5', samples: '50' });
+  });
+
   it('the optimiser, penalties and schedule reach the experiment as format v2, only the chosen settings', () => {
     const { store } = draftStore('xor');
     const s = () => store.getState();
