@@ -309,17 +309,17 @@ const c2 = (name) => `(local.get ${name})`;
  * $exp2x's 1 + 2p/(q − p), before its division). Callers fold e^x = (u/v)·2^n into their own one
  * division instead of dividing twice.
  */
-function expParts(x, t) {
+function expParts(x, t, relaxed = false) {
   const v = (name) => `(local.get $${name}${t})`;
   const set = (name, e) => `(local.set $${name}${t} ${e})`;
+  // a·b + c: fused under relaxed SIMD (one rounding fewer, so never less accurate), else mul + add.
+  const fma = (a, b, c) => madd('f64', relaxed, a, b, c);
   return [
     set('n', `(f64x2.nearest (f64x2.mul ${x} ${f2('1.4426950408889634073599')}))`),
     set('r', `(f64x2.sub (f64x2.sub ${x} (f64x2.mul ${v('n')} ${f2('6.93145751953125E-1')})) (f64x2.mul ${v('n')} ${f2('1.42860682030941723212E-6')}))`),
     set('rr', `(f64x2.mul ${v('r')} ${v('r')})`),
-    set('p', `(f64x2.mul ${v('r')} (f64x2.add (f64x2.mul (f64x2.add (f64x2.mul ${f2('1.26177193074810590878E-4')} ${v('rr')}) ${f2('3.02994407707441961300E-2')}) ${v('rr')}) ${f2('9.99999999999999999910E-1')}))`),
-    set('q', `(f64x2.add (f64x2.mul (f64x2.add (f64x2.mul (f64x2.add (f64x2.mul ${f2('3.00198505138664455042E-6')} ${v('rr')}) ${f2('2.52448340349684104192E-3')}) ${v('rr')}) ${f2('2.27265548208155028766E-1')}) ${v('rr')}) ${f2('2.00000000000000000009E0')})`),
-    set('u', `(f64x2.add ${v('q')} ${v('p')})`),
-    set('v', `(f64x2.sub ${v('q')} ${v('p')})`),
+    set('p', `(f64x2.mul ${v('r')} ${fma(fma(f2('1.26177193074810590878E-4'), v('rr'), f2('3.02994407707441961300E-2')), v('rr'), f2('9.99999999999999999910E-1'))})`),
+    set('q', fma(fma(fma(f2('3.00198505138664455042E-6'), v('rr'), f2('2.52448340349684104192E-3')), v('rr'), f2('2.27265548208155028766E-1')), v('rr'), f2('2.00000000000000000009E0'))),
   ];
 }
 
@@ -330,38 +330,44 @@ const pow2 = (n) => `(i64x2.shl (i64x2.sub (f64x2.add ${n} ${f2(POW2_MAGIC)}) (v
 /**
  * tanh and sigmoid with one division a vector, inline code for vector `t` of input local $x{t},
  * result in $res{t}.
- *   tanh, |x| ≥ 0.625: 1 − 2/(e^{2|x|} + 1) = 1 − 2v/(u·2^n + v), sign of x restored;
- *         |x| < 0.625: Cephes' x + x³·P(x²)/Q(x²); both divisions are one, lanes choosing
- *         numerator and denominator before it.
+ *   tanh: with 2|x| = n·ln2 + r and e^r = (q + p)/(q − p) (expParts), e^{2|x|} = 2^n·(q + p)/(q − p), so
+ *         tanh|x| = (e^{2|x|} − 1)/(e^{2|x|} + 1) = ((2^n − 1)·q + (2^n + 1)·p) / ((2^n + 1)·q + (2^n − 1)·p).
+ *         One formula for every |x|: at n = 0 it is p/q (= tanh(r/2), Cephes' own rational, accurate
+ *         near 0 where 1 − 2/(e^{2x} + 1) would cancel), and 2^n ± 1 are exact for the n that occur
+ *         (|x| is clamped to 22, where tanh rounds to 1). No branch, no select, no second polynomial.
  *   sigmoid, through a = −|z| (so 2^n ≤ 1 never overflows): e^a = u·2^n/v, and
  *         1/(1 + e^{−z}) = v/(v + u·2^n) for z ≥ 0, u·2^n/(v + u·2^n) for z < 0.
  * test/activations.test.ts holds both within 2 ulp of the correctly rounded values.
  */
-function oneDivisionBody(kind, t) {
+function oneDivisionBody(kind, t, relaxed) {
   const v = (name) => `(local.get $${name}${t})`;
   const set = (name, e) => `(local.set $${name}${t} ${e})`;
   const sel = (a, b, m) => `(v128.bitselect ${a} ${b} ${m})`;
+  const fma = (a, b, c) => madd('f64', relaxed, a, b, c);
   if (kind === 'tanh') {
     return [
       set('ax', `(f64x2.abs ${v('x')})`),
       set('big', `(f64x2.ge ${v('ax')} ${f2('0.625')})`),
-      ...expParts(`(f64x2.mul (f64x2.min ${v('ax')} ${f2('22.0')}) ${f2('2.0')})`, t),
+      ...expParts(`(f64x2.mul (f64x2.min ${v('ax')} ${f2('22.0')}) ${f2('2.0')})`, t, relaxed),
+      set('u', `(f64x2.add ${v('q')} ${v('p')})`),
+      set('v', `(f64x2.sub ${v('q')} ${v('p')})`),
       set('s', `(f64x2.mul ${v('x')} ${v('x')})`),
       // numerator: 2v (big) or P(x²); denominator: u·2^n + v (big) or Q(x²)
-      set('d', `(f64x2.div ${sel(`(f64x2.add ${v('v')} ${v('v')})`, `(f64x2.add (f64x2.mul (f64x2.add (f64x2.mul ${f2('-9.64399179425052238628E-1')} ${v('s')}) ${f2('-9.92877231001918586564E1')}) ${v('s')}) ${f2('-1.61468768441708447952E3')})`, v('big'))} ${sel(`(f64x2.add (f64x2.mul ${v('u')} ${pow2(v('n'))}) ${v('v')})`, `(f64x2.add (f64x2.mul (f64x2.add (f64x2.mul (f64x2.add ${v('s')} ${f2('1.12811678491632931402E2')}) ${v('s')}) ${f2('2.23548839060100448583E3')}) ${v('s')}) ${f2('4.84406305325125486048E3')})`, v('big'))})`),
+      set(
+        'd',
+        `(f64x2.div ${sel(`(f64x2.add ${v('v')} ${v('v')})`, fma(fma(f2('-9.64399179425052238628E-1'), v('s'), f2('-9.92877231001918586564E1')), v('s'), f2('-1.61468768441708447952E3')), v('big'))} ${sel(fma(v('u'), pow2(v('n')), v('v')), fma(fma(`(f64x2.add ${v('s')} ${f2('1.12811678491632931402E2')})`, v('s'), f2('2.23548839060100448583E3')), v('s'), f2('4.84406305325125486048E3')), v('big'))})`,
+      ),
+      // tanh|x| either way, then x's sign bit: ±0 stays ±0, NaN stays NaN.
       set(
         'res',
-        sel(
-          `(v128.or (f64x2.sub ${f2('1.0')} ${v('d')}) (v128.and ${v('x')} (v128.const i64x2 0x8000000000000000 0x8000000000000000)))`,
-          // ±0 keeps its sign (x + x³·R would give +0 for -0)
-          sel(v('x'), `(f64x2.add ${v('x')} (f64x2.mul (f64x2.mul ${v('x')} ${v('s')}) ${v('d')}))`, `(f64x2.eq ${v('x')} ${f2('0.0')})`),
-          v('big'),
-        ),
+        `(v128.or ${sel(`(f64x2.sub ${f2('1.0')} ${v('d')})`, fma(`(f64x2.mul ${v('ax')} ${v('s')})`, v('d'), v('ax')), v('big'))} (v128.and ${v('x')} (v128.const i64x2 0x8000000000000000 0x8000000000000000)))`,
       ),
     ];
   }
   return [
-    ...expParts(`(f64x2.max (f64x2.neg (f64x2.abs ${v('x')})) ${f2('-746.0')})`, t),
+    ...expParts(`(f64x2.max (f64x2.neg (f64x2.abs ${v('x')})) ${f2('-746.0')})`, t, relaxed),
+    set('u', `(f64x2.add ${v('q')} ${v('p')})`),
+    set('v', `(f64x2.sub ${v('q')} ${v('p')})`),
     // u·2^n as two halves, so results down to the subnormals round once
     set('h', `(f64x2.ceil (f64x2.mul ${v('n')} ${f2('0.5')}))`),
     set('e', `(f64x2.mul (f64x2.mul ${v('u')} ${pow2(v('h'))}) ${pow2(`(f64x2.sub ${v('n')} ${v('h')})`)})`),
@@ -372,12 +378,14 @@ function oneDivisionBody(kind, t) {
 }
 
 const ONE_DIVISION_LOCALS = { tanh: ['x', 'ax', 'big', 'n', 'r', 'rr', 'p', 'q', 'u', 'v', 's', 'd', 'res'], sigmoid: ['x', 'n', 'r', 'rr', 'p', 'q', 'u', 'v', 'h', 'e', 'res'] };
+/** Vectors per loop turn (1, 2, 3 and 4 measured the same here: the loop is bound by its instruction count, not the division latency). */
+const ACT_VECTORS = 2;
 
-/** $tanh2x / $sig2x (one vector) and $tanh_loop / $sigmoid_loop (n values, two vectors a turn). */
-function oneDivision(kind) {
+/** $tanh2x / $sig2x (one vector) and $tanh_loop / $sigmoid_loop (n values, ACT_VECTORS vectors a turn). */
+function oneDivision(kind, relaxed) {
   const name = kind === 'tanh' ? 'tanh' : 'sig';
   const locals = (t) => ONE_DIVISION_LOCALS[kind].filter((l) => t !== '' || l !== 'x').map((l) => `(local $${l}${t} v128)`).join(' ');
-  const body = (t) => oneDivisionBody(kind, t).join('\n    ');
+  const body = (t) => oneDivisionBody(kind, t, relaxed).join('\n    ');
   // The loop's constants live in locals set once before it: V8 builds each v128.const anew at every
   // use (a few instructions apiece), which cost more than the arithmetic here.
   const consts = [];
@@ -386,7 +394,8 @@ function oneDivision(kind) {
       if (!consts.includes(c)) consts.push(c);
       return `(local.get $k${consts.indexOf(c)})`;
     });
-  const loopBody = hoist(`${body('0')}\n    ${body('1')}`);
+  const vecs = Array.from({ length: ACT_VECTORS }, (_, i) => i);
+  const loopBody = hoist(vecs.map((i) => body(String(i))).join('\n    '));
   const constLocals = consts.map((_, i) => `(local $k${i} v128)`).join(' ');
   const constInit = consts.map((c, i) => `(local.set $k${i} ${c})`).join('\n  ');
   return `(func $${name}2x (param $x v128) (result v128)
@@ -395,18 +404,16 @@ function oneDivision(kind) {
   (local.get $res))
 
 (func $${kind}_loop (param $n i32) (param $z i32) (param $a i32)
-  ${locals('0')} ${locals('1')} ${constLocals}
+  ${vecs.map((i) => locals(String(i))).join(' ')} ${constLocals}
   ${constInit}
   (block $done (loop $quads
-    (br_if $done (i32.lt_s (local.get $n) (i32.const 4)))
-    (local.set $x0 (v128.load (local.get $z)))
-    (local.set $x1 (v128.load offset=16 (local.get $z)))
+    (br_if $done (i32.lt_s (local.get $n) (i32.const ${2 * ACT_VECTORS})))
+    ${vecs.map((i) => `(local.set $x${i} (v128.load offset=${16 * i} (local.get $z)))`).join('\n    ')}
     ${loopBody}
-    (v128.store (local.get $a) (local.get $res0))
-    (v128.store offset=16 (local.get $a) (local.get $res1))
-    (local.set $z (i32.add (local.get $z) (i32.const 32)))
-    (local.set $a (i32.add (local.get $a) (i32.const 32)))
-    (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+    ${vecs.map((i) => `(v128.store offset=${16 * i} (local.get $a) (local.get $res${i}))`).join('\n    ')}
+    (local.set $z (i32.add (local.get $z) (i32.const ${16 * ACT_VECTORS})))
+    (local.set $a (i32.add (local.get $a) (i32.const ${16 * ACT_VECTORS})))
+    (local.set $n (i32.sub (local.get $n) (i32.const ${2 * ACT_VECTORS})))
     (br $quads)))
   (block $done (loop $pairs
     (br_if $done (i32.lt_s (local.get $n) (i32.const 2)))
@@ -419,7 +426,7 @@ function oneDivision(kind) {
     (f64.store (local.get $a) (f64x2.extract_lane 0 (call $${name}2x (v128.load64_zero (local.get $z))))))))`;
 }
 
-function activations() {
+function activations(relaxed) {
   // 2^n for integral n in [-1022, 1023] held as f64: the integer lands in the low mantissa bits of
   // n + 1.5·2^52, whose bit pattern minus the magic's (less the exponent bias) is n + 1023.
   const MAGIC = '6755399441055744.0';
@@ -449,8 +456,8 @@ function activations() {
   (if (i32.eq (local.get $kind) (i32.const 3)) (then (return (call $sig2x (local.get $z)))))
   (local.get $z))
 
-${oneDivision('tanh')}
-${oneDivision('sigmoid')}
+${oneDivision('tanh', relaxed)}
+${oneDivision('sigmoid', relaxed)}
 
 ;; act_f64(kind, n, z, a): a[i] = f(z[i]) for i < n (a may be z). tanh and sigmoid run their own
 ;; loops, two vectors a turn with the code inline (a call per vector kept the core waiting on each
@@ -555,7 +562,7 @@ export function kernelsWat({ relaxed, shared }) {
   parts.push(convertArray('demote'));
   parts.push(convertArray('promote'));
   parts.push(sgd());
-  parts.push(activations());
+  parts.push(activations(relaxed));
   parts.push(')');
   return parts.join('\n');
 }
