@@ -12,7 +12,7 @@
 import { Worker } from 'node:worker_threads';
 import { compiledKernels, createWasmBackend, KernelMemory, type KernelPrecision, type KernelThreads, type WasmBackend } from '../core/wasm/backend';
 
-/** Control block per worker, in Int32 slots: [seq, done, op, P, N, L, a, sa, panel, b, sb, c, sc, bias]. */
+/** Control block per worker, in Int32 slots: [seq, done, op, P, N, L, a, sa, panel, b, sb, c, sc, bias] (op 0 tn_f64, 1 tn_f32), or [seq, done, 2, kind, n, z, a] (act_f64). */
 const SLOTS = 16;
 const SEQ = 0;
 const DONE = 1;
@@ -41,8 +41,8 @@ for (;;) {
   }
   seen = Atomics.load(c, ${SEQ});
   if (seen < 0) break;
-  const run = c[${OP}] === 1 ? k.tn_f32 : k.tn_f64;
-  run(c[${ARGS}], c[${ARGS + 1}], c[${ARGS + 2}], c[${ARGS + 3}], c[${ARGS + 4}], c[${ARGS + 5}], c[${ARGS + 6}], c[${ARGS + 7}], c[${ARGS + 8}], c[${ARGS + 9}], c[${ARGS + 10}]);
+  if (c[${OP}] === 2) k.act_f64(c[${ARGS}], c[${ARGS + 1}], c[${ARGS + 2}], c[${ARGS + 3}]);
+  else (c[${OP}] === 1 ? k.tn_f32 : k.tn_f64)(c[${ARGS}], c[${ARGS + 1}], c[${ARGS + 2}], c[${ARGS + 3}], c[${ARGS + 4}], c[${ARGS + 5}], c[${ARGS + 6}], c[${ARGS + 7}], c[${ARGS + 8}], c[${ARGS + 9}], c[${ARGS + 10}]);
   Atomics.store(c, ${DONE}, seen);
   Atomics.notify(c, ${DONE});
 }
@@ -58,6 +58,8 @@ export interface ThreadedBackendOptions {
   relaxed?: boolean;
   /** Total threads including the caller's (default 2: these machines have two cores). */
   threads?: number;
+  /** Multiply-adds below which a product stays on one thread (core/wasm/backend.ts has the default). */
+  parallelMinWork?: number;
 }
 
 class AtomicsThreads implements KernelThreads {
@@ -92,6 +94,20 @@ class AtomicsThreads implements KernelThreads {
     blk[ARGS + 8] = c;
     blk[ARGS + 9] = sc;
     blk[ARGS + 10] = bias;
+    this.post(worker, blk);
+  }
+
+  startActivation(worker: number, kind: number, n: number, z: number, a: number): void {
+    const blk = this.blocks[worker]!;
+    blk[OP] = 2;
+    blk[ARGS] = kind;
+    blk[ARGS + 1] = n;
+    blk[ARGS + 2] = z;
+    blk[ARGS + 3] = a;
+    this.post(worker, blk);
+  }
+
+  private post(worker: number, blk: Int32Array): void {
     this.seq = this.seq === 0x7fffffff ? 1 : this.seq + 1;
     Atomics.store(blk, SEQ, this.seq);
     Atomics.notify(blk, SEQ);
@@ -134,7 +150,7 @@ export async function createThreadedWasmBackend(options: ThreadedBackendOptions 
   // Idle workers must not keep the process alive.
   for (const w of workers) w.unref();
   const threads = new AtomicsThreads(control, count);
-  const backend = createWasmBackend({ precision: options.precision, relaxed: options.relaxed, memory, threads: count > 0 ? threads : undefined });
+  const backend = createWasmBackend({ precision: options.precision, relaxed: options.relaxed, memory, threads: count > 0 ? threads : undefined, parallelMinWork: options.parallelMinWork });
   return Object.assign(backend, {
     name: `${backend.name}-x${count + 1}`,
     async close() {

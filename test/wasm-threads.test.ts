@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createWasmBackend, experiment, presetById, Trainer } from '../core';
 import { createThreadedWasmBackend, type ThreadedBackend } from '../node/kernel-threads';
 import { randomArray } from './helpers/kernel-check';
+import { SHAPES } from '../bench/shapes';
 
 const opened: ThreadedBackend[] = [];
 afterAll(async () => {
@@ -23,9 +24,9 @@ describe('kernels on two threads', () => {
       const two = await threaded(precision);
       const one = createWasmBackend({ relaxed: false, precision });
       expect(two.threads).toBe(2);
-      // Products of ≥ 1M multiply-adds split: by rows (m ≥ 8), by columns (m < 8, wide n), with odd
-      // edges; and one below the threshold.
-      for (const [m, n, k] of [[64, 100, 1000], [128, 100, 128], [5, 100, 3000], [6, 37, 5001], [37, 7, 5001], [8, 8, 8]] as [number, number, number][]) {
+      // Products above the threshold (200k multiply-adds) split: by rows (m ≥ 8), by columns (m < 8,
+      // wide n), with odd edges, at the classroom net's sizes; and one below the threshold.
+      for (const [m, n, k] of [[64, 100, 1000], [128, 100, 128], [5, 100, 3000], [6, 37, 5001], [37, 7, 5001], [512, 32, 32], [509, 33, 31], [8, 8, 8]] as [number, number, number][]) {
         const put = (be: typeof one, v: Float64Array) => {
           const w = be.alloc(v.length);
           w.set(v);
@@ -48,6 +49,36 @@ describe('kernels on two threads', () => {
         expect(results[1], `${precision} ${m}×${n}×${k}`).toEqual(results[0]);
       }
     }
+  });
+
+  it('split tanh and sigmoid over long arrays with bit-identical results, in place too', async () => {
+    const two = await threaded();
+    const one = createWasmBackend({ relaxed: false });
+    for (const n of [4095, 4096, 4097, 5003, 16384, 16387]) {
+      const x = randomArray(n, n).map((v) => v * 6);
+      for (const kind of ['tanh', 'sigmoid', 'relu'] as const) {
+        const [a, b] = [one, two].map((be) => {
+          const z = be.alloc(n);
+          z.set(x);
+          const out = be.alloc(n);
+          be.activate!(kind, n, z, out);
+          be.activate!(kind, n, z, z);
+          expect(Array.from(z), `${kind} ${n} in place`).toEqual(Array.from(out));
+          return Array.from(out);
+        });
+        expect(b, `${kind} ${n}`).toEqual(a);
+      }
+    }
+  });
+
+  it('train the classroom tanh net step for step as one thread does', async () => {
+    const exp = SHAPES.find((s) => s.id === 'classroom-tanh')!.experiment(40);
+    const run = (backend: ReturnType<typeof createWasmBackend>) => {
+      const t = new Trainer(exp, { backend });
+      t.run(40);
+      return t.result(1).losses;
+    };
+    expect(run(await threaded())).toEqual(run(createWasmBackend({ relaxed: false })));
   });
 
   it('train seed-004 step for step as one thread does, and fall back to one thread after close()', async () => {

@@ -200,11 +200,19 @@ export interface KernelThreads {
   readonly count: number;
   /** Starts tn_f64 (f32 false) or tn_f32 on thread `worker` with the ten kernel arguments after P. */
   start(worker: number, f32: boolean, P: number, N: number, L: number, a: number, sa: number, panel: number, b: number, sb: number, c: number, sc: number, bias: number): void;
+  /** Starts act_f64(kind, n, z, a) on thread `worker`. */
+  startActivation(worker: number, kind: number, n: number, z: number, a: number): void;
   finish(): void;
 }
 
-/** Below this many multiply-adds a product runs on one thread: waking another costs more than it saves. */
-const PARALLEL_MIN_WORK = 1_000_000;
+/**
+ * Below this many multiply-adds a product runs on one thread: waking another costs more than it
+ * saves. A worker that is spinning picks a band up within a microsecond or two; 200k multiply-adds
+ * are about 20 µs on one thread here.
+ */
+const PARALLEL_MIN_WORK = 200_000;
+/** Below this many values an activation runs on one thread (tanh: about 4 ns a value). */
+const PARALLEL_MIN_ACTIVATIONS = 4096;
 
 /** Grow-only scratch regions in kernel memory, one per role, so steady-state calls allocate nothing. */
 class Scratch {
@@ -235,12 +243,32 @@ export interface WasmBackend extends Backend {
  * the buffers, parameters and updates stay float64, so only the products lose precision.
  */
 export function createWasmBackend(
-  options: WasmBackendOptions & { precision?: KernelPrecision; memory?: KernelMemory; threads?: KernelThreads } = {},
+  options: WasmBackendOptions & { precision?: KernelPrecision; memory?: KernelMemory; threads?: KernelThreads; parallelMinWork?: number } = {},
 ): WasmBackend {
   const precision = options.precision ?? 'float64';
   const mem = options.memory ?? new KernelMemory(options.reserveBytes ?? 256 * 1024 * 1024);
   const { exports: kernels, relaxed } = instantiateKernels(mem, options.relaxed ?? true);
   const threads = options.threads && mem.shared ? options.threads : null;
+  const minWork = options.parallelMinWork ?? PARALLEL_MIN_WORK;
+
+  /**
+   * act_f64 over [0, n), the tail bands on the other threads: every value is computed by the same
+   * code wherever it runs (test/activations.test.ts: loop, pair loop and tail agree bit for bit).
+   */
+  const act = (kind: number, n: number, z: number, a: number): void => {
+    const parts = threads ? threads.count + 1 : 1;
+    if (!threads || parts === 1 || n < PARALLEL_MIN_ACTIVATIONS || kind === 0 || kind === 1) return kernels.act_f64(kind, n, z, a);
+    // Bands of whole 64-byte lines, so no two threads write one cache line.
+    const band = Math.ceil(n / parts / 8) * 8;
+    let started = 0;
+    for (let w = 1; w < parts && w * band < n; w++) {
+      const i0 = w * band;
+      threads.startActivation(w - 1, kind, Math.min(band, n - i0), z + 8 * i0, a + 8 * i0);
+      started++;
+    }
+    kernels.act_f64(kind, Math.min(band, n), z, a);
+    if (started) threads.finish();
+  };
 
   /** tn_T, split into bands across the threads when the product is big enough. */
   const tn = (f32: boolean, P: number, N: number, L: number, a: number, sa: number, panel: number, b: number, sb: number, c: number, sc: number, bias: number): void => {
@@ -249,7 +277,7 @@ export function createWasmBackend(
     const bytes = f32 ? 4 : 8;
     // Bands align to whole tiles: PANEL_ROWS rows, or one full column block (2 vectors).
     const colBlock = f32 ? 8 : 4;
-    if (!threads || parts === 1 || P * N * L < PARALLEL_MIN_WORK) return run(P, N, L, a, sa, panel, b, sb, c, sc, bias);
+    if (!threads || parts === 1 || P * N * L < minWork) return run(P, N, L, a, sa, panel, b, sb, c, sc, bias);
     if (P >= PANEL_ROWS * parts) {
       const band = Math.ceil(P / parts / PANEL_ROWS) * PANEL_ROWS;
       let started = 0;
@@ -380,11 +408,11 @@ export function createWasmBackend(
       else for (let i = 0; i < n; i++) w[i] = w[i]! - lr * g[i]!;
     },
     activate(kind, count, z, a) {
-      if (mem.owns(z) && mem.owns(a)) kernels.act_f64(ACTIVATION_CODES[kind], count, z.byteOffset, a.byteOffset);
+      if (mem.owns(z) && mem.owns(a)) act(ACTIVATION_CODES[kind], count, z.byteOffset, a.byteOffset);
       else {
         const pz = addrIn(z, count, 0);
         const pa = outAddr(a, count, 2);
-        kernels.act_f64(ACTIVATION_CODES[kind], count, pz, pa);
+        act(ACTIVATION_CODES[kind], count, pz, pa);
         copyBack(a, pa, count);
       }
     },
