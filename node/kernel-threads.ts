@@ -10,14 +10,19 @@
  * the same instruction sequence wherever its tile runs.
  */
 import { Worker } from 'node:worker_threads';
-import { compiledKernels, createWasmBackend, KernelMemory, type KernelPrecision, type KernelThreads, type WasmBackend } from '../core/wasm/backend';
+import { compiledKernels, createWasmBackend, KernelMemory, type KernelExports, type KernelPrecision, type KernelThreads, type WasmBackend } from '../core/wasm/backend';
 
-/** Control block per worker, in Int32 slots: [seq, done, op, P, N, L, a, sa, panel, b, sb, c, sc, bias] (op 0 tn_f64, 1 tn_f32), or [seq, done, 2, kind, n, z, a] (act_f64). */
+/**
+ * Control block per worker, in Int32 slots: [seq, done, op, P, N, L, a, sa, panel, b, sb, c, sc, bias]
+ * (op 0 tn_f64, 1 tn_f32), or [seq, done, 2, kind, n, z, a] (act_f64); slot CLAIM holds the seq of a
+ * band nobody has taken yet.
+ */
 const SLOTS = 16;
 const SEQ = 0;
 const DONE = 1;
 const OP = 2;
 const ARGS = 3;
+const CLAIM = 14;
 /**
  * Busy-wait iterations before a thread sleeps in Atomics.wait (a few microseconds). Longer spins won
  * a little on an idle machine and collapsed throughput tenfold when other processes wanted the cores.
@@ -41,12 +46,19 @@ for (;;) {
   }
   seen = Atomics.load(c, ${SEQ});
   if (seen < 0) break;
-  if (c[${OP}] === 2) k.act_f64(c[${ARGS}], c[${ARGS + 1}], c[${ARGS + 2}], c[${ARGS + 3}]);
+  // The caller may have taken the band back (it does when this thread was slow to wake).
+  if (Atomics.compareExchange(c, ${CLAIM}, seen, 0) !== seen) {}
+  else if (c[${OP}] === 2) k.act_f64(c[${ARGS}], c[${ARGS + 1}], c[${ARGS + 2}], c[${ARGS + 3}]);
   else (c[${OP}] === 1 ? k.tn_f32 : k.tn_f64)(c[${ARGS}], c[${ARGS + 1}], c[${ARGS + 2}], c[${ARGS + 3}], c[${ARGS + 4}], c[${ARGS + 5}], c[${ARGS + 6}], c[${ARGS + 7}], c[${ARGS + 8}], c[${ARGS + 9}], c[${ARGS + 10}]);
   Atomics.store(c, ${DONE}, seen);
   Atomics.notify(c, ${DONE});
 }
 `;
+
+function runBand(k: KernelExports, c: Int32Array): void {
+  if (c[OP] === 2) k.act_f64(c[ARGS]!, c[ARGS + 1]!, c[ARGS + 2]!, c[ARGS + 3]!);
+  else (c[OP] === 1 ? k.tn_f32 : k.tn_f64)(c[ARGS]!, c[ARGS + 1]!, c[ARGS + 2]!, c[ARGS + 3]!, c[ARGS + 4]!, c[ARGS + 5]!, c[ARGS + 6]!, c[ARGS + 7]!, c[ARGS + 8]!, c[ARGS + 9]!, c[ARGS + 10]!);
+}
 
 export interface ThreadedBackend extends WasmBackend {
   /** Stops the workers; the backend then runs on one thread. */
@@ -60,6 +72,8 @@ export interface ThreadedBackendOptions {
   threads?: number;
   /** Multiply-adds below which a product stays on one thread (core/wasm/backend.ts has the default). */
   parallelMinWork?: number;
+  /** Values below which an activation stays on one thread (core/wasm/backend.ts has the default). */
+  parallelMinActivations?: number;
 }
 
 class AtomicsThreads implements KernelThreads {
@@ -67,6 +81,8 @@ class AtomicsThreads implements KernelThreads {
   private readonly pending: number[] = [];
   private seq = 0;
   closed = false;
+  /** This thread's instance of the kernels, to run bands taken back (set once the backend exists). */
+  local: KernelExports | null = null;
 
   constructor(
     control: SharedArrayBuffer,
@@ -109,15 +125,25 @@ class AtomicsThreads implements KernelThreads {
 
   private post(worker: number, blk: Int32Array): void {
     this.seq = this.seq === 0x7fffffff ? 1 : this.seq + 1;
+    Atomics.store(blk, CLAIM, this.seq);
     Atomics.store(blk, SEQ, this.seq);
     Atomics.notify(blk, SEQ);
     this.pending.push(worker);
   }
 
+  /**
+   * Waits for every started band. A band its thread has not yet taken (the thread was asleep, or
+   * descheduled on a busy machine) the caller takes back and runs itself: the same kernel on the same
+   * memory, so the same bits, and a late wake-up costs no more than one thread would have.
+   */
   finish(): void {
     for (const worker of this.pending) {
       const blk = this.blocks[worker]!;
       const want = Atomics.load(blk, SEQ);
+      if (this.local && Atomics.compareExchange(blk, CLAIM, want, 0) === want) {
+        runBand(this.local, blk);
+        continue;
+      }
       let spins = 0;
       const t0 = Date.now();
       while (Atomics.load(blk, DONE) !== want) {
@@ -150,7 +176,8 @@ export async function createThreadedWasmBackend(options: ThreadedBackendOptions 
   // Idle workers must not keep the process alive.
   for (const w of workers) w.unref();
   const threads = new AtomicsThreads(control, count);
-  const backend = createWasmBackend({ precision: options.precision, relaxed: options.relaxed, memory, threads: count > 0 ? threads : undefined, parallelMinWork: options.parallelMinWork });
+  const backend = createWasmBackend({ precision: options.precision, relaxed: options.relaxed, memory, threads: count > 0 ? threads : undefined, parallelMinWork: options.parallelMinWork, parallelMinActivations: options.parallelMinActivations });
+  threads.local = backend.kernels;
   return Object.assign(backend, {
     name: `${backend.name}-x${count + 1}`,
     async close() {

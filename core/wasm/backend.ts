@@ -243,13 +243,14 @@ export interface WasmBackend extends Backend {
  * the buffers, parameters and updates stay float64, so only the products lose precision.
  */
 export function createWasmBackend(
-  options: WasmBackendOptions & { precision?: KernelPrecision; memory?: KernelMemory; threads?: KernelThreads; parallelMinWork?: number } = {},
+  options: WasmBackendOptions & { precision?: KernelPrecision; memory?: KernelMemory; threads?: KernelThreads; parallelMinWork?: number; parallelMinActivations?: number } = {},
 ): WasmBackend {
   const precision = options.precision ?? 'float64';
   const mem = options.memory ?? new KernelMemory(options.reserveBytes ?? 256 * 1024 * 1024);
   const { exports: kernels, relaxed } = instantiateKernels(mem, options.relaxed ?? true);
   const threads = options.threads && mem.shared ? options.threads : null;
   const minWork = options.parallelMinWork ?? PARALLEL_MIN_WORK;
+  const minActivations = options.parallelMinActivations ?? PARALLEL_MIN_ACTIVATIONS;
 
   /**
    * act_f64 over [0, n), the tail bands on the other threads: every value is computed by the same
@@ -257,7 +258,7 @@ export function createWasmBackend(
    */
   const act = (kind: number, n: number, z: number, a: number): void => {
     const parts = threads ? threads.count + 1 : 1;
-    if (!threads || parts === 1 || n < PARALLEL_MIN_ACTIVATIONS || kind === 0 || kind === 1) return kernels.act_f64(kind, n, z, a);
+    if (!threads || parts === 1 || n < minActivations || kind === 0 || kind === 1) return kernels.act_f64(kind, n, z, a);
     // Bands of whole 64-byte lines, so no two threads write one cache line.
     const band = Math.ceil(n / parts / 8) * 8;
     let started = 0;
