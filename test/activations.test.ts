@@ -111,6 +111,41 @@ describe.each(variants)('wasm activations (%s): accuracy', (variant, be) => {
   });
 });
 
+describe('wasm float32 tanh (the float32 mode)', () => {
+  // Error in float32 ulps of the float32-rounded exact value (Math.tanh is within 2 float64 ulps of
+  // it, far below a float32 ulp), after the input's own rounding to float32, as that mode does.
+  const f32ulps = (got: number, x: number) => {
+    const want = Math.fround(Math.tanh(Math.fround(x)));
+    if (Number.isNaN(want)) return Number.isNaN(got) ? 0 : Infinity;
+    const ulp = Math.abs(want) >= 2 ** -126 ? 2 ** (Math.floor(Math.log2(Math.abs(want))) - 23) : 2 ** -149;
+    return Math.abs(got - want) / ulp;
+  };
+  it.each(variants.map(([name, b]) => [name, createWasmBackend({ relaxed: b.relaxed, precision: 'float32' })] as const))(
+    '%s: within 6 float32 ulps of tanh over a million inputs; edges, odd lengths',
+    (variant, b) => {
+      const n = (1 << 20) + 3;
+      const u = randomArray(n, 21);
+      const x = Float64Array.from(u, (v, i) => (i % 2 ? v * 10 : Math.sign(v) * 10 ** (13 * Math.abs(v) - 11)));
+      const z = b.alloc(n);
+      z.set(x);
+      const a = b.alloc(n);
+      b.activate!('tanh', n, z, a);
+      let w = 0;
+      for (let i = 0; i < n; i++) w = Math.max(w, f32ulps(a[i]!, x[i]!));
+      console.log(`${variant} float32 tanh: worst ${w} float32 ulps over ${n} inputs`);
+      expect(w).toBeLessThanOrEqual(6);
+      const edges = [0, -0, Infinity, -Infinity, NaN, 7.9, 8, 1e6, -1e6, 1e-30, -1e-30];
+      const ze = b.alloc(edges.length);
+      ze.set(edges);
+      const ae = b.alloc(edges.length);
+      b.activate!('tanh', edges.length, ze, ae);
+      expect(Object.is(ae[0], 0) && Object.is(ae[1], -0) && Number.isNaN(ae[4])).toBe(true);
+      // Past the clamp the result is 1 − 2⁻²² (4 float32 ulps below 1), as Eigen's.
+      for (const i of [2, 3, 5, 6, 7, 8, 9, 10]) expect(f32ulps(ae[i]!, edges[i]!), `tanh(${edges[i]})`).toBeLessThanOrEqual(4);
+    },
+  );
+});
+
 describe('wasm derivative masks, bias sums and gather: the TS loops bit for bit', () => {
   const kinds: Activation[] = ['relu', 'tanh', 'sigmoid', 'linear'];
   it.each([[1, 1], [3, 5], [7, 2], [32, 33], [16, 100]])('%i×%i', (rows, cols) => {

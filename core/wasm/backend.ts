@@ -39,6 +39,7 @@ export interface KernelExports {
   sgd(n: number, lr: number, g: number, w: number): void;
   act_f64(kind: number, n: number, z: number, a: number): void;
   exp_f64(n: number, src: number, dst: number): void;
+  tanh_f32(n: number, z: number, a: number): void;
   derive_f64(kind: number, rows: number, cols: number, z: number, a: number, dz: number, db: number): void;
   gather_f64(rows: number, width: number, idx: number, src: number, dst: number): void;
 }
@@ -409,6 +410,14 @@ export function createWasmBackend(
       else for (let i = 0; i < n; i++) w[i] = w[i]! - lr * g[i]!;
     },
     activate(kind, count, z, a) {
+      // float32 mode: tanh in float32 lanes, like that mode's products (4 lanes, no exponential).
+      if (precision === 'float32' && kind === 'tanh') {
+        const pz = addrIn(z, count, 0);
+        const pa = outAddr(a, count, 2);
+        kernels.tanh_f32(count, pz, pa);
+        copyBack(a, pa, count);
+        return;
+      }
       if (mem.owns(z) && mem.owns(a)) act(ACTIVATION_CODES[kind], count, z.byteOffset, a.byteOffset);
       else {
         const pz = addrIn(z, count, 0);

@@ -544,6 +544,61 @@ ${oneDivision('sigmoid', relaxed)}
 )`;
 }
 
+/**
+ * tanh_f32(n, z, a): a[i] = tanh(z[i]) for the float32 mode, float64 arrays in and out, each value
+ * rounded to float32 first and the result widened back (as that mode's products do). Four lanes a
+ * vector and no exponential: Eigen's float tanh, x·P(x²)/Q(x²) (odd degree 13 over even degree 6)
+ * with x clamped to ±7.905311 where it rounds to ±1; ±0, NaN and ±∞ come out right through the clamp
+ * and the odd numerator. test/activations.test.ts bounds it in float32 ulps against Math.tanh.
+ */
+function tanhF32(relaxed) {
+  const f4 = (v) => `(v128.const f32x4 ${v} ${v} ${v} ${v})`;
+  const fma = (a, b, c) => madd('f32', relaxed, a, b, c);
+  const consts = [];
+  const k = (v) => {
+    if (!consts.includes(v)) consts.push(v);
+    return `(local.get $k${consts.indexOf(v)})`;
+  };
+  const s = '(local.get $s)';
+  const num = [-2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-8, 1.48572235717979e-5, 6.37261928875436e-4, 4.89352455891786e-3];
+  const den = [1.19825839466702e-6, 1.18534705686654e-4, 2.268434632439e-3, 4.89352518554385e-3];
+  const horner = (cs) => cs.slice(1).reduce((acc, c) => fma(acc, s, k(c)), k(cs[0]));
+  const body = [
+    `(local.set $x (f32x4.max (f32x4.min (local.get $x) ${k(7.90531110763549805)}) ${k(-7.90531110763549805)}))`,
+    '(local.set $s (f32x4.mul (local.get $x) (local.get $x)))',
+    `(f32x4.div (f32x4.mul (local.get $x) ${horner(num)}) ${horner(den)})`,
+  ].join('\n    ');
+  const constLocals = consts.map((_, i) => `(local $k${i} v128)`).join(' ');
+  const constInit = consts.map((c, i) => `(local.set $k${i} ${f4(c)})`).join('\n  ');
+  return `(func $tanh4f (param $x v128) (result v128)
+  (local $s v128) ${constLocals}
+  ${constInit}
+  ${body})
+
+(func (export "tanh_f32") (param $n i32) (param $z i32) (param $a i32)
+  (local $x v128) (local $s v128) (local $r v128) ${constLocals}
+  ${constInit}
+  (block $done (loop $quads
+    (br_if $done (i32.lt_s (local.get $n) (i32.const 4)))
+    (local.set $x (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (v128.load (local.get $z)))
+      (f32x4.demote_f64x2_zero (v128.load offset=16 (local.get $z)))))
+    (local.set $r ${body})
+    (v128.store (local.get $a) (f64x2.promote_low_f32x4 (local.get $r)))
+    (v128.store offset=16 (local.get $a) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $r) (local.get $r))))
+    (local.set $z (i32.add (local.get $z) (i32.const 32)))
+    (local.set $a (i32.add (local.get $a) (i32.const 32)))
+    (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+    (br $quads)))
+  (block $done (loop $ones
+    (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
+    (f64.store (local.get $a) (f64.promote_f32 (f32x4.extract_lane 0 (call $tanh4f (f32x4.splat (f32.demote_f64 (f64.load (local.get $z))))))))
+    (local.set $z (i32.add (local.get $z) (i32.const 8)))
+    (local.set $a (i32.add (local.get $a) (i32.const 8)))
+    (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+    (br $ones))))`;
+}
+
 /** The whole module text. `shared` declares the imported memory shared (worker threads). */
 export function kernelsWat({ relaxed, shared }) {
   const parts = ['(module'];
@@ -563,6 +618,7 @@ export function kernelsWat({ relaxed, shared }) {
   parts.push(convertArray('promote'));
   parts.push(sgd());
   parts.push(activations(relaxed));
+  parts.push(tanhF32(relaxed));
   parts.push(')');
   return parts.join('\n');
 }
