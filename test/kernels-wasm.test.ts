@@ -108,6 +108,26 @@ describe('wasm kernels', () => {
     expect(c[0]).toBe(1);
   });
 
+  it('float32 mode adds the bias in float64 after widening, bit for bit the plain loop (odd widths)', () => {
+    const be = createWasmBackend({ relaxed: false, precision: 'float32' });
+    for (const [m, n, k] of [[1, 1, 1], [3, 5, 7], [17, 33, 9], [512, 32, 32]] as [number, number, number][]) {
+      const put = (v: Float64Array) => {
+        const w = be.alloc(v.length);
+        w.set(v);
+        return w;
+      };
+      const a = put(randomArray(m * k, m));
+      const b = put(randomArray(k * n, n));
+      const bias = put(randomArray(n, k).map((v) => v * 1e3));
+      const plain = be.alloc(m * n);
+      const fused = be.alloc(m * n);
+      be.gemm(m, n, k, a, b, plain, null);
+      be.gemm(m, n, k, a, b, fused, bias);
+      for (let r = 0; r < m; r++) for (let j = 0; j < n; j++) plain[r * n + j] = plain[r * n + j]! + bias[j]!;
+      expect(Array.from(fused), `${m}×${n}×${k}`).toEqual(Array.from(plain));
+    }
+  });
+
   it('sgd is bit for bit the plain update loop (odd lengths, views from elsewhere)', () => {
     const be = createWasmBackend({ relaxed: false });
     for (const n of [1, 2, 7, 1000, 100_001]) {
