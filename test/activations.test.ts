@@ -37,6 +37,16 @@ const worst = (got: ArrayLike<number>, want: ArrayLike<number>) => {
 };
 
 const be: WasmBackend = createWasmBackend({ relaxed: false });
+// Both kernel modules: relaxed fuses the polynomial steps (different roundings), plain does not.
+const backends = [be, createWasmBackend({ relaxed: true })];
+function wasmOn(b: WasmBackend, kind: 'tanh' | 'exp' | 'sigmoid', x: ArrayLike<number>): Float64Array {
+  const z = b.alloc(x.length);
+  z.set(Array.from(x));
+  const out = b.alloc(x.length);
+  if (kind === 'exp') b.kernels.exp_f64(x.length, z.byteOffset, out.byteOffset);
+  else b.activate!(kind, x.length, z, out);
+  return out;
+}
 function wasm(kind: 'tanh' | 'exp' | 'sigmoid', x: ArrayLike<number>): Float64Array {
   const z = be.alloc(x.length);
   z.set(Array.from(x));
@@ -47,19 +57,22 @@ function wasm(kind: 'tanh' | 'exp' | 'sigmoid', x: ArrayLike<number>): Float64Ar
 }
 const mathOf = { tanh: Math.tanh, exp: Math.exp, sigmoid: (v: number) => 1 / (1 + Math.exp(-v)) };
 
-describe('wasm activations: accuracy', () => {
+for (const b of backends) describe(`wasm activations: accuracy (${b.name})`, () => {
+  const wasm = (kind: 'tanh' | 'exp' | 'sigmoid', x: ArrayLike<number>) => wasmOn(b, kind, x);
   for (const kind of ['tanh', 'exp', 'sigmoid'] as const) {
     it(`${kind}: within 2 ulp of the correctly rounded value (${ref[kind].x.length} inputs)`, () => {
       const r = ref[kind];
       const mine = worst(wasm(kind, r.x), r.exact);
       const v8 = worst(r.x.map(mathOf[kind]), r.exact);
       const np = worst(r.numpy, r.exact);
-      console.log(`${kind}: worst error in ulp vs correctly rounded: wasm ${mine}, V8 Math ${v8}, numpy ${np}`);
+      console.log(`${b.name} ${kind}: worst error in ulp vs correctly rounded: wasm ${mine}, V8 Math ${v8}, numpy ${np}`);
       expect(mine).toBeLessThanOrEqual(2);
     });
   }
 
-  it('tanh and exp stay within 3 ulp of Math.tanh / Math.exp over a million inputs', () => {
+  // V8's Math.tanh is itself up to 2 ulp off (2 at -0.25265 where this tanh is 2 the other way, against
+  // mpmath): two results within 2 ulp of the exact value can sit 4 apart. The exact bound is the test above.
+  it('tanh within 4 ulp of Math.tanh, exp within 3 of Math.exp, over a million inputs', () => {
     const n = 1 << 20;
     const u = randomArray(n, 15);
     const tx = Float64Array.from(u, (v, i) => (i % 2 ? v : Math.sign(v) * 10 ** (13 * Math.abs(v) - 11)));
@@ -72,8 +85,8 @@ describe('wasm activations: accuracy', () => {
       wt = Math.max(wt, ulps(t[i]!, Math.tanh(tx[i]!)));
       we = Math.max(we, ulps(e[i]!, Math.exp(ex[i]!)));
     }
-    console.log(`over ${n} inputs: wasm tanh vs Math.tanh at most ${wt} ulp apart, wasm exp vs Math.exp ${we}`);
-    expect(wt).toBeLessThanOrEqual(3);
+    console.log(`${b.name} over ${n} inputs: wasm tanh vs Math.tanh at most ${wt} ulp apart, wasm exp vs Math.exp ${we}`);
+    expect(wt).toBeLessThanOrEqual(4);
     expect(we).toBeLessThanOrEqual(3);
   });
 
@@ -87,10 +100,10 @@ describe('wasm activations: accuracy', () => {
     expect(Object.is(t[1], -0)).toBe(true);
     const s = wasm('sigmoid', x);
     x.forEach((v, i) => expect(ulps(s[i]!, mathOf.sigmoid(v)), `sigmoid(${v})`).toBeLessThanOrEqual(2));
-    const r = be.alloc(x.length);
-    const z = be.alloc(x.length);
+    const r = b.alloc(x.length);
+    const z = b.alloc(x.length);
     z.set(x);
-    be.activate!('relu', x.length, z, r);
+    b.activate!('relu', x.length, z, r);
     x.forEach((v, i) => expect(Object.is(r[i], v < 0 ? 0 : v), `relu(${v})`).toBe(true));
   });
 });

@@ -330,33 +330,44 @@ const pow2 = (n) => `(i64x2.shl (i64x2.sub (f64x2.add ${n} ${f2(POW2_MAGIC)}) (v
 /**
  * tanh and sigmoid with one division a vector, inline code for vector `t` of input local $x{t},
  * result in $res{t}.
- *   tanh, |x| ≥ 0.625: 1 − 2/(e^{2|x|} + 1) = 1 − 2v/(u·2^n + v), sign of x restored;
- *         |x| < 0.625: Cephes' x + x³·P(x²)/Q(x²); both divisions are one, lanes choosing
- *         numerator and denominator before it.
+ *   tanh: with y = 2|x|, tanh|x| = (e^y − 1)/(e^y + 1) = (2^n·u − v)/(2^n·u + v), e^r = u/v; one
+ *         formula over the whole range (n = 0 gives p/q, no cancellation), no lanes computing a
+ *         second rational to select from, sign of x put back last. 2.1 ns an element relaxed
+ *         (2.7 plain) here against 5.1 for the two-rational version (bench/activations.ts).
  *   sigmoid, through a = −|z| (so 2^n ≤ 1 never overflows): e^a = u·2^n/v, and
  *         1/(1 + e^{−z}) = v/(v + u·2^n) for z ≥ 0, u·2^n/(v + u·2^n) for z < 0.
- * test/activations.test.ts holds both within 2 ulp of the correctly rounded values.
+ * test/activations.test.ts holds both within 2 ulp of the correctly rounded values, in both modules.
  */
-function oneDivisionBody(kind, t) {
+function oneDivisionBody(kind, t, relaxed) {
   const v = (name) => `(local.get $${name}${t})`;
   const set = (name, e) => `(local.set $${name}${t} ${e})`;
   const sel = (a, b, m) => `(v128.bitselect ${a} ${b} ${m})`;
   if (kind === 'tanh') {
+    const fm = (a, b, c) => madd('f64', relaxed, a, b, c);
     return [
-      set('ax', `(f64x2.abs ${v('x')})`),
-      set('big', `(f64x2.ge ${v('ax')} ${f2('0.625')})`),
-      ...expParts(`(f64x2.mul (f64x2.min ${v('ax')} ${f2('22.0')}) ${f2('2.0')})`, t),
-      set('s', `(f64x2.mul ${v('x')} ${v('x')})`),
-      // numerator: 2v (big) or P(x²); denominator: u·2^n + v (big) or Q(x²)
-      set('d', `(f64x2.div ${sel(`(f64x2.add ${v('v')} ${v('v')})`, `(f64x2.add (f64x2.mul (f64x2.add (f64x2.mul ${f2('-9.64399179425052238628E-1')} ${v('s')}) ${f2('-9.92877231001918586564E1')}) ${v('s')}) ${f2('-1.61468768441708447952E3')})`, v('big'))} ${sel(`(f64x2.add (f64x2.mul ${v('u')} ${pow2(v('n'))}) ${v('v')})`, `(f64x2.add (f64x2.mul (f64x2.add (f64x2.mul (f64x2.add ${v('s')} ${f2('1.12811678491632931402E2')}) ${v('s')}) ${f2('2.23548839060100448583E3')}) ${v('s')}) ${f2('4.84406305325125486048E3')})`, v('big'))})`),
+      set('ax', `(v128.and ${v('x')} (v128.const i64x2 0x7fffffffffffffff 0x7fffffffffffffff))`),
+      // y = 2|x| = n·ln2 + r. n rounds to the nearest integer in the addition of 1.5·2^52, whose
+      // low mantissa bits then hold it for 2^(n−1) below. (pmin, unlike min, is one instruction.)
+      // n = round(y/ln2 − 0.2), r in [−0.21, 0.49]: n = 0 up to |x| = 0.24, where n = 1 lost up to
+      // 3 ulp to the cancellation in 2^n·u − v (2 ulp with the shift, over 150k mpmath values).
+      set('y', `(f64x2.mul (f64x2.pmin ${v('ax')} ${f2('22.0')}) ${f2('2.0')})`),
+      set('nm', `(f64x2.add ${fm(v('y'), f2('1.4426950408889634073599'), f2('-0.2'))} ${f2(POW2_MAGIC)})`),
+      set('n', `(f64x2.sub ${v('nm')} ${f2(POW2_MAGIC)})`),
+      // Cody-Waite: n·C1 is exact, so y − n·C1 is too.
+      set('r', fm(v('n'), f2('-1.42860682030941723212E-6'), fm(v('n'), f2('-6.93145751953125E-1'), v('y')))),
+      set('rr', `(f64x2.mul ${v('r')} ${v('r')})`),
+      // e^r = u/v, u = q + p, v = q − p: p = r + r·m, q = 2 + qp (Cephes' rational, its leading 1 and 2 split off)
+      set('p', fm(v('r'), `(f64x2.mul ${fm(f2('1.26177193074810590878E-4'), v('rr'), f2('3.02994407707441961300E-2'))} ${v('rr')})`, v('r'))),
+      set('qp', `(f64x2.mul ${fm(fm(f2('3.00198505138664455042E-6'), v('rr'), f2('2.52448340349684104192E-3')), v('rr'), f2('2.27265548208155028766E-1'))} ${v('rr')})`),
+      // a = (2^n − 1)/2, b = (2^n + 1)/2, exact (n ≤ 64 here)
+      set('e', `(i64x2.shl (i64x2.sub ${v('nm')} (v128.const i64x2 0x4337fffffffffc02 0x4337fffffffffc02)) (i32.const 52))`),
+      set('a', `(f64x2.sub ${v('e')} ${f2('0.5')})`),
+      set('b', `(f64x2.add ${v('e')} ${f2('0.5')})`),
+      // tanh|x| = (e^y − 1)/(e^y + 1) = (2^n·u − v)/(2^n·u + v), both halved:
+      //   (2a + (b·p + a·qp)) / (2b + (b·qp + a·p)); the exact 2a and 2b are added last.
       set(
         'res',
-        sel(
-          `(v128.or (f64x2.sub ${f2('1.0')} ${v('d')}) (v128.and ${v('x')} (v128.const i64x2 0x8000000000000000 0x8000000000000000)))`,
-          // ±0 keeps its sign (x + x³·R would give +0 for -0)
-          sel(v('x'), `(f64x2.add ${v('x')} (f64x2.mul (f64x2.mul ${v('x')} ${v('s')}) ${v('d')}))`, `(f64x2.eq ${v('x')} ${f2('0.0')})`),
-          v('big'),
-        ),
+        `(v128.or (f64x2.div (f64x2.add (f64x2.add ${v('a')} ${v('a')}) ${fm(v('b'), v('p'), `(f64x2.mul ${v('a')} ${v('qp')})`)}) (f64x2.add (f64x2.add ${v('b')} ${v('b')}) ${fm(v('b'), v('qp'), `(f64x2.mul ${v('a')} ${v('p')})`)})) (v128.and ${v('x')} (v128.const i64x2 0x8000000000000000 0x8000000000000000)))`,
       ),
     ];
   }
@@ -371,13 +382,17 @@ function oneDivisionBody(kind, t) {
   ];
 }
 
-const ONE_DIVISION_LOCALS = { tanh: ['x', 'ax', 'big', 'n', 'r', 'rr', 'p', 'q', 'u', 'v', 's', 'd', 'res'], sigmoid: ['x', 'n', 'r', 'rr', 'p', 'q', 'u', 'v', 'h', 'e', 'res'] };
+const ONE_DIVISION_LOCALS = { tanh: ['x', 'ax', 'y', 'nm', 'n', 'r', 'rr', 'p', 'qp', 'e', 'a', 'b', 'res'], sigmoid: ['x', 'n', 'r', 'rr', 'p', 'q', 'u', 'v', 'h', 'e', 'res'] };
 
-/** $tanh2x / $sig2x (one vector) and $tanh_loop / $sigmoid_loop (n values, two vectors a turn). */
-function oneDivision(kind) {
+/** Vectors of an activation loop's turn: independent division chains the core overlaps. */
+const ACT_VECS = 4;
+
+/** $tanh2x / $sig2x (one vector) and $tanh_loop / $sigmoid_loop (n values, ACT_VECS vectors a turn). */
+function oneDivision(kind, relaxed) {
   const name = kind === 'tanh' ? 'tanh' : 'sig';
   const locals = (t) => ONE_DIVISION_LOCALS[kind].filter((l) => t !== '' || l !== 'x').map((l) => `(local $${l}${t} v128)`).join(' ');
-  const body = (t) => oneDivisionBody(kind, t).join('\n    ');
+  const body = (t) => oneDivisionBody(kind, t, relaxed).join('\n    ');
+  const vecs = Array.from({ length: ACT_VECS }, (_, i) => i);
   // The loop's constants live in locals set once before it: V8 builds each v128.const anew at every
   // use (a few instructions apiece), which cost more than the arithmetic here.
   const consts = [];
@@ -386,7 +401,7 @@ function oneDivision(kind) {
       if (!consts.includes(c)) consts.push(c);
       return `(local.get $k${consts.indexOf(c)})`;
     });
-  const loopBody = hoist(`${body('0')}\n    ${body('1')}`);
+  const loopBody = hoist(vecs.map((i) => body(String(i))).join('\n    '));
   const constLocals = consts.map((_, i) => `(local $k${i} v128)`).join(' ');
   const constInit = consts.map((c, i) => `(local.set $k${i} ${c})`).join('\n  ');
   return `(func $${name}2x (param $x v128) (result v128)
@@ -395,19 +410,17 @@ function oneDivision(kind) {
   (local.get $res))
 
 (func $${kind}_loop (param $n i32) (param $z i32) (param $a i32)
-  ${locals('0')} ${locals('1')} ${constLocals}
+  ${vecs.map((i) => locals(String(i))).join(' ')} ${constLocals}
   ${constInit}
-  (block $done (loop $quads
-    (br_if $done (i32.lt_s (local.get $n) (i32.const 4)))
-    (local.set $x0 (v128.load (local.get $z)))
-    (local.set $x1 (v128.load offset=16 (local.get $z)))
+  (block $done (loop $turns
+    (br_if $done (i32.lt_s (local.get $n) (i32.const ${2 * ACT_VECS})))
+    ${vecs.map((i) => `(local.set $x${i} (v128.load offset=${16 * i} (local.get $z)))`).join('\n    ')}
     ${loopBody}
-    (v128.store (local.get $a) (local.get $res0))
-    (v128.store offset=16 (local.get $a) (local.get $res1))
-    (local.set $z (i32.add (local.get $z) (i32.const 32)))
-    (local.set $a (i32.add (local.get $a) (i32.const 32)))
-    (local.set $n (i32.sub (local.get $n) (i32.const 4)))
-    (br $quads)))
+    ${vecs.map((i) => `(v128.store offset=${16 * i} (local.get $a) (local.get $res${i}))`).join('\n    ')}
+    (local.set $z (i32.add (local.get $z) (i32.const ${16 * ACT_VECS})))
+    (local.set $a (i32.add (local.get $a) (i32.const ${16 * ACT_VECS})))
+    (local.set $n (i32.sub (local.get $n) (i32.const ${2 * ACT_VECS})))
+    (br $turns)))
   (block $done (loop $pairs
     (br_if $done (i32.lt_s (local.get $n) (i32.const 2)))
     (v128.store (local.get $a) (call $${name}2x (v128.load (local.get $z))))
@@ -419,7 +432,7 @@ function oneDivision(kind) {
     (f64.store (local.get $a) (f64x2.extract_lane 0 (call $${name}2x (v128.load64_zero (local.get $z))))))))`;
 }
 
-function activations() {
+function activations(relaxed) {
   // 2^n for integral n in [-1022, 1023] held as f64: the integer lands in the low mantissa bits of
   // n + 1.5·2^52, whose bit pattern minus the magic's (less the exponent bias) is n + 1023.
   const MAGIC = '6755399441055744.0';
@@ -449,8 +462,8 @@ function activations() {
   (if (i32.eq (local.get $kind) (i32.const 3)) (then (return (call $sig2x (local.get $z)))))
   (local.get $z))
 
-${oneDivision('tanh')}
-${oneDivision('sigmoid')}
+${oneDivision('tanh', relaxed)}
+${oneDivision('sigmoid', relaxed)}
 
 ;; act_f64(kind, n, z, a): a[i] = f(z[i]) for i < n (a may be z). tanh and sigmoid run their own
 ;; loops, two vectors a turn with the code inline (a call per vector kept the core waiting on each
@@ -555,7 +568,7 @@ export function kernelsWat({ relaxed, shared }) {
   parts.push(convertArray('demote'));
   parts.push(convertArray('promote'));
   parts.push(sgd());
-  parts.push(activations());
+  parts.push(activations(relaxed));
   parts.push(')');
   return parts.join('\n');
 }
