@@ -335,7 +335,8 @@ const pow2 = (n) => `(i64x2.shl (i64x2.sub (f64x2.add ${n} ${f2(POW2_MAGIC)}) (v
  *         second rational to select from, sign of x put back last. 2.1 ns an element relaxed
  *         (2.7 plain) here against 5.1 for the two-rational version (bench/activations.ts).
  *   sigmoid, through a = −|z| (so 2^n ≤ 1 never overflows): e^a = u·2^n/v, and
- *         1/(1 + e^{−z}) = v/(v + u·2^n) for z ≥ 0, u·2^n/(v + u·2^n) for z < 0.
+ *         1/(1 + e^{−z}) = v/(v + u·2^n) for z ≥ 0, u·2^n/(v + u·2^n) for z < 0. 1.6 ns an element
+ *         relaxed (2.4 plain) against 4.1 with min/max, the NaN select and 2^n in two halves.
  * test/activations.test.ts holds both within 2 ulp of the correctly rounded values, in both modules.
  */
 function oneDivisionBody(kind, t, relaxed) {
@@ -371,18 +372,29 @@ function oneDivisionBody(kind, t, relaxed) {
       ),
     ];
   }
+  const fm = (a, b, c) => madd('f64', relaxed, a, b, c);
+  // Lane select on an all-ones/all-zeros compare mask: relaxed_laneselect is then exact, and one
+  // blend instruction where v128.bitselect is three.
+  const pick = (a, b, m) => (relaxed ? `(i64x2.relaxed_laneselect ${a} ${b} ${m})` : sel(a, b, m));
   return [
-    ...expParts(`(f64x2.max (f64x2.neg (f64x2.abs ${v('x')})) ${f2('-746.0')})`, t),
-    // u·2^n as two halves, so results down to the subnormals round once
-    set('h', `(f64x2.ceil (f64x2.mul ${v('n')} ${f2('0.5')}))`),
-    set('e', `(f64x2.mul (f64x2.mul ${v('u')} ${pow2(v('h'))}) ${pow2(`(f64x2.sub ${v('n')} ${v('h')})`)})`),
-    set('res', `(f64x2.div ${sel(v('v'), v('e'), `(f64x2.ge ${v('x')} ${f2('0.0')})`)} (f64x2.add ${v('v')} ${v('e')}))`),
-    // NaN in, NaN out
-    set('res', sel(v('res'), v('x'), `(f64x2.eq ${v('x')} ${v('x')})`)),
+    // a = −|z| (the sign bit set), clamped where e^a is below half the least subnormal. NaN stays
+    // NaN through every step (pmax keeps its first operand when the compare fails).
+    set('y', `(f64x2.pmax (v128.or ${v('x')} (v128.const i64x2 0x8000000000000000 0x8000000000000000)) ${f2('-746.0')})`),
+    set('nm', fm(v('y'), f2('1.4426950408889634073599'), f2(POW2_MAGIC))),
+    set('n', `(f64x2.sub ${v('nm')} ${f2(POW2_MAGIC)})`),
+    set('r', fm(v('n'), f2('-1.42860682030941723212E-6'), fm(v('n'), f2('-6.93145751953125E-1'), v('y')))),
+    set('rr', `(f64x2.mul ${v('r')} ${v('r')})`),
+    set('p', fm(v('r'), `(f64x2.mul ${fm(f2('1.26177193074810590878E-4'), v('rr'), f2('3.02994407707441961300E-2'))} ${v('rr')})`, v('r'))),
+    set('q', fm(fm(fm(f2('3.00198505138664455042E-6'), v('rr'), f2('2.52448340349684104192E-3')), v('rr'), f2('2.27265548208155028766E-1')), v('rr'), f2('2.0'))),
+    set('v', `(f64x2.sub ${v('q')} ${v('p')})`),
+    // e^a·v = u·2^n = (u·2^(n+64))·2^−64: the first product is exact and normal (n ≥ −1077), the
+    // second rounds once, into the subnormals where it must. 2^(n+64) from the bits holding n.
+    set('e', `(f64x2.mul (f64x2.mul (f64x2.add ${v('q')} ${v('p')}) (i64x2.shl (i64x2.sub ${v('nm')} (v128.const i64x2 0x4337fffffffffbc1 0x4337fffffffffbc1)) (i32.const 52))) ${f2('5.421010862427522170037264004349708557128906250E-20')})`),
+    set('res', `(f64x2.div ${pick(v('v'), v('e'), `(f64x2.ge ${v('x')} ${f2('0.0')})`)} (f64x2.add ${v('v')} ${v('e')}))`),
   ];
 }
 
-const ONE_DIVISION_LOCALS = { tanh: ['x', 'ax', 'y', 'nm', 'n', 'r', 'rr', 'p', 'qp', 'e', 'a', 'b', 'res'], sigmoid: ['x', 'n', 'r', 'rr', 'p', 'q', 'u', 'v', 'h', 'e', 'res'] };
+const ONE_DIVISION_LOCALS = { tanh: ['x', 'ax', 'y', 'nm', 'n', 'r', 'rr', 'p', 'qp', 'e', 'a', 'b', 'res'], sigmoid: ['x', 'y', 'nm', 'n', 'r', 'rr', 'p', 'q', 'v', 'e', 'res'] };
 
 /** Vectors of an activation loop's turn: independent division chains the core overlaps. */
 const ACT_VECS = 4;
