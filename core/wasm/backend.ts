@@ -38,6 +38,8 @@ export interface KernelExports {
   promote(n: number, src: number, dst: number): void;
   sgd(n: number, lr: number, g: number, w: number): void;
   act_f64(kind: number, n: number, z: number, a: number): void;
+  /** act_f64 with tanh and sigmoid computed in float32 lanes (float64 in and out). */
+  act_f32(kind: number, n: number, z: number, a: number): void;
   exp_f64(n: number, src: number, dst: number): void;
   derive_f64(kind: number, rows: number, cols: number, z: number, a: number, dz: number, db: number): void;
   gather_f64(rows: number, width: number, idx: number, src: number, dst: number): void;
@@ -363,6 +365,8 @@ export function createWasmBackend(
     },
   };
   const impl = precision === 'float32' ? f32 : f64;
+  // float32 computes tanh and sigmoid in float32 lanes too (twice the lanes, float32 division).
+  const act = precision === 'float32' ? kernels.act_f32 : kernels.act_f64;
 
   return {
     name: `wasm-simd${relaxed ? '-relaxed' : ''}${precision === 'float32' ? '-f32' : ''}`,
@@ -380,11 +384,11 @@ export function createWasmBackend(
       else for (let i = 0; i < n; i++) w[i] = w[i]! - lr * g[i]!;
     },
     activate(kind, count, z, a) {
-      if (mem.owns(z) && mem.owns(a)) kernels.act_f64(ACTIVATION_CODES[kind], count, z.byteOffset, a.byteOffset);
+      if (mem.owns(z) && mem.owns(a)) act(ACTIVATION_CODES[kind], count, z.byteOffset, a.byteOffset);
       else {
         const pz = addrIn(z, count, 0);
         const pa = outAddr(a, count, 2);
-        kernels.act_f64(ACTIVATION_CODES[kind], count, pz, pa);
+        act(ACTIVATION_CODES[kind], count, pz, pa);
         copyBack(a, pa, count);
       }
     },

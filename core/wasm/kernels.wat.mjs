@@ -444,6 +444,100 @@ function oneDivision(kind, relaxed) {
     (f64.store (local.get $a) (f64x2.extract_lane 0 (call $${name}2x (v128.load64_zero (local.get $z))))))))`;
 }
 
+const f4 = (v) => `(v128.const f32x4 ${v} ${v} ${v} ${v})`;
+
+/**
+ * float32 tanh and sigmoid, four lanes a vector, for the float32 mode (its products are float32
+ * already; the activations were float64 at half the lanes). Cephes' expf: y = n·ln2 + r, |r| ≤ 0.35
+ * (no shift as in float64 tanh: the polynomial is not good for float32 past 0.35), e^r − 1 = r + r²·P(r), P of degree 5. tanh|x| = N/(N + 2) with
+ * N = e^y − 1 = (2^n − 1) + 2^n·(e^r − 1), which is e^r − 1 itself at n = 0 (no cancellation for
+ * small x); sigmoid as in float64, e^{−|z|} scaled by 2^(n+32)·2^−32 so tiny results underflow once.
+ * test/activations.test.ts states and bounds the relative error against Math.tanh and the sigmoid.
+ */
+function f32Body(kind, t, relaxed) {
+  const v = (name) => `(local.get $${name}${t})`;
+  const set = (name, e) => `(local.set $${name}${t} ${e})`;
+  const fm = (a, b, c) => madd('f32', relaxed, a, b, c);
+  const pick = (a, b, m) => (relaxed ? `(i32x4.relaxed_laneselect ${a} ${b} ${m})` : `(v128.bitselect ${a} ${b} ${m})`);
+  const MAGIC = '12582912.0'; // 1.5·2^23: adding it rounds to an integer held in the low mantissa bits
+  const em = [
+    set('n', `(f32x4.sub ${v('nm')} ${f4(MAGIC)})`),
+    set('r', fm(v('n'), f4('2.12194440e-4'), fm(v('n'), f4('-0.693359375'), v('y')))),
+    set('rr', `(f32x4.mul ${v('r')} ${v('r')})`),
+    set('em', fm(v('rr'), fm(fm(fm(fm(fm(f4('1.9875691500E-4'), v('r'), f4('1.3981999507E-3')), v('r'), f4('8.3334519073E-3')), v('r'), f4('4.1665795894E-2')), v('r'), f4('1.6666665459E-1')), v('r'), f4('5.0000001201E-1')), v('r'))),
+  ];
+  if (kind === 'tanh') {
+    return [
+      set('y', `(f32x4.mul (f32x4.pmin (v128.and ${v('x')} (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)) ${f4('9.0')}) ${f4('2.0')})`),
+      set('nm', fm(v('y'), f4('1.44269504088896341'), f4(MAGIC))),
+      ...em,
+      // 2^n from the bits holding n; N = (2^n − 1) + 2^n·(e^r − 1)
+      set('e', `(i32x4.shl (i32x4.sub ${v('nm')} (v128.const i32x4 0x4b3fff81 0x4b3fff81 0x4b3fff81 0x4b3fff81)) (i32.const 23))`),
+      set('e', fm(v('e'), v('em'), `(f32x4.sub ${v('e')} ${f4('1.0')})`)),
+      set('res', `(v128.or (f32x4.div ${v('e')} (f32x4.add ${v('e')} ${f4('2.0')})) (v128.and ${v('x')} (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)))`),
+    ];
+  }
+  return [
+    set('y', `(f32x4.pmax (v128.or ${v('x')} (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)) ${f4('-104.0')})`),
+    set('nm', fm(v('y'), f4('1.44269504088896341'), f4(MAGIC))),
+    ...em,
+    // E = e^{−|z|} = (1 + em)·2^(n+32)·2^−32
+    set('e', `(f32x4.mul (f32x4.mul (f32x4.add ${v('em')} ${f4('1.0')}) (i32x4.shl (i32x4.sub ${v('nm')} (v128.const i32x4 0x4b3fff61 0x4b3fff61 0x4b3fff61 0x4b3fff61)) (i32.const 23))) ${f4('2.3283064365386963e-10')})`),
+    set('res', `(f32x4.div ${pick(f4('1.0'), v('e'), `(f32x4.ge ${v('x')} ${f4('0.0')})`)} (f32x4.add ${v('e')} ${f4('1.0')}))`),
+  ];
+}
+
+/**
+ * act_f32(kind, n, z, a): a[i] = f(z[i]) computed in float32 (tanh, sigmoid), read and written as
+ * float64; two f32x4 vectors (8 values) a turn, the rest and other kinds through act_f64.
+ */
+function actF32(relaxed) {
+  const L = ['x', 'y', 'nm', 'n', 'r', 'rr', 'em', 'e', 'res'];
+  const VEC = 2;
+  const vecs = Array.from({ length: VEC }, (_, i) => i);
+  const loop = (kind) => {
+    const consts = [];
+    const hoist = (text) =>
+      text.replace(/\(v128\.const [^)]*\)/g, (c) => {
+        if (!consts.includes(c)) consts.push(c);
+        return `(local.get $k${consts.indexOf(c)})`;
+      });
+    const body = hoist(vecs.map((i) => f32Body(kind, String(i), relaxed).join('\n    ')).join('\n    '));
+    const demote = (i) => `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (v128.load offset=${32 * i} (local.get $z))) (f32x4.demote_f64x2_zero (v128.load offset=${32 * i + 16} (local.get $z))))`;
+    return `(func $${kind}_f32_loop (param $n i32) (param $z i32) (param $a i32) (result i32)
+  ${vecs.map((i) => L.map((l) => `(local $${l}${i} v128)`).join(' ')).join(' ')} ${consts.map((_, i) => `(local $k${i} v128)`).join(' ')}
+  ${consts.map((c, i) => `(local.set $k${i} ${c})`).join('\n  ')}
+  (block $done (loop $turns
+    (br_if $done (i32.lt_s (local.get $n) (i32.const ${4 * VEC})))
+    ${vecs.map((i) => `(local.set $x${i} ${demote(i)})`).join('\n    ')}
+    ${body}
+    ${vecs
+      .map(
+        (i) =>
+          `(v128.store offset=${32 * i} (local.get $a) (f64x2.promote_low_f32x4 (local.get $res${i})))\n    (v128.store offset=${32 * i + 16} (local.get $a) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $res${i}) (local.get $res${i}))))`,
+      )
+      .join('\n    ')}
+    (local.set $z (i32.add (local.get $z) (i32.const ${32 * VEC})))
+    (local.set $a (i32.add (local.get $a) (i32.const ${32 * VEC})))
+    (local.set $n (i32.sub (local.get $n) (i32.const ${4 * VEC})))
+    (br $turns)))
+  (local.get $n))`;
+  };
+  return `${loop('tanh')}
+${loop('sigmoid')}
+
+(func (export "act_f32") (param $kind i32) (param $n i32) (param $z i32) (param $a i32)
+  (local $left i32)
+  (if (i32.eq (local.get $kind) (i32.const 2)) (then (local.set $left (call $tanh_f32_loop (local.get $n) (local.get $z) (local.get $a)))))
+  (if (i32.eq (local.get $kind) (i32.const 3)) (then (local.set $left (call $sigmoid_f32_loop (local.get $n) (local.get $z) (local.get $a)))))
+  (if (i32.or (i32.eq (local.get $kind) (i32.const 2)) (i32.eq (local.get $kind) (i32.const 3))) (then
+    (local.set $z (i32.add (local.get $z) (i32.shl (i32.sub (local.get $n) (local.get $left)) (i32.const 3))))
+    (local.set $a (i32.add (local.get $a) (i32.shl (i32.sub (local.get $n) (local.get $left)) (i32.const 3))))
+    (local.set $n (local.get $left))))
+  (call $act_f64 (local.get $kind) (local.get $n) (local.get $z) (local.get $a)))
+`;
+}
+
 function activations(relaxed) {
   // 2^n for integral n in [-1022, 1023] held as f64: the integer lands in the low mantissa bits of
   // n + 1.5·2^52, whose bit pattern minus the magic's (less the exponent bias) is n + 1023.
@@ -476,11 +570,12 @@ function activations(relaxed) {
 
 ${oneDivision('tanh', relaxed)}
 ${oneDivision('sigmoid', relaxed)}
+${actF32(relaxed)}
 
 ;; act_f64(kind, n, z, a): a[i] = f(z[i]) for i < n (a may be z). tanh and sigmoid run their own
 ;; loops, two vectors a turn with the code inline (a call per vector kept the core waiting on each
 ;; one's division chain in turn: 9 ns an element before, measured on this machine).
-(func (export "act_f64") (param $kind i32) (param $n i32) (param $z i32) (param $a i32)
+(func $act_f64 (export "act_f64") (param $kind i32) (param $n i32) (param $z i32) (param $a i32)
   (if (i32.eq (local.get $kind) (i32.const 2)) (then (call $tanh_loop (local.get $n) (local.get $z) (local.get $a)) (return)))
   (if (i32.eq (local.get $kind) (i32.const 3)) (then (call $sigmoid_loop (local.get $n) (local.get $z) (local.get $a)) (return)))
   (block $done (loop $pairs
