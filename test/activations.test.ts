@@ -47,14 +47,6 @@ function wasmOn(b: WasmBackend, kind: 'tanh' | 'exp' | 'sigmoid', x: ArrayLike<n
   else b.activate!(kind, x.length, z, out);
   return out;
 }
-function wasm(kind: 'tanh' | 'exp' | 'sigmoid', x: ArrayLike<number>): Float64Array {
-  const z = be.alloc(x.length);
-  z.set(Array.from(x));
-  const out = be.alloc(x.length);
-  if (kind === 'exp') be.kernels.exp_f64(x.length, z.byteOffset, out.byteOffset);
-  else be.activate!(kind, x.length, z, out);
-  return out;
-}
 const mathOf = { tanh: Math.tanh, exp: Math.exp, sigmoid: (v: number) => 1 / (1 + Math.exp(-v)) };
 
 for (const b of backends) describe(`wasm activations: accuracy (${b.name})`, () => {

@@ -295,37 +295,16 @@ const f2 = (v) => `(v128.const f64x2 ${v} ${v})`;
 const c2 = (name) => `(local.get ${name})`;
 
 /**
- * Elementwise activations in float64, two lanes at a time. exp follows Cephes (Cody-Waite reduction
- * x = n·ln2 + r, then the rational e^r = 1 + 2r·P(r²)/(Q(r²) − r·P(r²)), scaled by 2^n as two
- * halves so results down to the subnormals round once); tanh is Cephes' too: x + x³·P(x²)/Q(x²)
- * below |x| = 0.625, 1 − 2/(e^{2|x|} + 1) above. Both are within a few ulp of the correctly rounded
- * value (test/activations.test.ts measures it, next to V8's Math.* and numpy's own); numpy's tanh
+ * Elementwise activations in float64, two lanes a vector. exp follows Cephes (Cody-Waite reduction
+ * x = n·ln2 + r, then the rational e^r = 1 + 2r·P(r²)/(Q(r²) − r·P(r²)) = u/v, scaled by 2^n as two
+ * halves so results down to the subnormals round once); tanh and sigmoid use the same rational
+ * (see oneDivisionBody). All are within 2 ulp of the correctly rounded value
+ * (test/activations.test.ts measures it, next to V8's Math.* and numpy's own); numpy's tanh
  * and exp are not correctly rounded either, which is why parity is a 1e-8 claim, not bit equality.
  * Kinds: 0 linear, 1 relu, 2 tanh, 3 sigmoid (core/wasm/backend.ts ACTIVATION_CODES).
  */
-/**
- * Cephes' exp reduction for one vector `x` (already clamped), left in locals with suffix `t`:
- * x = n·ln2 + r, and e^r = u/v with u = Q(r²) + r·P(r²), v = Q(r²) − r·P(r²) (the same rational as
- * $exp2x's 1 + 2p/(q − p), before its division). Callers fold e^x = (u/v)·2^n into their own one
- * division instead of dividing twice.
- */
-function expParts(x, t) {
-  const v = (name) => `(local.get $${name}${t})`;
-  const set = (name, e) => `(local.set $${name}${t} ${e})`;
-  return [
-    set('n', `(f64x2.nearest (f64x2.mul ${x} ${f2('1.4426950408889634073599')}))`),
-    set('r', `(f64x2.sub (f64x2.sub ${x} (f64x2.mul ${v('n')} ${f2('6.93145751953125E-1')})) (f64x2.mul ${v('n')} ${f2('1.42860682030941723212E-6')}))`),
-    set('rr', `(f64x2.mul ${v('r')} ${v('r')})`),
-    set('p', `(f64x2.mul ${v('r')} (f64x2.add (f64x2.mul (f64x2.add (f64x2.mul ${f2('1.26177193074810590878E-4')} ${v('rr')}) ${f2('3.02994407707441961300E-2')}) ${v('rr')}) ${f2('9.99999999999999999910E-1')}))`),
-    set('q', `(f64x2.add (f64x2.mul (f64x2.add (f64x2.mul (f64x2.add (f64x2.mul ${f2('3.00198505138664455042E-6')} ${v('rr')}) ${f2('2.52448340349684104192E-3')}) ${v('rr')}) ${f2('2.27265548208155028766E-1')}) ${v('rr')}) ${f2('2.00000000000000000009E0')})`),
-    set('u', `(f64x2.add ${v('q')} ${v('p')})`),
-    set('v', `(f64x2.sub ${v('q')} ${v('p')})`),
-  ];
-}
-
+/** 1.5·2^52: adding it rounds a double to an integer n held in its low mantissa bits. */
 const POW2_MAGIC = '6755399441055744.0';
-/** 2^n for integral n in [-1022, 1023] (see activations()). */
-const pow2 = (n) => `(i64x2.shl (i64x2.sub (f64x2.add ${n} ${f2(POW2_MAGIC)}) (v128.const i64x2 0x4337fffffffffc01 0x4337fffffffffc01)) (i32.const 52))`;
 
 /**
  * tanh and sigmoid with one division a vector, inline code for vector `t` of input local $x{t},
