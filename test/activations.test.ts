@@ -180,6 +180,18 @@ describe('wasm derivative masks, bias sums and gather: the TS loops bit for bit'
     }
   });
 
+  it.each([[1, 1], [3, 5], [32, 33], [7, 2]])('promote_bias %i×%i: float32 widened plus the float64 bias, the JS loop bit for bit', (rows, cols) => {
+    const src = be.kernelMemory.f32(rows * cols);
+    src.set(randomArray(rows * cols, rows));
+    const bias = be.alloc(cols);
+    bias.set(randomArray(cols, cols));
+    const dst = be.alloc(rows * cols);
+    be.kernels.promote_bias(rows, cols, src.byteOffset, dst.byteOffset, bias.byteOffset);
+    const want = new Float64Array(rows * cols);
+    for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) want[r * cols + j] = src[r * cols + j]! + bias[j]!;
+    expect(Array.from(dst)).toEqual(Array.from(want));
+  });
+
   it('gathers rows in permutation order, from any offset', () => {
     const src = be.alloc(50 * 3);
     src.set(randomArray(150, 3));

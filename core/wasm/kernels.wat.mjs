@@ -271,6 +271,34 @@ function convertArray(name) {
 }
 
 /**
+ * promote_bias(rows, cols, src, dst, bias): dst[r][j] = src[r][j] (float32, widened) + bias[j]
+ * (float64): the float32 product's epilogue, the same additions as the loop it replaces, bit for bit.
+ */
+function promoteBias() {
+  return `(func (export "promote_bias") (param $rows i32) (param $cols i32) (param $s i32) (param $d i32) (param $bias i32)
+  (local $j i32) (local $b i32)
+  (block $rdone (loop $rowsl
+    (br_if $rdone (i32.le_s (local.get $rows) (i32.const 0)))
+    (local.set $j (local.get $cols))
+    (local.set $b (local.get $bias))
+    (block $cdone (loop $pairs
+      (br_if $cdone (i32.lt_s (local.get $j) (i32.const 2)))
+      (v128.store (local.get $d) (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $s))) (v128.load (local.get $b))))
+      (local.set $s (i32.add (local.get $s) (i32.const 8)))
+      (local.set $d (i32.add (local.get $d) (i32.const 16)))
+      (local.set $b (i32.add (local.get $b) (i32.const 16)))
+      (local.set $j (i32.sub (local.get $j) (i32.const 2)))
+      (br $pairs)))
+    (if (local.get $j) (then
+      (f64.store (local.get $d) (f64.add (f64.promote_f32 (f32.load (local.get $s))) (f64.load (local.get $b))))
+      (local.set $s (i32.add (local.get $s) (i32.const 4)))
+      (local.set $d (i32.add (local.get $d) (i32.const 8)))))
+    (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+    (br $rowsl)))
+)`;
+}
+
+/**
  * sgd(n, lr, g, w): w[i] = w[i] − lr·g[i], two lanes at a time. Multiply then subtract, never fused,
  * so it is bit for bit the trainer's own update (and numpy's `W -= lr * gW`).
  */
@@ -653,6 +681,7 @@ export function kernelsWat({ relaxed, shared }) {
   parts.push(transpose('f64', 'f32'));
   parts.push(convertArray('demote'));
   parts.push(convertArray('promote'));
+  parts.push(promoteBias());
   parts.push(sgd());
   parts.push(activations(relaxed));
   parts.push(')');
