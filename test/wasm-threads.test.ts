@@ -12,8 +12,9 @@ const opened: ThreadedBackend[] = [];
 afterAll(async () => {
   await Promise.all(opened.map((b) => b.close()));
 });
+// Lower thresholds than the defaults, so the classroom net's products and tanh passes split too.
 const threaded = async (precision: 'float64' | 'float32' = 'float64') => {
-  const b = await createThreadedWasmBackend({ threads: 2, relaxed: false, precision });
+  const b = await createThreadedWasmBackend({ threads: 2, relaxed: false, precision, parallelMinWork: 200_000, parallelMinActivations: 4096 });
   opened.push(b);
   return b;
 };
@@ -24,7 +25,7 @@ describe('kernels on two threads', () => {
       const two = await threaded(precision);
       const one = createWasmBackend({ relaxed: false, precision });
       expect(two.threads).toBe(2);
-      // Products above the threshold (200k multiply-adds) split: by rows (m ≥ 8), by columns (m < 8,
+      // Products above the threshold (200k multiply-adds here) split: by rows (m ≥ 8), by columns (m < 8,
       // wide n), with odd edges, at the classroom net's sizes; and one below the threshold.
       for (const [m, n, k] of [[64, 100, 1000], [128, 100, 128], [5, 100, 3000], [6, 37, 5001], [37, 7, 5001], [512, 32, 32], [509, 33, 31], [8, 8, 8]] as [number, number, number][]) {
         const put = (be: typeof one, v: Float64Array) => {

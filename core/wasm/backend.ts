@@ -209,13 +209,17 @@ export interface KernelThreads {
 }
 
 /**
- * Below this many multiply-adds a product runs on one thread: waking another costs more than it
- * saves. A worker that is spinning picks a band up within a microsecond or two; 200k multiply-adds
- * are about 20 µs on one thread here.
+ * Below this many multiply-adds a product runs on one thread: waking another costs more than it saves.
+ * 200k (the classroom net's 512×32×32 products) was measured against it on this shared machine while
+ * two threads got 1.1-1.4 CPU seconds a second: 15-25 % slower than one thread on classroom-tanh and
+ * wide-relu-b32, so the default stays at 1M (an option, for measuring on a quieter machine).
  */
-const PARALLEL_MIN_WORK = 200_000;
-/** Below this many values an activation runs on one thread (tanh: about 4 ns a value). */
-const PARALLEL_MIN_ACTIVATIONS = 4096;
+const PARALLEL_MIN_WORK = 1_000_000;
+/**
+ * Values below which an activation runs on one thread. Splitting the classroom net's 16k-value tanh
+ * passes measured 10 % slower under the same load, so by default activations stay on one thread.
+ */
+const PARALLEL_MIN_ACTIVATIONS = Number.POSITIVE_INFINITY;
 
 /** Grow-only scratch regions in kernel memory, one per role, so steady-state calls allocate nothing. */
 class Scratch {
