@@ -210,14 +210,17 @@ export interface KernelThreads {
 
 /**
  * Below this many multiply-adds a product runs on one thread: waking another costs more than it saves.
- * 200k (the classroom net's 512×32×32 products) was measured against it on this shared machine while
- * two threads got 1.1-1.4 CPU seconds a second: 15-25 % slower than one thread on classroom-tanh and
- * wide-relu-b32, so the default stays at 1M (an option, for measuring on a quieter machine).
+ * 200k takes in the classroom net's 512×32×32 products and the 128-wide relu net's. Measured here
+ * (tmp harness, best of 5 interleaved): with both cores free (two threads got 2.0 CPU s a second)
+ * classroom-tanh 1527 -> 1825 steps/s and wide-relu-b32 4620 -> 5645 against one thread; with two
+ * threads getting 1.1-1.4 CPU s a second, 15-25 % slower. Threads are opt-in (the bench's 2-thread
+ * rows), never the CLI default.
  */
-const PARALLEL_MIN_WORK = 1_000_000;
+const PARALLEL_MIN_WORK = 200_000;
 /**
  * Values below which an activation runs on one thread. Splitting the classroom net's 16k-value tanh
- * passes measured 10 % slower under the same load, so by default activations stay on one thread.
+ * passes measured 9-10 % slower than not, with both cores free and under load alike (each pass is
+ * about 35 µs, near a sleeping thread's wake-up), so by default activations stay on one thread.
  */
 const PARALLEL_MIN_ACTIVATIONS = Number.POSITIVE_INFINITY;
 
