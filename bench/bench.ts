@@ -168,7 +168,11 @@ async function shapeRows(rounds: number): Promise<ShapeRow[]> {
         const n = runNumpy(shape.experiment(shape.steps), shape.steps, 'float64', 2, oneThread);
         if (n.stepsPerSecond > numpy.stepsPerSecond) numpy = { stepsPerSecond: n.stepsPerSecond, lastLoss: n.lastLoss, threads: oneThread ? '1' : 'default' };
       }
-      for (const [c, { precision, threads }] of configs.entries()) {
+      // Each round starts with another row: the first nnlab run after the numpy spawns measured up to
+      // a quarter slower (tiny-tanh float64: 26k steps/s here against 35k in a process without them).
+      for (let i = 0; i < configs.length; i++) {
+        const c = (i + r) % configs.length;
+        const { precision, threads } = configs[c]!;
         // Without the history, as the kernel rows: a run this short records about a third of its
         // steps (the schedule is dense early), numpy records nothing; its cost is timed on its own (--history).
         const pool = threads > 1 ? await createThreadedWasmBackend({ precision, threads }) : null;
