@@ -12,7 +12,13 @@
  *   saturatedFraction tanh: np.mean(np.abs(A) > 0.99); sigmoid: np.mean((A < 0.01) | (A > 0.99)); else null
  *   updateRatio       ‖W_after − W‖ / ‖W‖ (Frobenius), measured on the update actually applied
  *   biasStd, biasGradNorm   np.std(b), np.linalg.norm(db); null without biases
- *   weights, biases, activations, gradients   histograms of W, b, A, dW (see `HistoryHistogram`)
+ *   weights, biases, activations, gradients   histograms of W, b, A, dW (see `HistoryHistogram`),
+ *                     only on the sparser `histogramSchedule` (null elsewhere), as TensorBoard keeps
+ *                     dense scalars and sparse histograms: a histogram is most of an entry's cost
+ *
+ * Under the input-Gram shortcut (core/input-gram.ts) the first layer's W and dW are never formed
+ * for the scalars (they come from Gram identities), and its weight and gradient histograms, which
+ * need both formed (two T·I·U products), are kept only within a work budget (`shortcutFormations`).
  *
  * Storage is preallocated from the schedule's length, so recording allocates nothing; reading an
  * entry builds plain objects (structured-clone and JSON safe).
@@ -28,6 +34,16 @@ const LOG_NUM = 112;
 const LOG_DEN = 100;
 /** Plus about this many evenly spaced steps, for linear step axes. */
 const GRID_POINTS = 50;
+/** Histograms: steps 0, 1, 2, 3, 5, then every HISTOGRAM_LOG_EVERY-th geometric step (×1.12⁸ ≈ ×2.5)… */
+const HISTOGRAM_EARLY = [0, 1, 2, 3, 5];
+const HISTOGRAM_LOG_EVERY = 8;
+/** …and every HISTOGRAM_GRID_EVERY-th grid step (about 5 in a run). */
+const HISTOGRAM_GRID_EVERY = 10;
+/**
+ * The shortcut layer's weight and gradient histograms may cost at most this share of the run's
+ * product work (see `shortcutFormations`): with the rest of an entry, the history's goal is ≤ 5 %.
+ */
+export const SHORTCUT_HISTOGRAM_BUDGET = 0.03;
 
 /**
  * Equal-width bins over the finite values: bin = min(bins − 1, floor((x − min) / (max − min) · bins)),
@@ -50,10 +66,14 @@ export interface HistoryLayer {
   updateRatio: number;
   biasStd: number | null;
   biasGradNorm: number | null;
-  weights: HistoryHistogram;
+  /** Null off the histogram schedule (and, for the shortcut layer, past its budget). */
+  weights: HistoryHistogram | null;
+  /** Null without biases, and off the histogram schedule. */
   biases: HistoryHistogram | null;
-  activations: HistoryHistogram;
-  gradients: HistoryHistogram;
+  /** Null off the histogram schedule. */
+  activations: HistoryHistogram | null;
+  /** Null off the histogram schedule (and, for the shortcut layer, past its budget). */
+  gradients: HistoryHistogram | null;
 }
 
 export interface HistoryEntry {
@@ -89,6 +109,59 @@ export function historySchedule(totalSteps: number): Int32Array {
   for (let t = 0; t <= last; t += stride) marks.add(t);
   marks.add(last);
   return Int32Array.from([...marks].sort((a, b) => a - b));
+}
+
+/**
+ * The steps whose entries carry histograms, a subset of `historySchedule(totalSteps)`, ascending:
+ * 0, 1, 2, 3, 5; every 8th step of the schedule's geometric part (10, 19, 42, 98, 237, 580, …, about
+ * ×2.5 apart); every 10th multiple of its grid stride (0, ⌈steps/50⌉·10, …: about 5); and the last
+ * step. A 500-step run has 15, 1,000 steps 16, 20,000 steps 19, a million steps 24.
+ */
+export function histogramSchedule(totalSteps: number): Int32Array {
+  const last = totalSteps - 1;
+  if (last < 0) return new Int32Array(0);
+  const marks = new Set<number>();
+  for (const t of HISTOGRAM_EARLY) if (t <= last) marks.add(t);
+  for (let t = DENSE_UNTIL, k = 0; t <= last; t = nextLogStep(t), k++) if (k % HISTOGRAM_LOG_EVERY === 0) marks.add(t);
+  const stride = gridStride(totalSteps) * HISTOGRAM_GRID_EVERY;
+  for (let t = 0; t <= last; t += stride) marks.add(t);
+  marks.add(last);
+  return Int32Array.from([...marks].sort((a, b) => a - b));
+}
+
+/** The product work of the input-Gram shortcut's first layer and of the rest of a step (multiply-adds). */
+export interface ShortcutWork {
+  /** T, the training rows (X is T×I). */
+  rows: number;
+  /** B, the rows of a step's batch (T for full batch). */
+  batch: number;
+  /** I and U, the first layer's fan-in and units. */
+  inputs: number;
+  units: number;
+  /** Multiply-adds of the other layers' products a step (3·B·fanIn·units each: forward, dW, dA). */
+  otherWork: number;
+}
+
+/**
+ * How many of the first entries of `histogramSchedule(totalSteps)` carry the shortcut layer's weight
+ * and gradient histograms. Forming them costs T·I·U (W = W₀ − Xᵀ·D; free at step 0, W is W₀) plus
+ * B·I·U (dW = X_Bᵀ·dZ) multiply-adds, against T·B·U + otherWork a training step; they are kept
+ * while the formations so far stay within SHORTCUT_HISTOGRAM_BUDGET of the run's product work,
+ * and none after the first that would not fit. A pure function of the experiment, so every process
+ * records the same histograms. seed-004 (T = B = 64, I = 1000, U = 100, a 100→10 layer): one (step 0's
+ * gradient) at 500 steps, all 19 at 20,000.
+ */
+export function shortcutFormations(totalSteps: number, work: ShortcutWork): number {
+  const hs = histogramSchedule(totalSteps);
+  const { rows, batch, inputs, units } = work;
+  const budget = SHORTCUT_HISTOGRAM_BUDGET * totalSteps * (rows * batch * units + work.otherWork);
+  let spent = 0;
+  let n = 0;
+  for (; n < hs.length; n++) {
+    spent += (hs[n] === 0 ? 0 : rows * inputs * units) + batch * inputs * units;
+    if (spent > budget) break;
+  }
+  return n;
 }
 
 /** Whether `step` is in `historySchedule(totalSteps)`, without building it. */
@@ -129,6 +202,15 @@ const H_BIASES = 1;
 const H_ACTIVATIONS = 2;
 const H_GRADIENTS = 3;
 
+/**
+ * What the trainer tells the recorder about the shortcut layer of an entry, in a cell (a float
+ * argument V8 does not inline is a heap number): W's sum and Σw² before the update (from Gram
+ * identities, core/input-gram.ts), and ‖dW‖² of the update.
+ */
+export const SHORTCUT_SUM = 0;
+export const SHORTCUT_SUM_SQUARES = 1;
+export const SHORTCUT_GRAD_SQUARES = 2;
+
 export class HistoryRecorder {
   /** The schedule (historySchedule(totalSteps)). */
   readonly schedule: Int32Array;
@@ -140,6 +222,10 @@ export class HistoryRecorder {
   /** Per histogram: min, max, nonFinite, then `bins` counts. */
   private readonly hists: Float64Array;
   private readonly histSize: number;
+  /** 1 where an entry is on histogramSchedule. */
+  private readonly withHistograms: Uint8Array;
+  /** 1 where an entry forms the shortcut layer's W and dW for their histograms (shortcutFormations). */
+  private readonly forming: Uint8Array;
   /** Each layer's W as it was before the update of the entry being recorded. */
   private readonly before: Float64Array[];
   private readonly weightNorms: Float64Array;
@@ -148,6 +234,8 @@ export class HistoryRecorder {
     readonly totalSteps: number,
     private readonly layers: readonly { fanIn: number; units: number; activation: Activation; bias: boolean }[],
     readonly bins = HISTORY_BINS,
+    /** The first layer's work under the input-Gram shortcut; null when it trains by the direct products. */
+    readonly shortcut: ShortcutWork | null = null,
   ) {
     this.schedule = historySchedule(totalSteps);
     const n = this.schedule.length;
@@ -156,7 +244,16 @@ export class HistoryRecorder {
     this.scalars = new Float64Array(n * this.layerCount * SCALARS);
     this.histSize = 3 + bins;
     this.hists = new Float64Array(n * this.layerCount * HISTOGRAMS * this.histSize);
-    this.before = layers.map((l) => new Float64Array(l.fanIn * l.units));
+    this.withHistograms = new Uint8Array(n);
+    this.forming = new Uint8Array(n);
+    const hs = histogramSchedule(totalSteps);
+    const formations = shortcut ? shortcutFormations(totalSteps, shortcut) : 0;
+    for (let i = 0, e = 0; i < hs.length; i++) {
+      while (this.schedule[e] !== hs[i]) e++;
+      this.withHistograms[e] = 1;
+      if (i < formations) this.forming[e] = 1;
+    }
+    this.before = layers.map((l, i) => new Float64Array(shortcut && i === 0 ? 0 : l.fanIn * l.units));
     this.weightNorms = new Float64Array(this.layerCount);
   }
 
@@ -165,29 +262,48 @@ export class HistoryRecorder {
     return this.count < this.schedule.length && this.schedule[this.count] === t;
   }
 
+  /** Whether the entry due at step `t` needs the shortcut layer's W and dW formed (only then may `record` read them). */
+  formsShortcut(t: number): boolean {
+    return this.shortcut !== null && this.due(t) && this.forming[this.count] === 1;
+  }
+
   reset(): void {
     this.count = 0;
   }
 
   /**
    * Records step `t` after its backward pass and before its update: `rows` is the batch's row
-   * count. `recordUpdate` must follow once the update is applied, with the same `unmoved`.
+   * count. `recordUpdate` must follow once the update is applied. Under the shortcut, layer 0's W
+   * and dW are read only where `formsShortcut(t)`; its weight sums come in `shortcutCell`.
    */
-  record(t: number, loss: number, rows: number, sources: readonly HistoryLayerSource[], unmoved = -1): void {
+  record(t: number, loss: number, rows: number, sources: readonly HistoryLayerSource[], shortcutCell: Float64Array | null = null): void {
     const e = this.count;
     if (this.schedule[e] !== t) throw new Error(`history: step ${t} is not the next scheduled step (${this.schedule[e]})`);
     this.losses[e] = loss;
+    const histograms = this.withHistograms[e] === 1;
     for (let l = 0; l < this.layerCount; l++) {
       const src = sources[l]!;
       const s = (e * this.layerCount + l) * SCALARS;
-      const h = (e * this.layerCount + l) * HISTOGRAMS;
-      const W = src.W;
+      const h = histograms ? (e * this.layerCount + l) * HISTOGRAMS : -HISTOGRAMS;
       const nA = rows * src.units;
-      // W before the update, for its step in recordUpdate; not for `unmoved`, whose step is lr·‖dW‖.
-      this.scalars[s + WEIGHT_STD] = this.summarize(W, W.length, h + H_WEIGHTS, l === unmoved ? null : this.before[l]!);
-      this.weightNorms[l] = Math.sqrt(this.sumSquares);
-      this.summarize(src.dW, src.dW.length, h + H_GRADIENTS, null);
-      this.scalars[s + GRAD_NORM] = Math.sqrt(this.sumSquares);
+      if (this.shortcut && l === 0) {
+        // W and dW are implicit: the scalars from Gram identities, the histograms only when formed.
+        const n = src.W.length;
+        const mean = shortcutCell![SHORTCUT_SUM]! / n;
+        const sq = shortcutCell![SHORTCUT_SUM_SQUARES]!;
+        this.scalars[s + WEIGHT_STD] = Math.sqrt(Math.max(0, sq / n - mean * mean));
+        this.weightNorms[l] = Math.sqrt(Math.max(0, sq));
+        if (histograms && this.forming[e] === 1) {
+          this.summarize(src.W, n, h + H_WEIGHTS, null);
+          this.summarize(src.dW, src.dW.length, h + H_GRADIENTS, null);
+        }
+      } else {
+        // W before the update, for its step in recordUpdate.
+        this.scalars[s + WEIGHT_STD] = this.summarize(src.W, src.W.length, h + H_WEIGHTS, this.before[l]!);
+        this.weightNorms[l] = Math.sqrt(this.sumSquares);
+        this.summarize(src.dW, src.dW.length, h + H_GRADIENTS, null);
+        this.scalars[s + GRAD_NORM] = Math.sqrt(this.sumSquares);
+      }
       this.scalars[s + ACT_STD] = this.summarize(src.A, nA, h + H_ACTIVATIONS, null);
       this.scalars[s + DEAD] = src.activation === 'relu' ? deadShare(src.A, rows, src.units) : NaN;
       this.scalars[s + SATURATED] = src.activation === 'tanh' || src.activation === 'sigmoid' ? saturatedShare(src.activation, src.A, nA) : NaN;
@@ -197,17 +313,20 @@ export class HistoryRecorder {
   }
 
   /**
-   * Completes the entry `record` began, from the weights after the update. `unmoved` names a layer
-   * whose W buffer the update did not touch (the input-Gram shortcut keeps W implicit and applies
-   * W ← W − lr·dW with the recorded dW): its step is lr·‖dW‖ with `unmovedRate` as lr.
+   * Completes the entry `record` began, from the weights after the update. Under the shortcut the
+   * first layer's W buffer is not moved (W ← W − lr·dW is applied to X·W): its gradient norm comes
+   * from `shortcutCell` (‖dW‖² by the Gram matrix) and its step is lr·‖dW‖ with `rate` as lr.
    */
-  recordUpdate(sources: readonly HistoryLayerSource[], unmoved = -1, unmovedRate = 0): void {
+  recordUpdate(sources: readonly HistoryLayerSource[], rate = 0, shortcutCell: Float64Array | null = null): void {
     const e = this.count;
     for (let l = 0; l < this.layerCount; l++) {
       const s = (e * this.layerCount + l) * SCALARS;
       let step: number;
-      if (l === unmoved) step = unmovedRate * this.scalars[s + GRAD_NORM]!;
-      else {
+      if (this.shortcut && l === 0) {
+        const g = Math.sqrt(Math.max(0, shortcutCell![SHORTCUT_GRAD_SQUARES]!));
+        this.scalars[s + GRAD_NORM] = g;
+        step = rate * g;
+      } else {
         const W = sources[l]!.W;
         const prev = this.before[l]!;
         let sq = 0;
@@ -226,10 +345,29 @@ export class HistoryRecorder {
   private sumSquares = 0;
 
   /**
-   * In two passes over v[0..n): np.std (returned: the mean first, then the squared deviations, as
-   * numpy computes it), Σx² (in `sumSquares`), the histogram into `slot`, and a copy into `copy`.
+   * np.std of v[0..n) (returned: the mean first, then the squared deviations, as numpy computes
+   * it), Σx² (in `sumSquares`), a copy into `copy`, and with `slot` ≥ 0 the histogram there.
+   * Without a histogram it is two tight passes; with one, the second pass also bins.
    */
   private summarize(v: Float64Array, n: number, slot: number, copy: Float64Array | null): number {
+    if (copy) copy.set(n === v.length ? v : v.subarray(0, n));
+    if (slot < 0) {
+      let sum = 0;
+      let sq = 0;
+      for (let i = 0; i < n; i++) {
+        const x = v[i]!;
+        sum += x;
+        sq += x * x;
+      }
+      const mean = sum / n;
+      let dev = 0;
+      for (let i = 0; i < n; i++) {
+        const d = v[i]! - mean;
+        dev += d * d;
+      }
+      this.sumSquares = sq;
+      return Math.sqrt(dev / n);
+    }
     const o = slot * this.histSize;
     const out = this.hists;
     const bins = this.bins;
@@ -248,7 +386,6 @@ export class HistoryRecorder {
         if (x > max) max = x;
       }
     }
-    if (copy) copy.set(n === v.length ? v : v.subarray(0, n));
     const mean = sum / n;
     out.fill(0, o + 3, o + 3 + bins);
     const width = max - min;
@@ -287,10 +424,13 @@ export class HistoryRecorder {
 
   /** Entry `i` (0 ≤ i < count) as plain data. */
   entry(i: number): HistoryEntry {
+    const histograms = this.withHistograms[i] === 1;
+    const formed = histograms && (this.shortcut === null || this.forming[i] === 1);
     const layers: HistoryLayer[] = this.layers.map((spec, l) => {
       const s = (i * this.layerCount + l) * SCALARS;
       const h = (i * this.layerCount + l) * HISTOGRAMS;
       const v = this.scalars;
+      const wg = histograms && (l > 0 || formed);
       return {
         weightStd: v[s + WEIGHT_STD]!,
         gradNorm: v[s + GRAD_NORM]!,
@@ -300,10 +440,10 @@ export class HistoryRecorder {
         updateRatio: v[s + UPDATE_RATIO]!,
         biasStd: spec.bias ? v[s + BIAS_STD]! : null,
         biasGradNorm: spec.bias ? v[s + BIAS_GRAD_NORM]! : null,
-        weights: this.histogram(h + H_WEIGHTS),
-        biases: spec.bias ? this.histogram(h + H_BIASES) : null,
-        activations: this.histogram(h + H_ACTIVATIONS),
-        gradients: this.histogram(h + H_GRADIENTS),
+        weights: wg ? this.histogram(h + H_WEIGHTS) : null,
+        biases: histograms && spec.bias ? this.histogram(h + H_BIASES) : null,
+        activations: histograms ? this.histogram(h + H_ACTIVATIONS) : null,
+        gradients: wg ? this.histogram(h + H_GRADIENTS) : null,
       };
     });
     return { step: this.schedule[i]!, loss: this.losses[i]!, layers };

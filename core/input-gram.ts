@@ -35,6 +35,11 @@ export class InputGram {
   /** Σ lr·dZ since restart(). */
   private readonly pending: Float64Array;
   private readonly scratch: Float64Array;
+  /** P₀ = X·W₀ (X·W at restart()), rowsum(X), Σ W₀ and ‖W₀‖²: W's sums without forming it (weightSums). */
+  private readonly p0: Float64Array;
+  private readonly rowSums: Float64Array;
+  private w0Sum = 0;
+  private w0SumSquares = 0;
   /** G[B, :] for the minibatch in progress (null for full-batch training). */
   private readonly gramRows: Float64Array | null;
   private dirty = false;
@@ -65,6 +70,8 @@ export class InputGram {
     this.pending = backend.alloc(rows * units);
     this.w0 = backend.alloc(inputs * units);
     this.scratch = backend.alloc(rows * units);
+    this.p0 = new Float64Array(rows * units);
+    this.rowSums = new Float64Array(rows);
   }
 
   /** Starts from the current W (construction, reset): X·W by a real product, G = X·Xᵀ, nothing pending. */
@@ -74,6 +81,69 @@ export class InputGram {
     this.backend.gemmNT(this.rows, this.inputs, this.rows, this.x, this.x, this.gram);
     this.pending.fill(0);
     this.dirty = false;
+    this.p0.set(this.xw);
+    let sum = 0;
+    let sq = 0;
+    for (let i = 0; i < W.length; i++) {
+      sum += W[i]!;
+      sq += W[i]! * W[i]!;
+    }
+    this.w0Sum = sum;
+    this.w0SumSquares = sq;
+    const { x, inputs } = this;
+    for (let r = 0; r < this.rows; r++) {
+      let s = 0;
+      for (let i = 0; i < inputs; i++) s += x[r * inputs + i]!;
+      this.rowSums[r] = s;
+    }
+  }
+
+  /**
+   * Σ W and ‖W‖² of the current W = W₀ − Xᵀ·D without forming it (the history's first-layer
+   * scalars, core/history.ts), into out[at], out[at + 1], in one pass over the T×U sums:
+   *
+   *   Σ W  = Σ W₀ − Σ_t rowsum(X)_t · Σ_u D[t, u]
+   *   ‖W‖² = ‖W₀‖² − 2⟨X·W₀, D⟩ + ⟨D, G·D⟩ = ‖W₀‖² − ⟨D, P₀ + X·W⟩,
+   *
+   * since G·D = P₀ − X·W (X·W is kept as P₀ minus the running Σ lr·G·dZ). T·U multiply-adds instead
+   * of the T·I·U of forming W; agrees with the formed W's sums to rounding (test/history-cost.test.ts).
+   */
+  weightSums(out: Float64Array, at: number): void {
+    const { pending, p0, xw, rowSums, units } = this;
+    let dot = 0;
+    let sum = 0;
+    for (let r = 0; r < this.rows; r++) {
+      let rowD = 0;
+      const o = r * units;
+      for (let j = 0; j < units; j++) {
+        const d = pending[o + j]!;
+        rowD += d;
+        dot += d * (p0[o + j]! + xw[o + j]!);
+      }
+      sum += rowSums[r]! * rowD;
+    }
+    out[at] = this.w0Sum - sum;
+    out[at + 1] = this.w0SumSquares - dot;
+  }
+
+  /**
+   * ‖dW‖² of the update just applied, ‖X_Bᵀ·dZ‖² = ⟨dZ, G[B, B]·dZ⟩, from the G[:, B]·dZ that update
+   * left in scratch (full batch: B = every row, in order), into out[at]; call it before anything
+   * else uses scratch. (Into a cell: a returned float is a heap number.)
+   */
+  lastGradientSquares(dZ: Float64Array, idx: Int32Array | null, offset: number, batch: number, out: Float64Array, at: number): void {
+    const { scratch, units } = this;
+    let s = 0;
+    if (!idx) {
+      const n = this.rows * units;
+      for (let i = 0; i < n; i++) s += dZ[i]! * scratch[i]!;
+    } else {
+      for (let r = 0; r < batch; r++) {
+        const o = idx[offset + r]! * units;
+        for (let j = 0; j < units; j++) s += dZ[r * units + j]! * scratch[o + j]!;
+      }
+    }
+    out[at] = s;
   }
 
   /** Z = X·W + b, as the forward pass would compute it. */

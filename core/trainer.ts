@@ -17,7 +17,7 @@ import { applySchedule, isPlainSgd, learningRateAt, Optimizer } from './optimize
 import { makeDataset, type Dataset } from './data';
 import { referenceBackend, type Backend } from './kernels';
 import { InputGram } from './input-gram';
-import { HistoryRecorder, type HistoryEntry } from './history';
+import { HistoryRecorder, SHORTCUT_GRAD_SQUARES, SHORTCUT_SUM, SHORTCUT_SUM_SQUARES, type HistoryEntry } from './history';
 import { defaultBackend, wasmSimdSupported } from './wasm/backend';
 import { NumpyRandom } from './rng';
 import type { ActivationGrid, Histogram, LayerMetrics, LayerParams, MetricsSnapshot, PredictionGrid, RunResult, RunStatus } from './types';
@@ -103,6 +103,8 @@ export class Trainer {
   readonly testEvery: number;
   /** The step-scheduled history (null when turned off in the options). */
   readonly history: HistoryRecorder | null;
+  /** The shortcut layer's history scalars for the entry in progress (core/history.ts, SHORTCUT_*). */
+  private readonly shortcutCell = new Float64Array(3);
 
   constructor(
     readonly experiment: Experiment,
@@ -175,6 +177,16 @@ export class Trainer {
         : new HistoryRecorder(
             experiment.steps,
             this.layers.map((l) => ({ fanIn: l.fanIn, units: l.units, activation: l.activation, bias: l.b !== null })),
+            undefined,
+            this.gram
+              ? {
+                  rows: trainRows,
+                  batch: batchRows,
+                  inputs,
+                  units: this.layers[0]!.units,
+                  otherWork: this.layers.slice(1).reduce((w, l) => w + 3 * batchRows * l.fanIn * l.units, 0),
+                }
+              : null,
           );
   }
 
@@ -287,7 +299,18 @@ export class Trainer {
       if (recording) this.recordHistory(t, loss, rows);
       this.update();
       // The scheduled rate the update just used.
-      if (recording) this.history!.recordUpdate(this.layers, this.gram ? 0 : -1, this.rateCell[0]!);
+      if (recording) {
+        if (this.gram) {
+          const cell = this.shortcutCell;
+          this.gram.lastGradientSquares(this.layers[0]!.dZ, this.perm, this.lastBatchStart, rows, cell, SHORTCUT_GRAD_SQUARES);
+          // Overflowing, the Gram form meets ∞ − ∞ where numpy's norm of the formed dW is ∞: form it.
+          if (!Number.isFinite(cell[SHORTCUT_GRAD_SQUARES]!)) {
+            this.syncGram(true);
+            sums(this.layers[0]!.dW, cell, -1, SHORTCUT_GRAD_SQUARES);
+          }
+        }
+        this.history!.recordUpdate(this.layers, this.rateCell[0]!, this.shortcutCell);
+      }
       this.lastLoss = loss;
       this.lastRows = rows;
       if (this.losses) this.losses[t] = loss;
@@ -299,10 +322,24 @@ export class Trainer {
     return done;
   }
 
-  /** Step t's history entry, before its update. Under the shortcut, W and dW are formed first (reading never moves the run). */
+  /**
+   * Step t's history entry, before its update. Under the shortcut the first layer's scalars come
+   * from Gram identities, and W and dW are formed only for the histograms the budget allows
+   * (core/history.ts); forming never moves the run.
+   */
   private recordHistory(t: number, loss: number, rows: number): void {
-    this.syncGram(true);
-    this.history!.record(t, loss, rows, this.layers, this.gram ? 0 : -1);
+    const history = this.history!;
+    if (this.gram) {
+      const cell = this.shortcutCell;
+      if (history.formsShortcut(t)) this.syncGram(true);
+      this.gram.weightSums(cell, SHORTCUT_SUM);
+      // Overflowing, the identities meet ∞ − ∞: form W and sum it as numpy would.
+      if (!Number.isFinite(cell[SHORTCUT_SUM]!) || !Number.isFinite(cell[SHORTCUT_SUM_SQUARES]!)) {
+        this.syncGram();
+        sums(this.layers[0]!.W, cell, SHORTCUT_SUM, SHORTCUT_SUM_SQUARES);
+      }
+    }
+    history.record(t, loss, rows, this.layers, this.shortcutCell);
   }
 
   /** History entries recorded so far, from index `from` (plain data; allocates). */
@@ -813,6 +850,18 @@ function readOutputs(out: Float64Array, o: number, n: number, probabilities: boo
   let s = 0;
   for (let j = 0; j < n; j++) s += Math.exp(out[o + j]! - max);
   for (let j = 0; j < n; j++) dst[d + j] = Math.exp(out[o + j]! - max) / s;
+}
+
+/** Σv into out[sumAt] (unless sumAt < 0) and Σv² into out[squaresAt]. */
+function sums(v: Float64Array, out: Float64Array, sumAt: number, squaresAt: number): void {
+  let s = 0;
+  let sq = 0;
+  for (let i = 0; i < v.length; i++) {
+    s += v[i]!;
+    sq += v[i]! * v[i]!;
+  }
+  if (sumAt >= 0) out[sumAt] = s;
+  out[squaresAt] = sq;
 }
 
 function norm(v: Float64Array): number {

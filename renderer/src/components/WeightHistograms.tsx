@@ -166,7 +166,8 @@ export function WeightHistograms() {
       const firstL = items[0]?.e.layers[layer];
       const lastL = items.at(-1)?.e.layers[layer];
       const units = run.experiment.layers[layer]?.units ?? 1;
-      const w = items[0]?.e.layers[layer]?.weights;
+      // Any entry with a weight histogram (entries off the histogram schedule have none).
+      const w = run.history.find((e) => e.layers[layer]?.weights)?.layers[layer]?.weights;
       const fanIn = w ? histTotal(w) / units : null;
       const refs: { label: string; x: number }[] = [];
       if (kind === 'weights' && fanIn) {
