@@ -18,7 +18,7 @@
  *
  * Under the input-Gram shortcut (core/input-gram.ts) the first layer's W and dW are never formed
  * for the scalars (they come from Gram identities), and its weight and gradient histograms, which
- * need both formed (two T·I·U products), are kept only within a work budget (`shortcutFormations`).
+ * need both formed (two T·I·U products), are kept only within a work budget (`shortcutHistogramSteps`).
  *
  * Storage is preallocated from the schedule's length, so recording allocates nothing; reading an
  * entry builds plain objects (structured-clone and JSON safe).
@@ -41,7 +41,7 @@ const HISTOGRAM_LOG_EVERY = 8;
 const HISTOGRAM_GRID_EVERY = 10;
 /**
  * The shortcut layer's weight and gradient histograms may cost at most this share of the run's
- * product work (see `shortcutFormations`): with the rest of an entry, the history's goal is ≤ 5 %.
+ * product work (see `shortcutHistogramSteps`): with the rest of an entry, the history's goal is ≤ 5 %.
  */
 export const SHORTCUT_HISTOGRAM_BUDGET = 0.03;
 
@@ -143,25 +143,36 @@ export interface ShortcutWork {
 }
 
 /**
- * How many of the first entries of `histogramSchedule(totalSteps)` carry the shortcut layer's weight
- * and gradient histograms. Forming them costs T·I·U (W = W₀ − Xᵀ·D; free at step 0, W is W₀) plus
- * B·I·U (dW = X_Bᵀ·dZ) multiply-adds, against T·B·U + otherWork a training step; they are kept
- * while the formations so far stay within SHORTCUT_HISTOGRAM_BUDGET of the run's product work,
- * and none after the first that would not fit. A pure function of the experiment, so every process
- * records the same histograms. seed-004 (T = B = 64, I = 1000, U = 100, a 100→10 layer): one (step 0's
- * gradient) at 500 steps, all 19 at 20,000.
+ * What a histogram pass costs per value, in multiply-adds of the products: binning 100,000 weights
+ * took about as long as 4 M multiply-adds of the 64×1000×100 gradient product (bench/bench.ts
+ * --history; branchy, one value at a time, where the product runs in WASM SIMD).
  */
-export function shortcutFormations(totalSteps: number, work: ShortcutWork): number {
+export const HISTOGRAM_VALUE_WORK = 40;
+
+/**
+ * The steps of `histogramSchedule(totalSteps)` whose entries carry the shortcut layer's weight and
+ * gradient histograms, ascending. Forming them costs T·I·U multiply-adds (W = W₀ − Xᵀ·D; none at
+ * step 0, where W is W₀) plus B·I·U (dW = X_Bᵀ·dZ) plus 2·I·U·HISTOGRAM_VALUE_WORK for the two
+ * histograms, against T·B·U + otherWork a training step. Steps are taken in the order step 0, the
+ * last step, then the rest ascending, while the formations so far stay within
+ * SHORTCUT_HISTOGRAM_BUDGET of the run's work, and none after the first that would not fit. A pure
+ * function of the experiment, so every process records the same histograms. seed-004 (T = B = 64,
+ * I = 1000, U = 100, a 100→10 layer): none at 500 steps, 17 of the 19 at 20,000.
+ */
+export function shortcutHistogramSteps(totalSteps: number, work: ShortcutWork): Int32Array {
   const hs = histogramSchedule(totalSteps);
   const { rows, batch, inputs, units } = work;
   const budget = SHORTCUT_HISTOGRAM_BUDGET * totalSteps * (rows * batch * units + work.otherWork);
+  const histograms = 2 * inputs * units * HISTOGRAM_VALUE_WORK;
+  const order = hs.length > 1 ? [hs[0]!, hs[hs.length - 1]!, ...hs.subarray(1, hs.length - 1)] : Array.from(hs);
+  const kept: number[] = [];
   let spent = 0;
-  let n = 0;
-  for (; n < hs.length; n++) {
-    spent += (hs[n] === 0 ? 0 : rows * inputs * units) + batch * inputs * units;
+  for (const t of order) {
+    spent += (t === 0 ? 0 : rows * inputs * units) + batch * inputs * units + histograms;
     if (spent > budget) break;
+    kept.push(t);
   }
-  return n;
+  return Int32Array.from(kept.sort((a, b) => a - b));
 }
 
 /** Whether `step` is in `historySchedule(totalSteps)`, without building it. */
@@ -224,11 +235,13 @@ export class HistoryRecorder {
   private readonly histSize: number;
   /** 1 where an entry is on histogramSchedule. */
   private readonly withHistograms: Uint8Array;
-  /** 1 where an entry forms the shortcut layer's W and dW for their histograms (shortcutFormations). */
+  /** 1 where an entry forms the shortcut layer's W and dW for their histograms (shortcutHistogramSteps). */
   private readonly forming: Uint8Array;
   /** Each layer's W as it was before the update of the entry being recorded. */
   private readonly before: Float64Array[];
   private readonly weightNorms: Float64Array;
+  /** Scratch for deadShare. */
+  private readonly alive: Uint8Array;
 
   constructor(
     readonly totalSteps: number,
@@ -247,14 +260,15 @@ export class HistoryRecorder {
     this.withHistograms = new Uint8Array(n);
     this.forming = new Uint8Array(n);
     const hs = histogramSchedule(totalSteps);
-    const formations = shortcut ? shortcutFormations(totalSteps, shortcut) : 0;
+    const formed = new Set(shortcut ? shortcutHistogramSteps(totalSteps, shortcut) : []);
     for (let i = 0, e = 0; i < hs.length; i++) {
       while (this.schedule[e] !== hs[i]) e++;
       this.withHistograms[e] = 1;
-      if (i < formations) this.forming[e] = 1;
+      if (formed.has(hs[i]!)) this.forming[e] = 1;
     }
     this.before = layers.map((l, i) => new Float64Array(shortcut && i === 0 ? 0 : l.fanIn * l.units));
     this.weightNorms = new Float64Array(this.layerCount);
+    this.alive = new Uint8Array(Math.max(0, ...layers.map((l) => l.units)));
   }
 
   /** Whether step `t` is the next one to record. */
@@ -305,7 +319,7 @@ export class HistoryRecorder {
         this.scalars[s + GRAD_NORM] = Math.sqrt(this.sumSquares);
       }
       this.scalars[s + ACT_STD] = this.summarize(src.A, nA, h + H_ACTIVATIONS, null);
-      this.scalars[s + DEAD] = src.activation === 'relu' ? deadShare(src.A, rows, src.units) : NaN;
+      this.scalars[s + DEAD] = src.activation === 'relu' ? deadShare(src.A, rows, src.units, this.alive) : NaN;
       this.scalars[s + SATURATED] = src.activation === 'tanh' || src.activation === 'sigmoid' ? saturatedShare(src.activation, src.A, nA) : NaN;
       this.scalars[s + BIAS_STD] = src.b ? this.summarize(src.b, src.b.length, h + H_BIASES, null) : NaN;
       this.scalars[s + BIAS_GRAD_NORM] = src.db ? frobenius(src.db) : NaN;
@@ -345,28 +359,50 @@ export class HistoryRecorder {
   private sumSquares = 0;
 
   /**
-   * np.std of v[0..n) (returned: the mean first, then the squared deviations, as numpy computes
-   * it), Σx² (in `sumSquares`), a copy into `copy`, and with `slot` ≥ 0 the histogram there.
-   * Without a histogram it is two tight passes; with one, the second pass also bins.
+   * np.std of v[0..n) (returned), Σx² (in `sumSquares`), a copy into `copy`, and with `slot` ≥ 0
+   * the histogram there. The std is taken in one pass about a shift c = v[0]:
+   * var = (Σ(x − c)² − (Σ(x − c))²/n) / n, which loses only about (mean − c)²/var ulps to
+   * cancellation (c is one of the values, so a few), where numpy's two passes (mean, then squared
+   * deviations) lose none; a result that is not finite (an overflow, a NaN) is recomputed by the
+   * two passes, so ±∞ and NaN come out as numpy's. Every field meets numpy to 1e-8 (test/parity.test.ts).
    */
   private summarize(v: Float64Array, n: number, slot: number, copy: Float64Array | null): number {
     if (copy) copy.set(n === v.length ? v : v.subarray(0, n));
+    const c = n > 0 ? v[0]! : 0;
+    let s = 0;
+    let q = 0;
+    let sq = 0;
+    let std: number;
     if (slot < 0) {
-      let sum = 0;
-      let sq = 0;
-      for (let i = 0; i < n; i++) {
+      // Two interleaved sums of each: the adds' latency, not the reads, bounds this loop.
+      let s1 = 0;
+      let q1 = 0;
+      let sq1 = 0;
+      let i = 0;
+      for (; i + 1 < n; i += 2) {
         const x = v[i]!;
-        sum += x;
+        const y = v[i + 1]!;
+        const d = x - c;
+        const e = y - c;
+        s += d;
+        s1 += e;
+        q += d * d;
+        q1 += e * e;
         sq += x * x;
+        sq1 += y * y;
       }
-      const mean = sum / n;
-      let dev = 0;
-      for (let i = 0; i < n; i++) {
-        const d = v[i]! - mean;
-        dev += d * d;
+      if (i < n) {
+        const d = v[i]! - c;
+        s += d;
+        q += d * d;
+        sq += v[i]! * v[i]!;
       }
+      s += s1;
+      q += q1;
+      sq += sq1;
       this.sumSquares = sq;
-      return Math.sqrt(dev / n);
+      std = Math.sqrt(Math.max(0, q - (s * s) / n) / n);
+      return std < Infinity ? std : twoPassStd(v, n);
     }
     const o = slot * this.histSize;
     const out = this.hists;
@@ -374,11 +410,11 @@ export class HistoryRecorder {
     let min = Infinity;
     let max = -Infinity;
     let nonFinite = 0;
-    let sum = 0;
-    let sq = 0;
     for (let i = 0; i < n; i++) {
       const x = v[i]!;
-      sum += x;
+      const d = x - c;
+      s += d;
+      q += d * d;
       sq += x * x;
       if (x - x !== 0) nonFinite++; // NaN or ±Infinity
       else {
@@ -386,34 +422,42 @@ export class HistoryRecorder {
         if (x > max) max = x;
       }
     }
-    const mean = sum / n;
+    this.sumSquares = sq;
+    std = Math.sqrt(Math.max(0, q - (s * s) / n) / n);
+    if (!(std < Infinity)) std = twoPassStd(v, n);
     out.fill(0, o + 3, o + 3 + bins);
     const width = max - min;
-    let dev = 0;
     if (nonFinite === n) {
       min = 0;
       max = 0;
-      for (let i = 0; i < n; i++) dev += (v[i]! - mean) * (v[i]! - mean);
+    } else if (!(width > 0)) {
+      // One finite value (or a range too wide for a double: NaN, which falls in no bin, as before).
+      if (width === 0) out[o + 3] = n - nonFinite;
     } else {
+      // floor((x − min) / width · bins) as (x − min)·(bins / width) | 0: a multiply for a divide (the
+      // pass's slowest part), which can move a value within an ulp or two of a bin edge across it,
+      // as numpy's own rounding may (the parity tests allow exactly those). NaN and ±∞ give NaN or
+      // an out-of-range f: no bin.
+      // Bin 0 is counted in a register: a relu layer's zeros all land there, and incrementing one
+      // array cell over and over waits on its own last store each time.
+      const scale = bins / width;
+      let first = 0;
       for (let i = 0; i < n; i++) {
-        const x = v[i]!;
-        const d = x - mean;
-        dev += d * d;
-        if (x - x !== 0) continue;
-        // floor((x − min) / width · bins) as `| 0` (the quotient is in [0, bins]): the same bin, without
-        // Math.floor and Math.min, which made this pass the entry's slowest part. NaN (a range too wide
-        // for a double) falls in no bin, as before.
-        const f = width > 0 ? ((x - min) / width) * bins : 0;
-        if (f !== f) continue;
+        const f = (v[i]! - min) * scale;
+        if (f < 1) {
+          if (f >= 0) first++;
+          continue;
+        }
+        if (!(f <= bins)) continue;
         const bin = f | 0;
         out[o + 3 + (bin < bins ? bin : bins - 1)]!++;
       }
+      out[o + 3] = out[o + 3]! + first;
     }
     out[o] = min;
     out[o + 1] = max;
     out[o + 2] = nonFinite;
-    this.sumSquares = sq;
-    return Math.sqrt(dev / n);
+    return std;
   }
 
   private histogram(slot: number): HistoryHistogram {
@@ -463,15 +507,33 @@ function frobenius(v: Float64Array): number {
   return Math.sqrt(s);
 }
 
-/** Share of columns (units) that are 0 on every row. */
-function deadShare(A: Float64Array, rows: number, units: number): number {
-  let dead = 0;
-  for (let j = 0; j < units; j++) {
-    let alive = false;
-    for (let r = 0; r < rows && !alive; r++) alive = A[r * units + j]! !== 0;
-    if (!alive) dead++;
+/** np.std as numpy computes it: the mean, then the mean squared deviation. */
+function twoPassStd(v: Float64Array, n: number): number {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += v[i]!;
+  const mean = sum / n;
+  let dev = 0;
+  for (let i = 0; i < n; i++) dev += (v[i]! - mean) * (v[i]! - mean);
+  return Math.sqrt(dev / n);
+}
+
+/**
+ * Share of columns (units) that are 0 on every row, row by row (contiguous reads), stopping once every
+ * unit has been seen alive; `alive` is scratch of at least `units` flags.
+ */
+function deadShare(A: Float64Array, rows: number, units: number, alive: Uint8Array): number {
+  alive.fill(0, 0, units);
+  let seen = 0;
+  for (let r = 0; r < rows && seen < units; r++) {
+    const o = r * units;
+    for (let j = 0; j < units; j++) {
+      if (alive[j] === 0 && A[o + j]! !== 0) {
+        alive[j] = 1;
+        seen++;
+      }
+    }
   }
-  return dead / units;
+  return (units - seen) / units;
 }
 
 function saturatedShare(kind: 'tanh' | 'sigmoid', A: Float64Array, n: number): number {
