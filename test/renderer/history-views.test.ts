@@ -134,6 +134,32 @@ describe('runs that last', () => {
     expect(new Set(store.getState().runs.map((r) => r.label)).size).toBe(6);
   });
 
+  it('entries without histograms (off the histogram schedule) survive a lab file, the run file and CSV as null', () => {
+    const bare = (g: number) => layer(g, { weights: null, biases: null, activations: null, gradients: null });
+    const { host, runs } = fakeHost();
+    store = createLabStore(host);
+    store.getState().train();
+    runs[0]!.emit(progress(0, [5, 4, 3]));
+    runs[0]!.emit(historyMsg(0, [entry(0, layer(1), layer(2)), entry(1, bare(3), layer(4, { weights: null, gradients: null }))]));
+    runs[0]!.emit(status('completed', 3));
+    const text = store.getState().saveLab();
+    store.getState().dispose();
+    store = createLabStore(fakeHost().host);
+    expect(store.getState().openLab(text)).toEqual({ ok: true });
+    const h = store.getState().runs[0]!.history;
+    expect(h[0]!.layers[0]!.weights).toEqual(hist(0.5));
+    expect(h[1]!.layers[0]).toMatchObject({ gradNorm: 3, weights: null, biases: null, activations: null, gradients: null });
+    expect(h[1]!.layers[1]).toMatchObject({ gradNorm: 4, weights: null, gradients: null, activations: hist(0.25) });
+
+    const rec = new RunRecorder('run-1', preset.experiment, 'r');
+    rec.apply(progress(0, [5, 4, 3]));
+    rec.apply(historyMsg(0, [entry(0, layer(1)), entry(1, bare(3))]));
+    rec.apply(status('completed', 3));
+    const saved = SavedRunSchema.parse(JSON.parse(JSON.stringify(rec.toSavedRun())));
+    expect(saved.history![1]!.layers[0]).toMatchObject({ weights: null, biases: null, activations: null, gradients: null });
+    expect(runToCsv(saved).trimEnd().split('\n')[2]).toBe('1,4,,0.5,3,0.25,,,0.001,0,0.1');
+  });
+
   it('a version-1 lab file (no runs) still opens', () => {
     store = createLabStore(fakeHost().host);
     const v1 = JSON.parse(store.getState().saveLab()) as Record<string, unknown>;
