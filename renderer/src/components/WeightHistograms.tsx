@@ -88,7 +88,9 @@ function Distribution({ p, mode, layer, kind }: { p: Panel; mode: 'offset' | 'ov
   const last = rows.at(-1);
   const desc = last
     ? `${p.run.label}, layer ${layer + 1} ${kind}: ${rows.length} recorded steps from ${first!.step} to ${last.step}; values from ${fmtLoss(p.xMin)} to ${fmtLoss(p.xMax)}; std now ${fmtLoss(p.std.now)}, at step 0 ${fmtLoss(p.std.first)}.`
-    : `${p.run.label}, layer ${layer + 1} ${kind}: nothing recorded yet.`;
+    : p.run.history.length > 0
+      ? `${p.run.label}, layer ${layer + 1} ${kind}: no histogram recorded (see the note below).`
+      : `${p.run.label}, layer ${layer + 1} ${kind}: nothing recorded yet.`;
   return (
     <svg viewBox={`0 0 ${W} ${height}`} width="100%" role="img" aria-label={desc} className="ridgeline">
       {rows.map((r, k) => {
@@ -163,8 +165,9 @@ export function WeightHistograms() {
       let peak = 0;
       for (const r of raw) for (const c of r.counts) peak = Math.max(peak, c);
       const rows = raw.map((r) => ({ step: r.step, heights: r.counts.map((c) => (peak > 0 ? c / peak : 0)) }));
-      const firstL = items[0]?.e.layers[layer];
-      const lastL = items.at(-1)?.e.layers[layer];
+      // Every entry has the scalars; only entries on the histogram schedule have histograms.
+      const firstL = run.history[0]?.layers[layer];
+      const lastL = run.history.at(-1)?.layers[layer];
       const units = run.experiment.layers[layer]?.units ?? 1;
       // Any entry with a weight histogram (entries off the histogram schedule have none).
       const w = run.history.find((e) => e.layers[layer]?.weights)?.layers[layer]?.weights;
@@ -262,6 +265,13 @@ export function WeightHistograms() {
                 {p.run.label}
               </h3>
               <Distribution p={p} mode={mode} layer={layer} kind={kind} />
+              {p.rows.length === 0 && p.run.history.length > 0 ? (
+                <p className="hint" data-testid="no-histograms">
+                  {kind === 'biases' && !p.run.experiment.bias
+                    ? 'No biases in this net.'
+                    : `No ${kind} histogram recorded for layer ${layer + 1}: this run trains it by the input-Gram shortcut, which never forms its weights or gradient; forming them for a histogram is kept to 3 % of the run's work, so a short run has none (std and norms are in every entry).`}
+                </p>
+              ) : null}
               <p className="std-line">
                 {p.std.now !== null ? (
                   <>
