@@ -215,8 +215,8 @@ const H_GRADIENTS = 3;
 
 /**
  * What the trainer tells the recorder about the shortcut layer of an entry, in a cell (a float
- * argument V8 does not inline is a heap number): W's sum and Σw² before the update (from Gram
- * identities, core/input-gram.ts), and ‖dW‖² of the update.
+ * argument V8 does not inline is a heap number): W's sum and Σw² before the update, and ‖dW‖² of
+ * the update, which the shortcut's update computes without forming W or dW (core/input-gram.ts).
  */
 export const SHORTCUT_SUM = 0;
 export const SHORTCUT_SUM_SQUARES = 1;
@@ -291,9 +291,9 @@ export class HistoryRecorder {
   /**
    * Records step `t` after its backward pass and before its update: `rows` is the batch's row
    * count. `recordUpdate` must follow once the update is applied. Under the shortcut, layer 0's W
-   * and dW are read only where `formsShortcut(t)`; its weight sums come in `shortcutCell`.
+   * and dW are read only where `formsShortcut(t)`.
    */
-  record(t: number, loss: number, rows: number, sources: readonly HistoryLayerSource[], shortcutCell: Float64Array | null = null): void {
+  record(t: number, loss: number, rows: number, sources: readonly HistoryLayerSource[]): void {
     const e = this.count;
     if (this.schedule[e] !== t) throw new Error(`history: step ${t} is not the next scheduled step (${this.schedule[e]})`);
     this.losses[e] = loss;
@@ -304,14 +304,10 @@ export class HistoryRecorder {
       const h = histograms ? (e * this.layerCount + l) * HISTOGRAMS : -HISTOGRAMS;
       const nA = rows * src.units;
       if (this.shortcut && l === 0) {
-        // W and dW are implicit: the scalars from Gram identities, the histograms only when formed.
-        const n = src.W.length;
-        const mean = shortcutCell![SHORTCUT_SUM]! / n;
-        const sq = shortcutCell![SHORTCUT_SUM_SQUARES]!;
-        this.scalars[s + WEIGHT_STD] = Math.sqrt(Math.max(0, sq / n - mean * mean));
-        this.weightNorms[l] = Math.sqrt(Math.max(0, sq));
+        // W and dW are implicit: the scalars come from Gram identities (recordUpdate), the
+        // histograms only where formed.
         if (histograms && this.forming[e] === 1) {
-          this.summarize(src.W, n, h + H_WEIGHTS, null);
+          this.summarize(src.W, src.W.length, h + H_WEIGHTS, null);
           this.summarize(src.dW, src.dW.length, h + H_GRADIENTS, null);
         }
       } else {
@@ -331,8 +327,9 @@ export class HistoryRecorder {
 
   /**
    * Completes the entry `record` began, from the weights after the update. Under the shortcut the
-   * first layer's W buffer is not moved (W ← W − lr·dW is applied to X·W): its gradient norm comes
-   * from `shortcutCell` (‖dW‖² by the Gram matrix) and its step is lr·‖dW‖ with `rate` as lr.
+   * first layer's W buffer is not moved (W ← W − lr·dW is applied to X·W): its weightStd and
+   * gradNorm come from `shortcutCell` (Σ W, ‖W‖² before the update and ‖dW‖², by Gram identities,
+   * core/input-gram.ts) and its step is lr·‖dW‖ with `rate` as lr.
    */
   recordUpdate(sources: readonly HistoryLayerSource[], rate = 0, shortcutCell: Float64Array | null = null): void {
     const e = this.count;
@@ -340,6 +337,11 @@ export class HistoryRecorder {
       const s = (e * this.layerCount + l) * SCALARS;
       let step: number;
       if (this.shortcut && l === 0) {
+        const n = this.layers[0]!.fanIn * this.layers[0]!.units;
+        const mean = shortcutCell![SHORTCUT_SUM]! / n;
+        const sq = shortcutCell![SHORTCUT_SUM_SQUARES]!;
+        this.scalars[s + WEIGHT_STD] = Math.sqrt(Math.max(0, sq / n - mean * mean));
+        this.weightNorms[l] = Math.sqrt(Math.max(0, sq));
         const g = Math.sqrt(Math.max(0, shortcutCell![SHORTCUT_GRAD_SQUARES]!));
         this.scalars[s + GRAD_NORM] = g;
         step = rate * g;
@@ -372,92 +374,40 @@ export class HistoryRecorder {
   private summarize(v: Float64Array, n: number, slot: number, copy: Float64Array | null): number {
     if (copy) copy.set(n === v.length ? v : v.subarray(0, n));
     const c = n > 0 ? v[0]! : 0;
+    // Two interleaved sums of each: the adds' latency, not the reads, bounds this loop.
     let s = 0;
     let q = 0;
     let sq = 0;
-    let std: number;
-    if (slot < 0) {
-      // Two interleaved sums of each: the adds' latency, not the reads, bounds this loop.
-      let s1 = 0;
-      let q1 = 0;
-      let sq1 = 0;
-      let i = 0;
-      for (; i + 1 < n; i += 2) {
-        const x = v[i]!;
-        const y = v[i + 1]!;
-        const d = x - c;
-        const e = y - c;
-        s += d;
-        s1 += e;
-        q += d * d;
-        q1 += e * e;
-        sq += x * x;
-        sq1 += y * y;
-      }
-      if (i < n) {
-        const d = v[i]! - c;
-        s += d;
-        q += d * d;
-        sq += v[i]! * v[i]!;
-      }
-      s += s1;
-      q += q1;
-      sq += sq1;
-      this.sumSquares = sq;
-      std = Math.sqrt(Math.max(0, q - (s * s) / n) / n);
-      return std < Infinity ? std : twoPassStd(v, n);
-    }
-    const o = slot * this.histSize;
-    const out = this.hists;
-    const bins = this.bins;
-    let min = Infinity;
-    let max = -Infinity;
-    let nonFinite = 0;
-    for (let i = 0; i < n; i++) {
+    let s1 = 0;
+    let q1 = 0;
+    let sq1 = 0;
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
       const x = v[i]!;
+      const y = v[i + 1]!;
       const d = x - c;
+      const e = y - c;
+      s += d;
+      s1 += e;
+      q += d * d;
+      q1 += e * e;
+      sq += x * x;
+      sq1 += y * y;
+    }
+    if (i < n) {
+      const d = v[i]! - c;
       s += d;
       q += d * d;
-      sq += x * x;
-      if (x - x !== 0) nonFinite++; // NaN or ±Infinity
-      else {
-        if (x < min) min = x;
-        if (x > max) max = x;
-      }
+      sq += v[i]! * v[i]!;
     }
+    s += s1;
+    q += q1;
+    sq += sq1;
     this.sumSquares = sq;
-    std = Math.sqrt(Math.max(0, q - (s * s) / n) / n);
+    let std = Math.sqrt(Math.max(0, q - (s * s) / n) / n);
     if (!(std < Infinity)) std = twoPassStd(v, n);
-    out.fill(0, o + 3, o + 3 + bins);
-    const width = max - min;
-    if (nonFinite === n) {
-      min = 0;
-      max = 0;
-    } else if (!(width > 0)) {
-      // One finite value (or a range too wide for a double: NaN, which falls in no bin, as before).
-      if (width === 0) out[o + 3] = n - nonFinite;
-    } else {
-      // floor((x − min) / width · bins) as (x − min)·(bins / width) | 0: a multiply for a divide (the
-      // pass's slowest part), which can move a value within an ulp or two of a bin edge across it,
-      // as numpy's own rounding may (the parity tests allow exactly those). NaN and ±∞ give NaN or
-      // an out-of-range f: no bin.
-      // Counted in four interleaved sets of bins, summed after: a relu layer's zeros (half its values,
-      // in no order) all land in bin 0, and one cell incremented again and again waits on its own
-      // last store each time, while a branch on "bin 0?" is mispredicted half the time.
-      const scale = bins / width;
-      const lanes = this.lanes;
-      lanes.fill(0);
-      for (let i = 0; i < n; i++) {
-        const f = (v[i]! - min) * scale;
-        if (!(f >= 0 && f <= bins)) continue;
-        const bin = f | 0;
-        lanes[(i & 3) * bins + (bin < bins ? bin : bins - 1)]!++;
-      }
-      for (let k = 0; k < bins; k++) out[o + 3 + k] = lanes[k]! + lanes[bins + k]! + lanes[2 * bins + k]! + lanes[3 * bins + k]!;
-    }
-    out[o] = min;
-    out[o + 1] = max;
-    out[o + 2] = nonFinite;
+    if (slot < 0) return std;
+    binInto(v, n, this.hists, slot * this.histSize, this.bins, this.lanes);
     return std;
   }
 
@@ -506,6 +456,63 @@ function frobenius(v: Float64Array): number {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
   return Math.sqrt(s);
+}
+
+/**
+ * The histogram of v[0..n) into out[o..]: min, max, nonFinite, then `bins` counts (see
+ * HistoryHistogram); `lanes` is scratch of 4·bins counts. A function of its own: V8 optimises these
+ * three short loops far better apart from summarize's sums (measured: 30 µs → 12 µs for 6,400 values).
+ */
+function binInto(v: Float64Array, n: number, out: Float64Array, o: number, bins: number, lanes: Int32Array): void {
+  // The range of the finite values; NaN and ±∞ are counted, and if there are any, the range is
+  // taken again without them (rare: an overflowing layer).
+  let min = Infinity;
+  let max = -Infinity;
+  let nonFinite = 0;
+  for (let k = 0; k < n; k++) {
+    const x = v[k]!;
+    if (x < min) min = x;
+    if (x > max) max = x;
+    if (x - x !== 0) nonFinite++;
+  }
+  if (nonFinite > 0) {
+    min = Infinity;
+    max = -Infinity;
+    for (let k = 0; k < n; k++) {
+      const x = v[k]!;
+      if (x - x !== 0) continue;
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+  }
+  out.fill(0, o + 3, o + 3 + bins);
+  const width = max - min;
+  if (nonFinite === n) {
+    min = 0;
+    max = 0;
+  } else if (!(width > 0)) {
+    // One finite value (or a range too wide for a double: NaN, which falls in no bin, as before).
+    if (width === 0) out[o + 3] = n - nonFinite;
+  } else {
+    // floor((x − min) / width · bins) as (x − min)·(bins / width) | 0: a multiply for a divide,
+    // which can move a value within an ulp or two of a bin edge across it, as numpy's own rounding
+    // may (the parity tests allow exactly those). NaN and ±∞ give NaN or an out-of-range f: no bin.
+    // Counted in four interleaved sets of bins, summed after: a relu layer's zeros (half its values,
+    // in no order) all land in bin 0, and one cell incremented again and again waits on its own
+    // last store each time, while a branch on "bin 0?" is mispredicted half the time.
+    const scale = bins / width;
+    lanes.fill(0);
+    for (let k = 0; k < n; k++) {
+      const f = (v[k]! - min) * scale;
+      if (!(f >= 0 && f <= bins)) continue;
+      const bin = f | 0;
+      lanes[((bin < bins ? bin : bins - 1) << 2) | (k & 3)]!++;
+    }
+    for (let k = 0; k < bins; k++) out[o + 3 + k] = lanes[4 * k]! + lanes[4 * k + 1]! + lanes[4 * k + 2]! + lanes[4 * k + 3]!;
+  }
+  out[o] = min;
+  out[o + 1] = max;
+  out[o + 2] = nonFinite;
 }
 
 /** np.std as numpy computes it: the mean, then the mean squared deviation. */

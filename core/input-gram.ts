@@ -35,7 +35,7 @@ export class InputGram {
   /** Σ lr·dZ since restart(). */
   private readonly pending: Float64Array;
   private readonly scratch: Float64Array;
-  /** P₀ = X·W₀ (X·W at restart()), rowsum(X), Σ W₀ and ‖W₀‖²: W's sums without forming it (weightSums). */
+  /** P₀ = X·W₀ (X·W at restart()), rowsum(X), Σ W₀ and ‖W₀‖²: W's sums without forming it (`update`'s stats). */
   private readonly p0: Float64Array;
   private readonly rowSums: Float64Array;
   private w0Sum = 0;
@@ -98,19 +98,76 @@ export class InputGram {
     }
   }
 
+  /** Z = X·W + b, as the forward pass would compute it. */
+  forward(Z: Float64Array, b: Float64Array | null): void {
+    const { xw, units } = this;
+    const n = this.rows * units;
+    if (!b) {
+      Z.set(xw);
+      return;
+    }
+    for (let r = 0; r < n; r += units) for (let j = 0; j < units; j++) Z[r + j] = xw[r + j]! + b[j]!;
+  }
+
   /**
-   * Σ W and ‖W‖² of the current W = W₀ − Xᵀ·D without forming it (the history's first-layer
-   * scalars, core/history.ts), into out[at], out[at + 1], in one pass over the T×U sums:
+   * The SGD step W ← W − lr·Xᵀ·dZ at lr = rate[0], applied to X·W (and recorded for W). With
+   * `stats`, the history's numbers of this step (core/history.ts) come out of the same pass:
+   * stats[0] = Σ W and stats[1] = ‖W‖² of W before the step, stats[2] = ‖Xᵀ·dZ‖², all without
+   * forming W or its gradient (T·U multiply-adds instead of two T·I·U products):
    *
    *   Σ W  = Σ W₀ − Σ_t rowsum(X)_t · Σ_u D[t, u]
-   *   ‖W‖² = ‖W₀‖² − 2⟨X·W₀, D⟩ + ⟨D, G·D⟩ = ‖W₀‖² − ⟨D, P₀ + X·W⟩,
+   *   ‖W‖² = ‖W₀‖² − 2⟨X·W₀, D⟩ + ⟨D, G·D⟩ = ‖W₀‖² − ⟨D, P₀ + X·W⟩   (G·D = P₀ − X·W, as X·W is kept)
+   *   ‖Xᵀ·dZ‖² = ⟨dZ, G·dZ⟩, G·dZ being the product the step computes anyway.
    *
-   * since G·D = P₀ − X·W (X·W is kept as P₀ minus the running Σ lr·G·dZ). T·U multiply-adds instead
-   * of the T·I·U of forming W; agrees with the formed W's sums to rounding (test/history-cost.test.ts).
+   * They agree with the formed W and gradient to rounding (test/history-cost.test.ts).
    */
-  weightSums(out: Float64Array, at: number): void {
+  update(dZ: Float64Array, rate: Float64Array, stats: Float64Array | null = null): void {
+    // The rate in a cell: a float argument to a call V8 does not inline is a heap number per step.
+    const lr = rate[0]!;
+    const { xw, pending, scratch } = this;
+    const n = this.rows * this.units;
+    this.backend.gemm(this.rows, this.units, this.rows, this.gram, dZ, scratch, null);
+    if (stats) return this.updateMeasured(dZ, rate, stats);
+    for (let i = 0; i < n; i++) {
+      xw[i] = xw[i]! - lr * scratch[i]!;
+      pending[i] = pending[i]! + lr * dZ[i]!;
+    }
+    this.dirty = true;
+  }
+
+  /** `update`'s loop with its stats summed in the same pass, from each number before it moves. */
+  private updateMeasured(dZ: Float64Array, rate: Float64Array, stats: Float64Array): void {
+    const lr = rate[0]!;
+    const { xw, pending, scratch, p0, rowSums, units } = this;
+    let dot = 0;
+    let sum = 0;
+    let g = 0;
+    for (let r = 0; r < this.rows; r++) {
+      let rowD = 0;
+      const o = r * units;
+      for (let i = o; i < o + units; i++) {
+        const d = pending[i]!;
+        const z = dZ[i]!;
+        const sc = scratch[i]!;
+        const x = xw[i]!;
+        rowD += d;
+        dot += d * (p0[i]! + x);
+        g += z * sc;
+        xw[i] = x - lr * sc;
+        pending[i] = d + lr * z;
+      }
+      sum += rowSums[r]! * rowD;
+    }
+    stats[0] = this.w0Sum - sum;
+    stats[1] = this.w0SumSquares - dot;
+    stats[2] = g;
+    this.dirty = true;
+  }
+
+  /** Σ W and ‖W‖² of the current W into stats[0], stats[1], by the identities in `update`. */
+  private measure(stats: Float64Array): void {
     const { pending, p0, xw, rowSums, units } = this;
-    // Two interleaved sums of each: the adds' latency, not the reads, bounds these loops.
+    // Two interleaved sums of each: the adds' latency, not the reads, bounds this loop.
     let dot = 0;
     let dot1 = 0;
     let sum = 0;
@@ -134,61 +191,8 @@ export class InputGram {
       }
       sum += rowSums[r]! * (rowD + rowD1);
     }
-    dot += dot1;
-    out[at] = this.w0Sum - sum;
-    out[at + 1] = this.w0SumSquares - dot;
-  }
-
-  /**
-   * ‖dW‖² of the update just applied, ‖X_Bᵀ·dZ‖² = ⟨dZ, G[B, B]·dZ⟩, from the G[:, B]·dZ that update
-   * left in scratch (full batch: B = every row, in order), into out[at]; call it before anything
-   * else uses scratch. (Into a cell: a returned float is a heap number.)
-   */
-  lastGradientSquares(dZ: Float64Array, idx: Int32Array | null, offset: number, batch: number, out: Float64Array, at: number): void {
-    const { scratch, units } = this;
-    let s = 0;
-    if (!idx) {
-      const n = this.rows * units;
-      let s1 = 0;
-      let i = 0;
-      for (; i + 1 < n; i += 2) {
-        s += dZ[i]! * scratch[i]!;
-        s1 += dZ[i + 1]! * scratch[i + 1]!;
-      }
-      if (i < n) s += dZ[i]! * scratch[i]!;
-      s += s1;
-    } else {
-      for (let r = 0; r < batch; r++) {
-        const o = idx[offset + r]! * units;
-        for (let j = 0; j < units; j++) s += dZ[r * units + j]! * scratch[o + j]!;
-      }
-    }
-    out[at] = s;
-  }
-
-  /** Z = X·W + b, as the forward pass would compute it. */
-  forward(Z: Float64Array, b: Float64Array | null): void {
-    const { xw, units } = this;
-    const n = this.rows * units;
-    if (!b) {
-      Z.set(xw);
-      return;
-    }
-    for (let r = 0; r < n; r += units) for (let j = 0; j < units; j++) Z[r + j] = xw[r + j]! + b[j]!;
-  }
-
-  /** The SGD step W ← W − lr·Xᵀ·dZ at lr = rate[0], applied to X·W (and recorded for W). */
-  update(dZ: Float64Array, rate: Float64Array): void {
-    // The rate in a cell: a float argument to a call V8 does not inline is a heap number per step.
-    const lr = rate[0]!;
-    const { xw, pending, scratch } = this;
-    const n = this.rows * this.units;
-    this.backend.gemm(this.rows, this.units, this.rows, this.gram, dZ, scratch, null);
-    for (let i = 0; i < n; i++) {
-      xw[i] = xw[i]! - lr * scratch[i]!;
-      pending[i] = pending[i]! + lr * dZ[i]!;
-    }
-    this.dirty = true;
+    stats[0] = this.w0Sum - sum;
+    stats[1] = this.w0SumSquares - (dot + dot1);
   }
 
   /** Minibatch forward: Z row r = (X·W) row idx[offset + r], + b. */
@@ -200,13 +204,25 @@ export class InputGram {
     for (let r = 0; r < n; r += units) for (let j = 0; j < units; j++) Z[r + j] = Z[r + j]! + b[j]!;
   }
 
-  /** Minibatch SGD step W ← W − lr·X_Bᵀ·dZ, B = idx[offset, offset + batch), applied to X·W (and recorded for W). */
-  updateRows(idx: Int32Array, offset: number, batch: number, dZ: Float64Array, rate: Float64Array): void {
+  /**
+   * Minibatch SGD step W ← W − lr·X_Bᵀ·dZ, B = idx[offset, offset + batch), applied to X·W (and
+   * recorded for W); `stats` as in `update`, with ‖X_Bᵀ·dZ‖² = ⟨dZ, (G[:, B]·dZ)[B]⟩.
+   */
+  updateRows(idx: Int32Array, offset: number, batch: number, dZ: Float64Array, rate: Float64Array, stats: Float64Array | null = null): void {
     const lr = rate[0]!;
     const { xw, pending, scratch, units } = this;
     const gb = this.gramRows!;
     gatherRows(this.backend, batch, this.rows, idx, offset, this.gram, gb);
     this.backend.gemmTN(batch, units, this.rows, gb, dZ, scratch);
+    if (stats) {
+      this.measure(stats);
+      let g = 0;
+      for (let r = 0; r < batch; r++) {
+        const o = idx[offset + r]! * units;
+        for (let j = 0; j < units; j++) g += dZ[r * units + j]! * scratch[o + j]!;
+      }
+      stats[2] = g;
+    }
     const n = this.rows * units;
     for (let i = 0; i < n; i++) xw[i] = xw[i]! - lr * scratch[i]!;
     for (let r = 0; r < batch; r++) {

@@ -103,8 +103,10 @@ export class Trainer {
   readonly testEvery: number;
   /** The step-scheduled history (null when turned off in the options). */
   readonly history: HistoryRecorder | null;
-  /** The shortcut layer's history scalars for the entry in progress (core/history.ts, SHORTCUT_*). */
+  /** The shortcut layer's history scalars for the entry in progress (core/history.ts, SHORTCUT_*), from its update. */
   private readonly shortcutCell = new Float64Array(3);
+  /** Whether the update in progress fills shortcutCell (a history step under the shortcut). */
+  private measuring = false;
 
   constructor(
     readonly experiment: Experiment,
@@ -297,18 +299,11 @@ export class Trainer {
       this.backward(input, rows);
       const recording = this.history?.due(t) === true;
       if (recording) this.recordHistory(t, loss, rows);
+      this.measuring = recording && this.gram !== null;
       this.update();
       // The scheduled rate the update just used.
       if (recording) {
-        if (this.gram) {
-          const cell = this.shortcutCell;
-          this.gram.lastGradientSquares(this.layers[0]!.dZ, this.perm, this.lastBatchStart, rows, cell, SHORTCUT_GRAD_SQUARES);
-          // Overflowing, the Gram form meets ∞ − ∞ where numpy's norm of the formed dW is ∞: form it.
-          if (!Number.isFinite(cell[SHORTCUT_GRAD_SQUARES]!)) {
-            this.syncGram(true);
-            sums(this.layers[0]!.dW, cell, -1, SHORTCUT_GRAD_SQUARES);
-          }
-        }
+        if (this.gram) this.shortcutFallbacks();
         this.history!.recordUpdate(this.layers, this.rateCell[0]!, this.shortcutCell);
       }
       this.lastLoss = loss;
@@ -329,17 +324,36 @@ export class Trainer {
    */
   private recordHistory(t: number, loss: number, rows: number): void {
     const history = this.history!;
-    if (this.gram) {
-      const cell = this.shortcutCell;
-      if (history.formsShortcut(t)) this.syncGram(true);
-      this.gram.weightSums(cell, SHORTCUT_SUM);
-      // Overflowing, the identities meet ∞ − ∞: form W and sum it as numpy would.
-      if (!Number.isFinite(cell[SHORTCUT_SUM]!) || !Number.isFinite(cell[SHORTCUT_SUM_SQUARES]!)) {
-        this.syncGram();
-        sums(this.layers[0]!.W, cell, SHORTCUT_SUM, SHORTCUT_SUM_SQUARES);
-      }
+    if (this.gram && history.formsShortcut(t)) this.syncGram(true);
+    history.record(t, loss, rows, this.layers);
+  }
+
+  /**
+   * Overflowing, the shortcut's identities meet ∞ − ∞ where numpy's sums of the formed W and dW are
+   * ∞: then they are formed (after the update: dW = X_Bᵀ·dZ, and W before it as W_after + lr·dW).
+   */
+  private shortcutFallbacks(): void {
+    const cell = this.shortcutCell;
+    const first = this.layers[0]!;
+    if (!Number.isFinite(cell[SHORTCUT_GRAD_SQUARES]!)) {
+      this.syncGram(true);
+      let sq = 0;
+      for (let i = 0; i < first.dW.length; i++) sq += first.dW[i]! * first.dW[i]!;
+      cell[SHORTCUT_GRAD_SQUARES] = sq;
     }
-    history.record(t, loss, rows, this.layers, this.shortcutCell);
+    if (!Number.isFinite(cell[SHORTCUT_SUM]!) || !Number.isFinite(cell[SHORTCUT_SUM_SQUARES]!)) {
+      this.syncGram(true);
+      const lr = this.rateCell[0]!;
+      let s = 0;
+      let sq = 0;
+      for (let i = 0; i < first.W.length; i++) {
+        const w = first.W[i]! + lr * first.dW[i]!;
+        s += w;
+        sq += w * w;
+      }
+      cell[SHORTCUT_SUM] = s;
+      cell[SHORTCUT_SUM_SQUARES] = sq;
+    }
   }
 
   /** History entries recorded so far, from index `from` (plain data; allocates). */
@@ -479,8 +493,9 @@ export class Trainer {
     for (const layer of this.layers) {
       const { W, dW, b, db } = layer;
       if (this.gram && layer === this.layers[0]) {
-        if (this.perm) this.gram.updateRows(this.perm, this.lastBatchStart, this.batchRowsNow, layer.dZ, rate);
-        else this.gram.update(layer.dZ, rate);
+        const stats = this.measuring ? this.shortcutCell : null;
+        if (this.perm) this.gram.updateRows(this.perm, this.lastBatchStart, this.batchRowsNow, layer.dZ, rate, stats);
+        else this.gram.update(layer.dZ, rate, stats);
       }
       else if (this.backend.sgd) this.backend.sgd(W.length, lr, dW, W);
       else for (let i = 0; i < W.length; i++) W[i] = W[i]! - lr * dW[i]!;
@@ -850,18 +865,6 @@ function readOutputs(out: Float64Array, o: number, n: number, probabilities: boo
   let s = 0;
   for (let j = 0; j < n; j++) s += Math.exp(out[o + j]! - max);
   for (let j = 0; j < n; j++) dst[d + j] = Math.exp(out[o + j]! - max) / s;
-}
-
-/** Σv into out[sumAt] (unless sumAt < 0) and Σv² into out[squaresAt]. */
-function sums(v: Float64Array, out: Float64Array, sumAt: number, squaresAt: number): void {
-  let s = 0;
-  let sq = 0;
-  for (let i = 0; i < v.length; i++) {
-    s += v[i]!;
-    sq += v[i]! * v[i]!;
-  }
-  if (sumAt >= 0) out[sumAt] = s;
-  out[squaresAt] = sq;
 }
 
 function norm(v: Float64Array): number {
