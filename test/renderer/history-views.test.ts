@@ -9,7 +9,7 @@ import type { FromTrainer } from '../../core/contract/protocol';
 import { runToCsv } from '../../core/contract/run-csv';
 import { SavedRunSchema } from '../../core/contract/run-file';
 import { RunRecorder } from '../../core/service/run-recorder';
-import { bandedAxis, bandedY, classify, ema, OFF_SCALE_DECADES, sharedGradientAxis, stuckNet } from '../../renderer/src/state/history-data';
+import { bandedAxis, bandedY, classify, ema, OFF_SCALE_DECADES, OFF_SCALE_SPAN, sharedGradientAxis, sharedValueRange, stuckNet } from '../../renderer/src/state/history-data';
 import { blankRun, clearForReset, foldTrainerMessage } from '../../renderer/src/state/run';
 import { lockstepChunk, nextLockstep } from '../../renderer/src/state/slices/runs';
 import { createLabStore, type LabStore } from '../../renderer/src/state/store';
@@ -61,6 +61,24 @@ describe('the run record', () => {
     expect(run.learningRateChanges).toEqual([]);
     foldTrainerMessage(run, historyMsg(0, [entry(0, layer(4))]));
     expect(run.history.map((e) => e.layers[0]!.gradNorm)).toEqual([4]);
+  });
+});
+
+describe('the Distributions view\'s shared value axis', () => {
+  const h = (min: number, max: number, nonFinite = 0) => ({ min, max, counts: [1, 1], nonFinite });
+  it('covers the runs that stayed finite, reaching OFF_SCALE_SPAN half-spans around them, when one diverges', () => {
+    const xavier = { hists: [h(-0.5, 0.5), h(-0.4, 0.6)], diverged: false };
+    const he = { hists: [h(-0.8, 0.7)], diverged: false };
+    const blown = { hists: [h(-1, 1), h(-1e30, 3e30, 4)], diverged: true };
+    const { range, clipped } = sharedValueRange([xavier, he, blown]);
+    // Steady runs span [−0.8, 0.7]: centre −0.05, half-span 0.75 · OFF_SCALE_SPAN.
+    expect(range[0]).toBeCloseTo(-0.05 - 0.75 * OFF_SCALE_SPAN, 12);
+    expect(range[1]).toBeCloseTo(-0.05 + 0.75 * OFF_SCALE_SPAN, 12);
+    expect(clipped).toBe(true);
+    // A diverging run that stays within reach is not clipped; with no steady run or no diverging one, everything.
+    expect(sharedValueRange([xavier, { hists: [h(-1, 2)], diverged: true }])).toEqual({ range: [-1, 2], clipped: false });
+    expect(sharedValueRange([blown])).toEqual({ range: [-1e30, 3e30], clipped: false });
+    expect(sharedValueRange([xavier, he])).toEqual({ range: [-0.8, 0.7], clipped: false });
   });
 });
 

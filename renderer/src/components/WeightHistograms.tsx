@@ -12,7 +12,7 @@ import { useMemo } from 'react';
 import type { HistoryEntry } from '../../../core';
 import { useLab } from '../context';
 import { fmtInt, fmtLoss } from '../format';
-import { histogramOf, histTotal, initStds, stdOf } from '../state/history-data';
+import { histogramOf, histTotal, initStds, sharedValueRange, stdOf, valueRange } from '../state/history-data';
 import { inputSecondMoment, predictedActivationStds } from '../state/init-reference';
 import { plotData } from '../state/plot-data';
 import { pickEvenly, rebin } from '../state/ridgeline';
@@ -40,6 +40,8 @@ interface Panel {
   xMax: number;
   rows: Rows[];
   nonFinite: number;
+  /** Share of the latest row's finite values beyond the shared axis (cut short for a diverging run). */
+  offScale: number;
   std: { now: number | null; first: number | null };
   refs: { label: string; x: number }[];
   fanIn: number | null;
@@ -68,15 +70,7 @@ function entriesOf(run: Run, layer: number, kind: HistKind): { e: HistoryEntry; 
 }
 
 function rangeOf(items: readonly { h: { min: number; max: number } }[]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const { h } of items) {
-    if (Number.isFinite(h.min)) lo = Math.min(lo, h.min);
-    if (Number.isFinite(h.max)) hi = Math.max(hi, h.max);
-  }
-  if (!(lo <= hi)) return [-1, 1];
-  if (lo === hi) return [lo - 0.5, hi + 0.5];
-  return [lo, hi];
+  return valueRange(items.map((i) => i.h));
 }
 
 function Distribution({ p, mode, layer, kind }: { p: Panel; mode: 'offset' | 'overlay'; layer: number; kind: HistKind }) {
@@ -157,11 +151,16 @@ export function WeightHistograms() {
 
   const panels: Panel[] = useMemo(() => {
     const per = shown.map((s) => ({ ...s, items: entriesOf(s.run, layer, kind) }));
-    const sharedRange = rangeOf(per.flatMap((p) => p.items));
+    const sharedRange = sharedValueRange(per.map((p) => ({ hists: p.items.map((i) => i.h), diverged: p.run.phase === 'diverged' })));
     return per.map(({ run, color, items }) => {
-      const [xMin, xMax] = shared ? sharedRange : rangeOf(items);
+      const [xMin, xMax] = shared ? sharedRange.range : rangeOf(items);
       const picked = pickEvenly(items, MAX_ROWS);
       const raw = picked.map(({ e, h }) => ({ step: e.step, counts: rebin(h, xMin, xMax, BINS) }));
+      // The latest row's finite values beyond a shared axis cut short for a diverging run.
+      const latest = items.at(-1)?.h;
+      const latestIn = raw.at(-1)?.counts.reduce((a, b) => a + b, 0) ?? 0;
+      const latestAll = latest ? latest.counts.reduce((a, b) => a + b, 0) : 0;
+      const offScale = shared && sharedRange.clipped && latestAll > 0 ? Math.max(0, 1 - latestIn / latestAll) : 0;
       let peak = 0;
       for (const r of raw) for (const c of r.counts) peak = Math.max(peak, c);
       const rows = raw.map((r) => ({ step: r.step, heights: r.counts.map((c) => (peak > 0 ? c / peak : 0)) }));
@@ -192,6 +191,7 @@ export function WeightHistograms() {
         xMax,
         rows,
         nonFinite: items.at(-1)?.h.nonFinite ?? 0,
+        offScale,
         std: { now: lastL ? stdOf(lastL, kind) : null, first: firstL ? stdOf(firstL, kind) : null },
         refs,
         fanIn,
@@ -300,6 +300,12 @@ export function WeightHistograms() {
                   </span>
                 ) : null}
                 {p.nonFinite ? <span className="error-text"> · {fmtInt(p.nonFinite)} values ∞/NaN</span> : null}
+                {p.offScale > 0.0005 ? (
+                  <span className="error-text" data-testid="off-scale">
+                    {' '}
+                    · {(100 * p.offScale).toFixed(1)} % of the latest values off scale (the shared axis covers the runs that stayed finite; exact range in the data)
+                  </span>
+                ) : null}
               </p>
             </div>
           );
