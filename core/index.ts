@@ -9,7 +9,7 @@ export { exportNumpy, FLOAT32_NOTE, type ExportOptions } from './export-numpy';
 export { applySchedule, isPlainSgd, learningRateAt, Optimizer, type Param } from './optimizers';
 export { referenceBackend, type Backend } from './kernels';
 export { createWasmBackend, defaultBackend, relaxedSimdSupported, wasmSimdSupported, type WasmBackend } from './wasm/backend';
-export { HISTORY_BINS, HistoryRecorder, historySchedule, isHistoryStep, type HistoryEntry, type HistoryHistogram, type HistoryLayer } from './history';
+export { HISTORY_BINS, HistoryRecorder, histogramSchedule, historySchedule, isHistoryStep, SHORTCUT_HISTOGRAM_BUDGET, HISTOGRAM_VALUE_WORK, shortcutHistogramSteps, type HistoryEntry, type HistoryHistogram, type HistoryLayer, type ShortcutWork } from './history';
 export * from './sweep';
 export * from './contract/sweep';
 export { runSweep, type SweepProgress, type SweepRunOptions, type SweepWorkerEvents, type SweepWorkerFactory, type SweepWorkerHandle, type StopSignal } from './service/sweep-runner';

@@ -35,6 +35,11 @@ export class InputGram {
   /** Σ lr·dZ since restart(). */
   private readonly pending: Float64Array;
   private readonly scratch: Float64Array;
+  /** P₀ = X·W₀ (X·W at restart()), rowsum(X), Σ W₀ and ‖W₀‖²: W's sums without forming it (`update`'s stats). */
+  private readonly p0: Float64Array;
+  private readonly rowSums: Float64Array;
+  private w0Sum = 0;
+  private w0SumSquares = 0;
   /** G[B, :] for the minibatch in progress (null for full-batch training). */
   private readonly gramRows: Float64Array | null;
   private dirty = false;
@@ -65,6 +70,8 @@ export class InputGram {
     this.pending = backend.alloc(rows * units);
     this.w0 = backend.alloc(inputs * units);
     this.scratch = backend.alloc(rows * units);
+    this.p0 = new Float64Array(rows * units);
+    this.rowSums = new Float64Array(rows);
   }
 
   /** Starts from the current W (construction, reset): X·W by a real product, G = X·Xᵀ, nothing pending. */
@@ -74,6 +81,21 @@ export class InputGram {
     this.backend.gemmNT(this.rows, this.inputs, this.rows, this.x, this.x, this.gram);
     this.pending.fill(0);
     this.dirty = false;
+    this.p0.set(this.xw);
+    let sum = 0;
+    let sq = 0;
+    for (let i = 0; i < W.length; i++) {
+      sum += W[i]!;
+      sq += W[i]! * W[i]!;
+    }
+    this.w0Sum = sum;
+    this.w0SumSquares = sq;
+    const { x, inputs } = this;
+    for (let r = 0; r < this.rows; r++) {
+      let s = 0;
+      for (let i = 0; i < inputs; i++) s += x[r * inputs + i]!;
+      this.rowSums[r] = s;
+    }
   }
 
   /** Z = X·W + b, as the forward pass would compute it. */
@@ -87,18 +109,116 @@ export class InputGram {
     for (let r = 0; r < n; r += units) for (let j = 0; j < units; j++) Z[r + j] = xw[r + j]! + b[j]!;
   }
 
-  /** The SGD step W ← W − lr·Xᵀ·dZ at lr = rate[0], applied to X·W (and recorded for W). */
-  update(dZ: Float64Array, rate: Float64Array): void {
+  /**
+   * The SGD step W ← W − lr·Xᵀ·dZ at lr = rate[0], applied to X·W (and recorded for W). With
+   * `stats`, the history's numbers of this step (core/history.ts) come out of the same pass:
+   * stats[0] = Σ W and stats[1] = ‖W‖² of W before the step, stats[2] = ‖Xᵀ·dZ‖², all without
+   * forming W or its gradient (T·U multiply-adds instead of two T·I·U products):
+   *
+   *   Σ W  = Σ W₀ − Σ_t rowsum(X)_t · Σ_u D[t, u]
+   *   ‖W‖² = ‖W₀‖² − 2⟨X·W₀, D⟩ + ⟨D, G·D⟩ = ‖W₀‖² − ⟨D, P₀ + X·W⟩   (G·D = P₀ − X·W, as X·W is kept)
+   *   ‖Xᵀ·dZ‖² = ⟨dZ, G·dZ⟩, G·dZ being the product the step computes anyway.
+   *
+   * They agree with the formed W and gradient to rounding (test/history-cost.test.ts).
+   */
+  update(dZ: Float64Array, rate: Float64Array, stats: Float64Array | null = null): void {
     // The rate in a cell: a float argument to a call V8 does not inline is a heap number per step.
     const lr = rate[0]!;
     const { xw, pending, scratch } = this;
     const n = this.rows * this.units;
     this.backend.gemm(this.rows, this.units, this.rows, this.gram, dZ, scratch, null);
+    if (stats) return this.updateMeasured(dZ, rate, stats);
     for (let i = 0; i < n; i++) {
       xw[i] = xw[i]! - lr * scratch[i]!;
       pending[i] = pending[i]! + lr * dZ[i]!;
     }
     this.dirty = true;
+  }
+
+  /** `update`'s loop with its stats summed in the same pass, from each number before it moves. */
+  private updateMeasured(dZ: Float64Array, rate: Float64Array, stats: Float64Array): void {
+    const lr = rate[0]!;
+    const { xw, pending, scratch, p0, rowSums, units } = this;
+    // Two interleaved sums of each: the adds' latency, not the reads, bounds this loop.
+    let dot = 0;
+    let dot1 = 0;
+    let sum = 0;
+    let g = 0;
+    let g1 = 0;
+    for (let r = 0; r < this.rows; r++) {
+      let rowD = 0;
+      let rowD1 = 0;
+      const o = r * units;
+      const end = o + units;
+      let i = o;
+      for (; i + 1 < end; i += 2) {
+        const d = pending[i]!;
+        const d1 = pending[i + 1]!;
+        const z = dZ[i]!;
+        const z1 = dZ[i + 1]!;
+        const sc = scratch[i]!;
+        const sc1 = scratch[i + 1]!;
+        const x = xw[i]!;
+        const x1 = xw[i + 1]!;
+        rowD += d;
+        rowD1 += d1;
+        dot += d * (p0[i]! + x);
+        dot1 += d1 * (p0[i + 1]! + x1);
+        g += z * sc;
+        g1 += z1 * sc1;
+        xw[i] = x - lr * sc;
+        xw[i + 1] = x1 - lr * sc1;
+        pending[i] = d + lr * z;
+        pending[i + 1] = d1 + lr * z1;
+      }
+      if (i < end) {
+        const d = pending[i]!;
+        const z = dZ[i]!;
+        const sc = scratch[i]!;
+        const x = xw[i]!;
+        rowD += d;
+        dot += d * (p0[i]! + x);
+        g += z * sc;
+        xw[i] = x - lr * sc;
+        pending[i] = d + lr * z;
+      }
+      sum += rowSums[r]! * (rowD + rowD1);
+    }
+    stats[0] = this.w0Sum - sum;
+    stats[1] = this.w0SumSquares - (dot + dot1);
+    stats[2] = g + g1;
+    this.dirty = true;
+  }
+
+  /** Σ W and ‖W‖² of the current W into stats[0], stats[1], by the identities in `update`. */
+  private measure(stats: Float64Array): void {
+    const { pending, p0, xw, rowSums, units } = this;
+    // Two interleaved sums of each: the adds' latency, not the reads, bounds this loop.
+    let dot = 0;
+    let dot1 = 0;
+    let sum = 0;
+    for (let r = 0; r < this.rows; r++) {
+      let rowD = 0;
+      let rowD1 = 0;
+      const o = r * units;
+      let j = 0;
+      for (; j + 1 < units; j += 2) {
+        const d = pending[o + j]!;
+        const e = pending[o + j + 1]!;
+        rowD += d;
+        rowD1 += e;
+        dot += d * (p0[o + j]! + xw[o + j]!);
+        dot1 += e * (p0[o + j + 1]! + xw[o + j + 1]!);
+      }
+      if (j < units) {
+        const d = pending[o + j]!;
+        rowD += d;
+        dot += d * (p0[o + j]! + xw[o + j]!);
+      }
+      sum += rowSums[r]! * (rowD + rowD1);
+    }
+    stats[0] = this.w0Sum - sum;
+    stats[1] = this.w0SumSquares - (dot + dot1);
   }
 
   /** Minibatch forward: Z row r = (X·W) row idx[offset + r], + b. */
@@ -110,13 +230,25 @@ export class InputGram {
     for (let r = 0; r < n; r += units) for (let j = 0; j < units; j++) Z[r + j] = Z[r + j]! + b[j]!;
   }
 
-  /** Minibatch SGD step W ← W − lr·X_Bᵀ·dZ, B = idx[offset, offset + batch), applied to X·W (and recorded for W). */
-  updateRows(idx: Int32Array, offset: number, batch: number, dZ: Float64Array, rate: Float64Array): void {
+  /**
+   * Minibatch SGD step W ← W − lr·X_Bᵀ·dZ, B = idx[offset, offset + batch), applied to X·W (and
+   * recorded for W); `stats` as in `update`, with ‖X_Bᵀ·dZ‖² = ⟨dZ, (G[:, B]·dZ)[B]⟩.
+   */
+  updateRows(idx: Int32Array, offset: number, batch: number, dZ: Float64Array, rate: Float64Array, stats: Float64Array | null = null): void {
     const lr = rate[0]!;
     const { xw, pending, scratch, units } = this;
     const gb = this.gramRows!;
     gatherRows(this.backend, batch, this.rows, idx, offset, this.gram, gb);
     this.backend.gemmTN(batch, units, this.rows, gb, dZ, scratch);
+    if (stats) {
+      this.measure(stats);
+      let g = 0;
+      for (let r = 0; r < batch; r++) {
+        const o = idx[offset + r]! * units;
+        for (let j = 0; j < units; j++) g += dZ[r * units + j]! * scratch[o + j]!;
+      }
+      stats[2] = g;
+    }
     const n = this.rows * units;
     for (let i = 0; i < n; i++) xw[i] = xw[i]! - lr * scratch[i]!;
     for (let r = 0; r < batch; r++) {

@@ -17,7 +17,7 @@ import { applySchedule, isPlainSgd, learningRateAt, Optimizer } from './optimize
 import { makeDataset, type Dataset } from './data';
 import { referenceBackend, type Backend } from './kernels';
 import { InputGram } from './input-gram';
-import { HistoryRecorder, type HistoryEntry } from './history';
+import { HistoryRecorder, SHORTCUT_GRAD_SQUARES, SHORTCUT_SUM, SHORTCUT_SUM_SQUARES, type HistoryEntry } from './history';
 import { defaultBackend, wasmSimdSupported } from './wasm/backend';
 import { NumpyRandom } from './rng';
 import type { ActivationGrid, Histogram, LayerMetrics, LayerParams, MetricsSnapshot, PredictionGrid, RunResult, RunStatus } from './types';
@@ -103,6 +103,10 @@ export class Trainer {
   readonly testEvery: number;
   /** The step-scheduled history (null when turned off in the options). */
   readonly history: HistoryRecorder | null;
+  /** The shortcut layer's history scalars for the entry in progress (core/history.ts, SHORTCUT_*), from its update. */
+  private readonly shortcutCell = new Float64Array(3);
+  /** Whether the update in progress fills shortcutCell (a history step under the shortcut). */
+  private measuring = false;
 
   constructor(
     readonly experiment: Experiment,
@@ -175,6 +179,16 @@ export class Trainer {
         : new HistoryRecorder(
             experiment.steps,
             this.layers.map((l) => ({ fanIn: l.fanIn, units: l.units, activation: l.activation, bias: l.b !== null })),
+            undefined,
+            this.gram
+              ? {
+                  rows: trainRows,
+                  batch: batchRows,
+                  inputs,
+                  units: this.layers[0]!.units,
+                  otherWork: this.layers.slice(1).reduce((w, l) => w + 3 * batchRows * l.fanIn * l.units, 0),
+                }
+              : null,
           );
   }
 
@@ -285,9 +299,13 @@ export class Trainer {
       this.backward(input, rows);
       const recording = this.history?.due(t) === true;
       if (recording) this.recordHistory(t, loss, rows);
+      this.measuring = recording && this.gram !== null;
       this.update();
       // The scheduled rate the update just used.
-      if (recording) this.history!.recordUpdate(this.layers, this.gram ? 0 : -1, this.rateCell[0]!);
+      if (recording) {
+        if (this.gram) this.shortcutFallbacks();
+        this.history!.recordUpdate(this.layers, this.rateCell[0]!, this.shortcutCell);
+      }
       this.lastLoss = loss;
       this.lastRows = rows;
       if (this.losses) this.losses[t] = loss;
@@ -299,10 +317,43 @@ export class Trainer {
     return done;
   }
 
-  /** Step t's history entry, before its update. Under the shortcut, W and dW are formed first (reading never moves the run). */
+  /**
+   * Step t's history entry, before its update. Under the shortcut the first layer's scalars come
+   * from Gram identities, and W and dW are formed only for the histograms the budget allows
+   * (core/history.ts); forming never moves the run.
+   */
   private recordHistory(t: number, loss: number, rows: number): void {
-    this.syncGram(true);
-    this.history!.record(t, loss, rows, this.layers, this.gram ? 0 : -1);
+    const history = this.history!;
+    if (this.gram && history.formsShortcut(t)) this.syncGram(true);
+    history.record(t, loss, rows, this.layers);
+  }
+
+  /**
+   * Overflowing, the shortcut's identities meet ∞ − ∞ where numpy's sums of the formed W and dW are
+   * ∞: then they are formed (after the update: dW = X_Bᵀ·dZ, and W before it as W_after + lr·dW).
+   */
+  private shortcutFallbacks(): void {
+    const cell = this.shortcutCell;
+    const first = this.layers[0]!;
+    if (!Number.isFinite(cell[SHORTCUT_GRAD_SQUARES]!)) {
+      this.syncGram(true);
+      let sq = 0;
+      for (let i = 0; i < first.dW.length; i++) sq += first.dW[i]! * first.dW[i]!;
+      cell[SHORTCUT_GRAD_SQUARES] = sq;
+    }
+    if (!Number.isFinite(cell[SHORTCUT_SUM]!) || !Number.isFinite(cell[SHORTCUT_SUM_SQUARES]!)) {
+      this.syncGram(true);
+      const lr = this.rateCell[0]!;
+      let s = 0;
+      let sq = 0;
+      for (let i = 0; i < first.W.length; i++) {
+        const w = first.W[i]! + lr * first.dW[i]!;
+        s += w;
+        sq += w * w;
+      }
+      cell[SHORTCUT_SUM] = s;
+      cell[SHORTCUT_SUM_SQUARES] = sq;
+    }
   }
 
   /** History entries recorded so far, from index `from` (plain data; allocates). */
@@ -442,8 +493,9 @@ export class Trainer {
     for (const layer of this.layers) {
       const { W, dW, b, db } = layer;
       if (this.gram && layer === this.layers[0]) {
-        if (this.perm) this.gram.updateRows(this.perm, this.lastBatchStart, this.batchRowsNow, layer.dZ, rate);
-        else this.gram.update(layer.dZ, rate);
+        const stats = this.measuring ? this.shortcutCell : null;
+        if (this.perm) this.gram.updateRows(this.perm, this.lastBatchStart, this.batchRowsNow, layer.dZ, rate, stats);
+        else this.gram.update(layer.dZ, rate, stats);
       }
       else if (this.backend.sgd) this.backend.sgd(W.length, lr, dW, W);
       else for (let i = 0; i < W.length; i++) W[i] = W[i]! - lr * dW[i]!;

@@ -119,7 +119,7 @@ describe('recording and reading never change a run', () => {
     expect(relu!.saturatedFraction).toBeNull();
     expect(sigmoid!.deadFraction).toBeNull();
     expect(sigmoid!.saturatedFraction).toBeTypeOf('number');
-    expect(relu!.weights.counts.reduce((a, b) => a + b, 0)).toBe(2 * 12);
-    expect(relu!.activations.counts.reduce((a, b) => a + b, 0)).toBe(32 * 12);
+    expect(relu!.weights!.counts.reduce((a, b) => a + b, 0)).toBe(2 * 12);
+    expect(relu!.activations!.counts.reduce((a, b) => a + b, 0)).toBe(32 * 12);
   });
 });

@@ -191,10 +191,11 @@ const HistoryLayerSchema = z.object({
   updateRatio: anyNumber,
   biasStd: anyNumber.nullable(),
   biasGradNorm: anyNumber.nullable(),
-  weights: HistoryHistogramSchema,
+  // Null off the histogram schedule (core/history.ts).
+  weights: HistoryHistogramSchema.nullable(),
   biases: HistoryHistogramSchema.nullable(),
-  activations: HistoryHistogramSchema,
-  gradients: HistoryHistogramSchema,
+  activations: HistoryHistogramSchema.nullable(),
+  gradients: HistoryHistogramSchema.nullable(),
 });
 export const HistoryEntrySchema: z.ZodType<HistoryEntry> = z.object({ step: count, loss: anyNumber, layers: z.array(HistoryLayerSchema) });
 

@@ -45,10 +45,11 @@ const SavedHistoryLayerSchema = z.object({
   updateRatio: historyNumber,
   biasStd: historyNumber,
   biasGradNorm: historyNumber,
-  weights: SavedHistogramSchema,
+  // Null off the histogram schedule (core/history.ts); files from before it have them everywhere.
+  weights: SavedHistogramSchema.nullable(),
   biases: SavedHistogramSchema.nullable(),
-  activations: SavedHistogramSchema,
-  gradients: SavedHistogramSchema,
+  activations: SavedHistogramSchema.nullable(),
+  gradients: SavedHistogramSchema.nullable(),
 });
 export const SavedHistoryEntrySchema = z.object({ step: int, loss: historyNumber, layers: z.array(SavedHistoryLayerSchema) });
 export type SavedHistoryEntry = z.input<typeof SavedHistoryEntrySchema>;

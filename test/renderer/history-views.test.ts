@@ -9,7 +9,7 @@ import type { FromTrainer } from '../../core/contract/protocol';
 import { runToCsv } from '../../core/contract/run-csv';
 import { SavedRunSchema } from '../../core/contract/run-file';
 import { RunRecorder } from '../../core/service/run-recorder';
-import { bandedAxis, bandedY, classify, ema, OFF_SCALE_DECADES, sharedGradientAxis, stuckNet } from '../../renderer/src/state/history-data';
+import { bandedAxis, bandedY, classify, ema, OFF_SCALE_DECADES, OFF_SCALE_SPAN, sharedGradientAxis, sharedValueRange, stuckNet } from '../../renderer/src/state/history-data';
 import { blankRun, clearForReset, foldTrainerMessage } from '../../renderer/src/state/run';
 import { lockstepChunk, nextLockstep } from '../../renderer/src/state/slices/runs';
 import { createLabStore, type LabStore } from '../../renderer/src/state/store';
@@ -61,6 +61,24 @@ describe('the run record', () => {
     expect(run.learningRateChanges).toEqual([]);
     foldTrainerMessage(run, historyMsg(0, [entry(0, layer(4))]));
     expect(run.history.map((e) => e.layers[0]!.gradNorm)).toEqual([4]);
+  });
+});
+
+describe('the Distributions view\'s shared value axis', () => {
+  const h = (min: number, max: number, nonFinite = 0) => ({ min, max, counts: [1, 1], nonFinite });
+  it('covers the runs that stayed finite, reaching OFF_SCALE_SPAN half-spans around them, when one diverges', () => {
+    const xavier = { hists: [h(-0.5, 0.5), h(-0.4, 0.6)], diverged: false };
+    const he = { hists: [h(-0.8, 0.7)], diverged: false };
+    const blown = { hists: [h(-1, 1), h(-1e30, 3e30, 4)], diverged: true };
+    const { range, clipped } = sharedValueRange([xavier, he, blown]);
+    // Steady runs span [−0.8, 0.7]: centre −0.05, half-span 0.75 · OFF_SCALE_SPAN.
+    expect(range[0]).toBeCloseTo(-0.05 - 0.75 * OFF_SCALE_SPAN, 12);
+    expect(range[1]).toBeCloseTo(-0.05 + 0.75 * OFF_SCALE_SPAN, 12);
+    expect(clipped).toBe(true);
+    // A diverging run that stays within reach is not clipped; with no steady run or no diverging one, everything.
+    expect(sharedValueRange([xavier, { hists: [h(-1, 2)], diverged: true }])).toEqual({ range: [-1, 2], clipped: false });
+    expect(sharedValueRange([blown])).toEqual({ range: [-1e30, 3e30], clipped: false });
+    expect(sharedValueRange([xavier, he])).toEqual({ range: [-0.8, 0.7], clipped: false });
   });
 });
 
@@ -132,6 +150,32 @@ describe('runs that last', () => {
     // A new compare after reopening does not reuse the reopened group's labels.
     s.compareInitSchemes();
     expect(new Set(store.getState().runs.map((r) => r.label)).size).toBe(6);
+  });
+
+  it('entries without histograms (off the histogram schedule) survive a lab file, the run file and CSV as null', () => {
+    const bare = (g: number) => layer(g, { weights: null, biases: null, activations: null, gradients: null });
+    const { host, runs } = fakeHost();
+    store = createLabStore(host);
+    store.getState().train();
+    runs[0]!.emit(progress(0, [5, 4, 3]));
+    runs[0]!.emit(historyMsg(0, [entry(0, layer(1), layer(2)), entry(1, bare(3), layer(4, { weights: null, gradients: null }))]));
+    runs[0]!.emit(status('completed', 3));
+    const text = store.getState().saveLab();
+    store.getState().dispose();
+    store = createLabStore(fakeHost().host);
+    expect(store.getState().openLab(text)).toEqual({ ok: true });
+    const h = store.getState().runs[0]!.history;
+    expect(h[0]!.layers[0]!.weights).toEqual(hist(0.5));
+    expect(h[1]!.layers[0]).toMatchObject({ gradNorm: 3, weights: null, biases: null, activations: null, gradients: null });
+    expect(h[1]!.layers[1]).toMatchObject({ gradNorm: 4, weights: null, gradients: null, activations: hist(0.25) });
+
+    const rec = new RunRecorder('run-1', preset.experiment, 'r');
+    rec.apply(progress(0, [5, 4, 3]));
+    rec.apply(historyMsg(0, [entry(0, layer(1)), entry(1, bare(3))]));
+    rec.apply(status('completed', 3));
+    const saved = SavedRunSchema.parse(JSON.parse(JSON.stringify(rec.toSavedRun())));
+    expect(saved.history![1]!.layers[0]).toMatchObject({ weights: null, biases: null, activations: null, gradients: null });
+    expect(runToCsv(saved).trimEnd().split('\n')[2]).toBe('1,4,,0.5,3,0.25,,,0.001,0,0.1');
   });
 
   it('a version-1 lab file (no runs) still opens', () => {

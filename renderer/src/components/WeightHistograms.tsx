@@ -12,7 +12,7 @@ import { useMemo } from 'react';
 import type { HistoryEntry } from '../../../core';
 import { useLab } from '../context';
 import { fmtInt, fmtLoss } from '../format';
-import { histogramOf, histTotal, initStds, stdOf } from '../state/history-data';
+import { histogramOf, histTotal, initStds, sharedValueRange, stdOf, valueRange } from '../state/history-data';
 import { inputSecondMoment, predictedActivationStds } from '../state/init-reference';
 import { plotData } from '../state/plot-data';
 import { pickEvenly, rebin } from '../state/ridgeline';
@@ -40,6 +40,8 @@ interface Panel {
   xMax: number;
   rows: Rows[];
   nonFinite: number;
+  /** Share of the latest row's finite values beyond the shared axis (cut short for a diverging run). */
+  offScale: number;
   std: { now: number | null; first: number | null };
   refs: { label: string; x: number }[];
   fanIn: number | null;
@@ -68,15 +70,7 @@ function entriesOf(run: Run, layer: number, kind: HistKind): { e: HistoryEntry; 
 }
 
 function rangeOf(items: readonly { h: { min: number; max: number } }[]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const { h } of items) {
-    if (Number.isFinite(h.min)) lo = Math.min(lo, h.min);
-    if (Number.isFinite(h.max)) hi = Math.max(hi, h.max);
-  }
-  if (!(lo <= hi)) return [-1, 1];
-  if (lo === hi) return [lo - 0.5, hi + 0.5];
-  return [lo, hi];
+  return valueRange(items.map((i) => i.h));
 }
 
 function Distribution({ p, mode, layer, kind }: { p: Panel; mode: 'offset' | 'overlay'; layer: number; kind: HistKind }) {
@@ -88,7 +82,9 @@ function Distribution({ p, mode, layer, kind }: { p: Panel; mode: 'offset' | 'ov
   const last = rows.at(-1);
   const desc = last
     ? `${p.run.label}, layer ${layer + 1} ${kind}: ${rows.length} recorded steps from ${first!.step} to ${last.step}; values from ${fmtLoss(p.xMin)} to ${fmtLoss(p.xMax)}; std now ${fmtLoss(p.std.now)}, at step 0 ${fmtLoss(p.std.first)}.`
-    : `${p.run.label}, layer ${layer + 1} ${kind}: nothing recorded yet.`;
+    : p.run.history.length > 0
+      ? `${p.run.label}, layer ${layer + 1} ${kind}: no histogram recorded (see the note below).`
+      : `${p.run.label}, layer ${layer + 1} ${kind}: nothing recorded yet.`;
   return (
     <svg viewBox={`0 0 ${W} ${height}`} width="100%" role="img" aria-label={desc} className="ridgeline">
       {rows.map((r, k) => {
@@ -155,18 +151,25 @@ export function WeightHistograms() {
 
   const panels: Panel[] = useMemo(() => {
     const per = shown.map((s) => ({ ...s, items: entriesOf(s.run, layer, kind) }));
-    const sharedRange = rangeOf(per.flatMap((p) => p.items));
+    const sharedRange = sharedValueRange(per.map((p) => ({ hists: p.items.map((i) => i.h), diverged: p.run.phase === 'diverged' })));
     return per.map(({ run, color, items }) => {
-      const [xMin, xMax] = shared ? sharedRange : rangeOf(items);
+      const [xMin, xMax] = shared ? sharedRange.range : rangeOf(items);
       const picked = pickEvenly(items, MAX_ROWS);
       const raw = picked.map(({ e, h }) => ({ step: e.step, counts: rebin(h, xMin, xMax, BINS) }));
+      // The latest row's finite values beyond a shared axis cut short for a diverging run.
+      const latest = items.at(-1)?.h;
+      const latestIn = raw.at(-1)?.counts.reduce((a, b) => a + b, 0) ?? 0;
+      const latestAll = latest ? latest.counts.reduce((a, b) => a + b, 0) : 0;
+      const offScale = shared && sharedRange.clipped && latestAll > 0 ? Math.max(0, 1 - latestIn / latestAll) : 0;
       let peak = 0;
       for (const r of raw) for (const c of r.counts) peak = Math.max(peak, c);
       const rows = raw.map((r) => ({ step: r.step, heights: r.counts.map((c) => (peak > 0 ? c / peak : 0)) }));
-      const firstL = items[0]?.e.layers[layer];
-      const lastL = items.at(-1)?.e.layers[layer];
+      // Every entry has the scalars; only entries on the histogram schedule have histograms.
+      const firstL = run.history[0]?.layers[layer];
+      const lastL = run.history.at(-1)?.layers[layer];
       const units = run.experiment.layers[layer]?.units ?? 1;
-      const w = items[0]?.e.layers[layer]?.weights;
+      // Any entry with a weight histogram (entries off the histogram schedule have none).
+      const w = run.history.find((e) => e.layers[layer]?.weights)?.layers[layer]?.weights;
       const fanIn = w ? histTotal(w) / units : null;
       const refs: { label: string; x: number }[] = [];
       if (kind === 'weights' && fanIn) {
@@ -188,6 +191,7 @@ export function WeightHistograms() {
         xMax,
         rows,
         nonFinite: items.at(-1)?.h.nonFinite ?? 0,
+        offScale,
         std: { now: lastL ? stdOf(lastL, kind) : null, first: firstL ? stdOf(firstL, kind) : null },
         refs,
         fanIn,
@@ -261,6 +265,13 @@ export function WeightHistograms() {
                 {p.run.label}
               </h3>
               <Distribution p={p} mode={mode} layer={layer} kind={kind} />
+              {p.rows.length === 0 && p.run.history.length > 0 ? (
+                <p className="hint" data-testid="no-histograms">
+                  {kind === 'biases' && !p.run.experiment.bias
+                    ? 'No biases in this net.'
+                    : `No ${kind} histogram recorded for layer ${layer + 1}: this run trains it by the input-Gram shortcut, which never forms its weights or gradient; forming them for a histogram is kept to 3 % of the run's work, so a short run has none (std and norms are in every entry).`}
+                </p>
+              ) : null}
               <p className="std-line">
                 {p.std.now !== null ? (
                   <>
@@ -289,6 +300,12 @@ export function WeightHistograms() {
                   </span>
                 ) : null}
                 {p.nonFinite ? <span className="error-text"> · {fmtInt(p.nonFinite)} values ∞/NaN</span> : null}
+                {p.offScale > 0.0005 ? (
+                  <span className="error-text" data-testid="off-scale">
+                    {' '}
+                    · {(100 * p.offScale).toFixed(1)} % of the latest values off scale (the shared axis covers the runs that stayed finite; exact range in the data)
+                  </span>
+                ) : null}
               </p>
             </div>
           );

@@ -86,6 +86,43 @@ export function sharedGradientAxis(runs: readonly { values: readonly number[]; d
   return { ...axis, offScale: all.some((v) => Number.isFinite(v) && v > axis.hi) };
 }
 
+/** How many times the steady runs' half-span a shared value axis reaches around their centre for a diverging run. */
+export const OFF_SCALE_SPAN = 10;
+
+/**
+ * One value range for several runs' histograms (the Distributions view's shared axis), as
+ * sharedGradientAxis does for norms: a run that diverged or has ∞/NaN values would squash every other
+ * run's distribution into one bin, so when some runs stayed finite the range covers theirs and reaches
+ * OFF_SCALE_SPAN times their half-span around its centre, and the diverging run's mass beyond is
+ * clipped (`clipped`; the data table keeps the exact min and max). With no steady run, or no
+ * diverging one, it is the range of everything.
+ */
+export function sharedValueRange(runs: readonly { hists: readonly HistoryHistogram[]; diverged: boolean }[]): { range: [number, number]; clipped: boolean } {
+  const unsteady = (r: { hists: readonly HistoryHistogram[]; diverged: boolean }) => r.diverged || r.hists.some((h) => h.nonFinite > 0);
+  const all = runs.flatMap((r) => r.hists);
+  const steady = runs.filter((r) => !unsteady(r));
+  const whole = valueRange(all);
+  if (steady.length === 0 || steady.length === runs.length) return { range: whole, clipped: false };
+  const [lo, hi] = valueRange(steady.flatMap((r) => r.hists));
+  const mid = (lo + hi) / 2;
+  const half = ((hi - lo) / 2) * OFF_SCALE_SPAN;
+  const range: [number, number] = [Math.max(whole[0], mid - half), Math.min(whole[1], mid + half)];
+  return { range, clipped: range[0] > whole[0] || range[1] < whole[1] };
+}
+
+/** The range of histograms' finite min and max; [−1, 1] for none, widened by ½ either way for a single value. */
+export function valueRange(hists: readonly { min: number; max: number }[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const h of hists) {
+    if (Number.isFinite(h.min)) lo = Math.min(lo, h.min);
+    if (Number.isFinite(h.max)) hi = Math.max(hi, h.max);
+  }
+  if (!(lo <= hi)) return [-1, 1];
+  if (lo === hi) return [lo - 0.5, hi + 0.5];
+  return [lo, hi];
+}
+
 /** The drawn position of a value on a banded axis. */
 export function bandedY(v: number, axis: BandedAxis): number {
   const k = classify(v);

@@ -213,10 +213,10 @@ export function reviveEntry(e: SavedHistoryEntry): HistoryEntry {
       updateRatio: n(l.updateRatio),
       biasStd: l.biasStd === null ? null : n(l.biasStd),
       biasGradNorm: l.biasGradNorm === null ? null : n(l.biasGradNorm),
-      weights: h(l.weights),
+      weights: l.weights ? h(l.weights) : null,
       biases: l.biases ? h(l.biases) : null,
-      activations: h(l.activations),
-      gradients: h(l.gradients),
+      activations: l.activations ? h(l.activations) : null,
+      gradients: l.gradients ? h(l.gradients) : null,
     })),
   };
 }
