@@ -213,8 +213,9 @@ export interface KernelThreads {
  * 200k takes in the classroom net's 512×32×32 products and the 128-wide relu net's. Measured here
  * (tmp harness, best of 5 interleaved): with both cores free (two threads got 2.0 CPU s a second)
  * classroom-tanh 1527 -> 1825 steps/s and wide-relu-b32 4620 -> 5645 against one thread; with two
- * threads getting 1.1-1.4 CPU s a second, 15-25 % slower. Threads are opt-in (the bench's 2-thread
- * rows), never the CLI default.
+ * threads getting 1.1-1.4 CPU s a second, 15-25 % slower; in `bench.ts --shapes` runs, once +20 %
+ * and +10 %, once -12 % and -30 % (README). Threads are opt-in (the bench's 2-thread rows), never the
+ * CLI default.
  */
 const PARALLEL_MIN_WORK = 200_000;
 /**
