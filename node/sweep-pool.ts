@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import writeFileAtomic from 'write-file-atomic';
 import type { SweepResults } from '../core/contract/sweep';
+import { inThreadSweepWorker } from '../core/service/in-thread-worker';
 import { runSweep, type SweepRunOptions, type SweepWorkerFactory } from '../core/service/sweep-runner';
 import type { SweepPoint } from '../core/sweep';
 import { compiledKernelsToShare } from '../core/wasm/backend';
@@ -128,6 +129,11 @@ export const defaultWorkerCount = (): number => Math.max(1, availableParallelism
 export interface NodePoolOptions {
   /** The worker module (TypeScript or JavaScript) the boot file imports; tests pass one that crashes on cue. */
   entry?: URL;
+  /**
+   * This thread is one of the pool's workers (core/service/in-thread-worker.ts), so a pool of N
+   * starts N − 1 threads. Default: yes with the default worker module; a custom `entry` gets threads only.
+   */
+  inThread?: boolean;
 }
 
 export function nodeSweepWorkerFactory(options: NodePoolOptions = {}): SweepWorkerFactory {
@@ -153,6 +159,24 @@ export function nodeSweepWorkerFactory(options: NodePoolOptions = {}): SweepWork
   };
 }
 
+/**
+ * Runs the sweep on this thread and worker threads, one worker per core in all. This thread would
+ * otherwise only wait for messages, and starting a thread costs more than a small run (a worker
+ * thread's boot and the worker bundle's load were ~100 ms of CPU each on a 2-core machine), so it
+ * takes runs too, in short slices between its events.
+ */
 export function runSweepOnThreads(points: readonly SweepPoint[], options: Omit<SweepRunOptions, 'createWorker' | 'workers'> & NodePoolOptions & { workers?: number }): Promise<SweepResults> {
-  return runSweep(points, { ...options, workers: options.workers ?? defaultWorkerCount(), createWorker: nodeSweepWorkerFactory(options) });
+  const threads = nodeSweepWorkerFactory(options);
+  let createWorker = threads;
+  if (options.inThread ?? options.entry === undefined) {
+    const here = inThreadSweepWorker();
+    let taken = false;
+    // The first worker asked for is this thread (the runner asks for it first and for replacements later).
+    createWorker = (events) => {
+      if (taken) return threads(events);
+      taken = true;
+      return here(events);
+    };
+  }
+  return runSweep(points, { ...options, workers: options.workers ?? defaultWorkerCount(), createWorker });
 }
