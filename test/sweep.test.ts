@@ -11,6 +11,8 @@ import { experiment, parseSweep, parseSweepJson, logspace, MAX_SWEEP_RUNS, Train
 import { runSweepJob } from '../core/service/sweep-job';
 import { keepWorkers } from '../core/service/kept-workers';
 import { runSweep, type SweepWorkerFactory } from '../core/service/sweep-runner';
+import { inThreadSweepWorker } from '../core/service/in-thread-worker';
+import type { SweepRun } from '../core/contract/sweep';
 import { nodeSweepWorkerFactory, runSweepOnThreads, sweepWorkerSource } from '../node/sweep-pool';
 
 const base: ExperimentInput = {
@@ -285,6 +287,39 @@ describe('sweep pool', () => {
       });
     });
     expect(report).toMatchObject({ adopted: true });
+  }, 60_000);
+
+  it("the pool's own thread takes runs in slices: the numbers of a threads-only pool and of a lone Trainer", async () => {
+    // A hold-out split, a run that diverges and a minibatch run, as above.
+    const r = parseSweep(sweep({ learningRate: [0.1, 1e6], batchSize: [null, 10], seed: [1, 2] }, { base: { ...base, loss: 'sse', testFraction: 0.25, testEvery: 3 } }));
+    if (!r.ok) throw new Error(r.message);
+    const numbers = (runs: SweepRun[]) => runs.map((run) => ({ ...run, seconds: null }));
+    const threads = await runSweepOnThreads(r.points, { workers: 2, inThread: false });
+    const mixed = await runSweepOnThreads(r.points, { workers: 2 });
+    // Every run on this thread, in slices of a fraction of a millisecond (a step or two each).
+    const here = await runSweep(r.points, { workers: 1, createWorker: inThreadSweepWorker({ sliceMs: 0.05 }) });
+    expect(numbers(mixed.runs)).toEqual(numbers(threads.runs));
+    expect(numbers(here.runs)).toEqual(numbers(threads.runs));
+    for (const [i, p] of r.points.entries()) {
+      const t = new Trainer(experiment(p.experiment));
+      t.run(Infinity);
+      expect(here.runs[i]!.finalLoss).toBe(t.result(0).losses.at(-1));
+    }
+  }, 60_000);
+
+  it("training on the pool's own thread leaves its timers and messages running", async () => {
+    const r = parseSweep(sweep({ seed: [1] }, { base: { ...base, steps: 20_000 } }));
+    if (!r.ok) throw new Error(r.message);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const t0 = performance.now();
+    const res = await runSweep(r.points, { workers: 1, createWorker: inThreadSweepWorker({ sliceMs: 4 }) });
+    const wall = performance.now() - t0;
+    clearInterval(timer);
+    expect(res.runs[0]!.status).toBe('completed');
+    // A run trained in one go would let the 5 ms timer fire at most once, after it.
+    expect(wall).toBeGreaterThan(100);
+    expect(ticks).toBeGreaterThan(wall / 5 / 4);
   }, 60_000);
 
   it('stopping marks every unfinished run "stopped" and keeps the finished ones', async () => {
