@@ -13,6 +13,7 @@ import { keepWorkers } from '../core/service/kept-workers';
 import { runSweep, type SweepWorkerFactory } from '../core/service/sweep-runner';
 import { inThreadSweepWorker } from '../core/service/in-thread-worker';
 import type { SweepRun } from '../core/contract/sweep';
+import { KernelMemory } from '../core/wasm/backend';
 import { nodeSweepWorkerFactory, runSweepOnThreads, sweepWorkerSource } from '../node/sweep-pool';
 
 const base: ExperimentInput = {
@@ -304,6 +305,31 @@ describe('sweep pool', () => {
       const t = new Trainer(experiment(p.experiment));
       t.run(Infinity);
       expect(here.runs[i]!.finalLoss).toBe(t.result(0).losses.at(-1));
+    }
+  }, 60_000);
+
+  it('a worker thread keeps one kernel memory from run to run: reset, it is as a fresh one', () => {
+    const mem = new KernelMemory(1 << 20);
+    const first = [mem.f64(100), mem.f64(7), mem.i32(5)];
+    for (const v of first) v.fill(3);
+    mem.reset();
+    const again = [mem.f64(100), mem.f64(7), mem.i32(5)];
+    expect(again.map((v) => v.byteOffset)).toEqual(first.map((v) => v.byteOffset));
+    for (const v of again) expect(Array.from(v).every((x) => x === 0)).toBe(true);
+  });
+
+  it('runs taking turns on the kept kernel memory keep whole results equal to lone Trainers', async () => {
+    // Nets of different sizes one after another on one thread (the bigger first), full and minibatch.
+    const r = parseSweep(sweep({ hiddenUnits: [16, 3], batchSize: [null, 10] }, { base: { ...base, testFraction: 0.25 } }));
+    if (!r.ok) throw new Error(r.message);
+    const results = new Map<number, RunResult | undefined>();
+    await runSweep(r.points, { workers: 1, keepResults: true, createWorker: inThreadSweepWorker(), onRun: (run, result) => results.set(run.index, result) });
+    for (const [i, p] of r.points.entries()) {
+      const t = new Trainer(experiment(p.experiment));
+      t.run(Infinity);
+      const want = t.result(0);
+      const got = results.get(i)!;
+      expect([got.losses, got.params, got.testLoss, got.history]).toEqual([want.losses, want.params, want.testLoss, want.history]);
     }
   }, 60_000);
 
