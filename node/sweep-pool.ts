@@ -1,8 +1,12 @@
 /**
- * The sweep pool on Node: core/service/sweep-runner.ts scheduling over worker_threads. One worker
- * per core by default; each loads the core once and keeps its compiled kernels for every run it takes.
+ * The sweep pool on Node: core/service/sweep-runner.ts scheduling over this thread and worker_threads.
+ * One worker per core by default, this thread one of them (core/service/in-thread-worker.ts); each
+ * loads the core once and keeps its compiled kernels and kernel memory for every run it takes.
  *
  * Start-up is most of a small sweep's overhead, so every part of it is paid once:
+ * - This thread takes runs at once; only the other workers are threads to start (a thread's own
+ *   boot, before any of our code, was ~42 ms of CPU on the 2-core machine, Node compiling its
+ *   built-in modules for the new thread).
  * - Workers run the worker module bundled by esbuild into one CommonJS file. Loading the TypeScript
  *   through tsx in every worker took seconds per worker on a busy machine. The bundle is kept on disk
  *   (node_modules/.cache/nnlab) with the list of files it was made from and rebuilt only when one of

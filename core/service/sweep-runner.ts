@@ -2,8 +2,10 @@
  * The run pool's scheduling, independent of what a worker is: the CLI binds it to worker_threads
  * (node/sweep-pool.ts), the browser build can bind it to Web Workers. Workers are kept across runs
  * (each compiles the kernels once) and take the next run as they finish one, the costliest runs
- * first, so a long run does not start last and hold up the end of the sweep. A worker that crashes
- * fails the one run it held, is replaced, and the sweep goes on. Stopping terminates every worker and
+ * first, so a long run does not start last and hold up the end of the sweep; while runs remain, each
+ * holds the one after its current run, so it never waits on the pool between runs. A worker that
+ * crashes fails the one run it was on (a run it held queued goes to another), is replaced, and the
+ * sweep goes on. Stopping terminates every worker and
  * marks unfinished runs "stopped".
  */
 import { SweepWorkerMessageSchema, type SweepJob, type SweepResults, type SweepRun } from '../contract/sweep';
