@@ -19,7 +19,8 @@ export const SPEEDS = [0, 1000, 100, 10, 1] as const;
 export type Speed = (typeof SPEEDS)[number];
 
 /** Controls a lesson step can lock (the editor's fields by what they set). */
-export const LOCKABLE_CONTROLS = ['preset', 'dataset', 'learningRate', 'init', 'bias', 'loss', 'seed', 'steps', 'batchSize', 'layers', 'outputActivation'] as const;
+/** 'optimizer' holds the whole update rule: the optimiser and its settings, the penalties and the learning-rate schedule. */
+export const LOCKABLE_CONTROLS = ['preset', 'dataset', 'learningRate', 'init', 'bias', 'loss', 'seed', 'steps', 'batchSize', 'layers', 'outputActivation', 'optimizer'] as const;
 export type LockableControl = (typeof LOCKABLE_CONTROLS)[number];
 
 /** Views a step can point at. 'network' and 'last-update' are views other work adds; a file naming them stays valid. */

@@ -144,6 +144,8 @@ for (const title of LESSON_TITLES) {
       const preset = page.getByLabel('Preset', { exact: true });
       await expect(preset).toBeDisabled();
       await expect(preset).toHaveAccessibleDescription(/Locked by the lesson/);
+      // Every shipped step changes one setting, so the update rule is held too.
+      await expect(page.getByLabel('Optimiser', { exact: true })).toBeDisabled();
       // The step's experiment is valid and trains.
       await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
       if (i === 1) {

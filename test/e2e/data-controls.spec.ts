@@ -132,6 +132,37 @@ test('draw points of two classes, train, and the map shows both class regions', 
   expect(data.y.filter((r) => r[1] === 1)).toHaveLength(5);
 });
 
+test('the keyboard draws too: typed coordinates add a point of the chosen class, or erase around it', async ({ page }) => {
+  await openLab(page);
+  await choosePreset(page, 'xor');
+  await page.getByRole('button', { name: 'Draw data' }).click();
+  await page.getByRole('button', { name: 'Clear' }).click();
+  const tools = page.getByRole('group', { name: 'Draw data' });
+  const entry = page.getByRole('form', { name: 'Point by coordinates' });
+  await page.getByRole('radio', { name: 'Class 1' }).check();
+  await entry.getByLabel('x₁').fill('0.5');
+  await entry.getByLabel('x₂').fill('-0.25');
+  await entry.getByLabel('x₂').press('Enter');
+  await page.getByRole('radio', { name: 'Class 0' }).check();
+  await entry.getByLabel('x₁').fill('-1');
+  await entry.getByRole('button', { name: 'Add class 0 point' }).click();
+  await expect(tools).toContainText('2 points');
+  await entry.getByLabel('x₂').fill('two');
+  await entry.getByLabel('x₂').press('Enter');
+  await expect(entry.getByRole('alert')).toHaveText('x₂: type a number');
+  await expect(tools).toContainText('2 points');
+  // Erase clears around the typed point, as the pointer's tool does: a point 0.02 away goes.
+  await page.getByRole('radio', { name: 'Erase' }).check();
+  await entry.getByLabel('x₁').fill('-0.98');
+  await entry.getByLabel('x₂').fill('-0.25');
+  await entry.getByRole('button', { name: 'Erase there' }).click();
+  await expect(tools).toContainText('1 point');
+
+  const lab = JSON.parse(await download(page, 'Save lab')) as { draft: { base: { data: { x: number[][]; y: number[][] } } } };
+  expect(lab.draft.base.data.x).toEqual([[0.5, -0.25]]);
+  expect(lab.draft.base.data.y).toEqual([[0, 1]]);
+});
+
 test('axe finds no serious issue with the new controls and the drawing tools open', async ({ page }) => {
   await openLab(page);
   await choosePreset(page, 'xor');

@@ -1,7 +1,7 @@
 /** The draft slice alone: edits revalidate, literal weights leave with the architecture, a valid rate goes live. */
 import { describe, expect, it, vi } from 'vitest';
 import { createDraftSlice, DEFAULT_PRESET } from '../../renderer/src/state/slices/draft';
-import { completeDraft, draftFromExperiment, validateDraft } from '../../renderer/src/state/draft';
+import { completeDraft, draftFromExperiment, validateDraft, withInlineData } from '../../renderer/src/state/draft';
 import { drawnPlotData } from '../../renderer/src/state/drawn-data';
 import { plotData } from '../../renderer/src/state/plot-data';
 import { sliceStore } from './slice-harness';
@@ -137,6 +137,18 @@ describe('draft slice: data sliders and format v2 training fields', () => {
     expect(locked.getState().draft.seed).toBe('3');
   });
 
+  it("a lesson's Optimiser lock holds the optimiser, its settings, the penalties and the schedule, and nothing else", () => {
+    const locked = sliceStore(createDraftSlice('xor'), { applyLearningRate: vi.fn(), resetExperimentView: vi.fn(), isLocked: (c: string) => c === 'optimizer' } as never);
+    const before = locked.getState().draft;
+    for (const [field, value] of [['optimizer', 'adam'], ['momentum', '0.5'], ['beta1', '0.8'], ['biasCorrection', false], ['l2', '0.1'], ['l1', '0.1'], ['schedule', 'cosine'], ['minLearningRate', '0.001']] as const) {
+      locked.getState().setField(field, value as never);
+    }
+    expect(locked.getState().draft).toEqual(before);
+    locked.getState().setField('learningRate', '0.5');
+    locked.getState().setField('samples', '50');
+    expect(locked.getState().draft).toMatchObject({ learningRate: '0.5', samples: '50' });
+  });
+
   it('the optimiser, penalties and schedule reach the experiment as format v2, only the chosen settings', () => {
     const { store } = draftStore('xor');
     const s = () => store.getState();
@@ -245,6 +257,27 @@ describe('draft slice: draw your data', () => {
     const fresh = draftStore('circles').store;
     fresh.getState().eraseDrawn(50, 50, 0.1);
     expect(fresh.getState().draft.dataset).toBe('circles');
+  });
+
+  it('drawing over imported rows keeps their column and class names, names a new class, and draws standardised rows as the map shows them', () => {
+    const { store } = draftStore('xor');
+    const rows = { x: [[10, 200], [20, 400], [30, 600], [40, 800]], y: [[1, 0], [0, 1], [1, 0], [0, 1]] };
+    store.getState().replaceDraft(withInlineData(store.getState().draft, rows.x, rows.y));
+    const imported = { kind: 'inline', ...rows, features: ['height', 'weight'], target: 'species', labels: ['cat', 'dog'], standardize: true, source: { file: 'pets.csv', sha256: 'ab' } };
+    store.getState().replaceDraft({ ...store.getState().draft, base: { ...store.getState().draft.base, version: 2, data: imported } });
+    const v = store.getState().validation;
+    if (!v.ok) throw new Error(v.message);
+    store.getState().drawPoint(0, 0, 2, 3);
+    const d = store.getState().draft.base.data as Record<string, unknown>;
+    expect(d).toMatchObject({ features: ['height', 'weight'], target: 'species', labels: ['cat', 'dog', 'class 2'] });
+    expect(d.standardize).toBeUndefined();
+    expect(d.source).toBeUndefined();
+    // The first four rows are the standardised ones the map drew (column means 25 and 500), not the file's.
+    const x = d.x as number[][];
+    expect(x).toHaveLength(5);
+    expect(x[0]![0]).toBeCloseTo(-1.3416, 3);
+    expect(x[3]![1]).toBeCloseTo(1.3416, 3);
+    expect(store.getState().validation.ok).toBe(true);
   });
 
   it("a lesson's Dataset lock holds the drawing", () => {

@@ -349,9 +349,9 @@ function KindSelect<K extends 'optimizer' | 'schedule'>({ label, field, options,
   const value = useLab((s) => s.draft[field]);
   const setField = useLab((s) => s.setField);
   return (
-    <Field label={label} field={field}>
-      {(id, d) => (
-        <select id={id} value={value} aria-invalid={d ? true : undefined} aria-describedby={d} onChange={(e) => setField(field, e.target.value as Draft[K])}>
+    <Field label={label} field={field} lockAs="optimizer">
+      {(id, d, lock) => (
+        <select id={id} value={value} aria-invalid={d ? true : undefined} {...lockProps(lock, d)} onChange={(e) => setField(field, e.target.value as Draft[K])}>
           {options.map((o) => (
             <option key={o} value={o}>
               {names[o]}
@@ -369,44 +369,45 @@ function TrainingControls() {
   const schedule = useLab((s) => s.draft.schedule);
   const biasCorrection = useLab((s) => s.draft.biasCorrection);
   const setField = useLab((s) => s.setField);
+  const lock = useLock('optimizer');
   return (
-    <fieldset className="training advanced">
+    <fieldset className={`training advanced${lock ? ' locked' : ''}`}>
       <legend>Optimiser and regularisation</legend>
       <KindSelect label="Optimiser" field="optimizer" options={OPTIMIZERS} names={OPTIMIZER_LABEL} />
       <div className="row">
-        {optimizer === 'momentum' || optimizer === 'nesterov' ? <TextField label="Momentum" field="momentum" /> : null}
-        {optimizer === 'rmsprop' ? <TextField label="Rho" field="rho" /> : null}
+        {optimizer === 'momentum' || optimizer === 'nesterov' ? <TextField lockAs="optimizer" label="Momentum" field="momentum" /> : null}
+        {optimizer === 'rmsprop' ? <TextField lockAs="optimizer" label="Rho" field="rho" /> : null}
         {optimizer === 'adam' ? (
           <>
-            <TextField label="Beta1" field="beta1" />
-            <TextField label="Beta2" field="beta2" />
+            <TextField lockAs="optimizer" label="Beta1" field="beta1" />
+            <TextField lockAs="optimizer" label="Beta2" field="beta2" />
           </>
         ) : null}
-        {optimizer === 'rmsprop' || optimizer === 'adam' ? <TextField label="Epsilon" field="epsilon" /> : null}
+        {optimizer === 'rmsprop' || optimizer === 'adam' ? <TextField lockAs="optimizer" label="Epsilon" field="epsilon" /> : null}
       </div>
       {optimizer === 'adam' ? (
         <div className="field checkbox">
-          <input id="bias-correction-input" type="checkbox" checked={biasCorrection} onChange={(e) => setField('biasCorrection', e.target.checked)} />
+          <input id="bias-correction-input" type="checkbox" checked={biasCorrection} {...lockProps(lock)} onChange={(e) => setField('biasCorrection', e.target.checked)} />
           <label htmlFor="bias-correction-input">Bias correction</label>
         </div>
       ) : null}
       <div className="row">
-        <TextField label="L2 penalty" field="l2" />
-        <TextField label="L1 penalty" field="l1" />
+        <TextField lockAs="optimizer" label="L2 penalty" field="l2" />
+        <TextField lockAs="optimizer" label="L1 penalty" field="l1" />
       </div>
       <KindSelect label="Learning-rate schedule" field="schedule" options={SCHEDULES} names={SCHEDULE_LABEL} />
       <div className="row">
         {schedule === 'step' ? (
           <>
-            <TextField label="Every (steps)" field="stepEvery" />
-            <TextField label="Factor" field="stepFactor" />
+            <TextField lockAs="optimizer" label="Every (steps)" field="stepEvery" />
+            <TextField lockAs="optimizer" label="Factor" field="stepFactor" />
           </>
         ) : null}
-        {schedule === 'exponential' ? <TextField label="Decay per step" field="decayRate" /> : null}
+        {schedule === 'exponential' ? <TextField lockAs="optimizer" label="Decay per step" field="decayRate" /> : null}
         {schedule === 'cosine' ? (
           <>
-            <TextField label="Over (steps)" field="cosineSteps" placeholder="all steps" />
-            <TextField label="Minimum rate" field="minLearningRate" />
+            <TextField lockAs="optimizer" label="Over (steps)" field="cosineSteps" placeholder="all steps" />
+            <TextField lockAs="optimizer" label="Minimum rate" field="minLearningRate" />
           </>
         ) : null}
       </div>

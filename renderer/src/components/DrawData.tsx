@@ -1,15 +1,19 @@
 /**
  * Draw your data (ConvNetJS-style): on the decision map, a click adds a point of the chosen class at the
  * clicked inputs, a drag (or a click with the Erase tool) removes the points near it. What is drawn is the
- * experiment's inline data, so Train, Save lab and Export numpy all see it.
+ * experiment's inline data, so Train, Save lab and Export numpy all see it. Typed coordinates do the same
+ * from the keyboard.
  */
-import { useMemo } from 'react';
+import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useLab } from '../context';
 import { classColor } from '../palette';
 import { drawnPlotData } from '../state/drawn-data';
 import { numberOrText } from '../state/draft';
 import type { Bounds } from '../state/decision-map';
 import type { PlotData } from '../state/plot-data';
+
+/** What the keyboard's Erase clears around the typed point: a share of the map's mean span (the pointer's is 14 px of 240). */
+const KEYBOARD_ERASE_SHARE = 14 / 240;
 
 /** The most classes a drawing offers (the palette's distinct class colours). */
 export const MAX_DRAW_CLASSES = 8;
@@ -44,6 +48,47 @@ export function useDrawnPlot(classes: number | null): PlotData | null {
   }, [draft, validation, classes]);
 }
 
+/**
+ * The keyboard's way to draw (and a teacher's way to place a point exactly): type x₁ and x₂, then Add
+ * puts a point of the chosen class there, or Erase clears around it, as a click on the map would.
+ */
+function PointEntry({ draw }: { draw: DrawState }) {
+  const id = useId();
+  const drawPoint = useLab((s) => s.drawPoint);
+  const eraseDrawn = useLab((s) => s.eraseDrawn);
+  const [x1, setX1] = useState('0');
+  const [x2, setX2] = useState('0');
+  const [message, setMessage] = useState('');
+  const erase = draw.tool === 'erase';
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const a = numberOrText(x1);
+    const b = numberOrText(x2);
+    if (typeof a !== 'number' || typeof b !== 'number') {
+      setMessage(`${typeof a !== 'number' ? 'x₁' : 'x₂'}: type a number`);
+      return;
+    }
+    setMessage('');
+    const { xMin, xMax, yMin, yMax } = draw.bounds;
+    if (draw.tool === 'erase') eraseDrawn(a, b, (KEYBOARD_ERASE_SHARE * (xMax - xMin + yMax - yMin)) / 2);
+    else drawPoint(a, b, draw.tool, draw.classes);
+  };
+  return (
+    <form className="point-entry" onSubmit={submit} aria-label="Point by coordinates">
+      <label htmlFor={`${id}-x1`}>x₁</label>
+      <input id={`${id}-x1`} type="text" inputMode="decimal" size={5} value={x1} onChange={(e) => setX1(e.target.value)} aria-describedby={message ? `${id}-msg` : undefined} />
+      <label htmlFor={`${id}-x2`}>x₂</label>
+      <input id={`${id}-x2`} type="text" inputMode="decimal" size={5} value={x2} onChange={(e) => setX2(e.target.value)} aria-describedby={message ? `${id}-msg` : undefined} />
+      <button type="submit">{erase ? 'Erase there' : `Add class ${String(draw.tool)} point`}</button>
+      {message ? (
+        <span className="field-msg" id={`${id}-msg`} role="alert">
+          {message}
+        </span>
+      ) : null}
+    </form>
+  );
+}
+
 export function DrawTools({ draw, setDraw, points }: { draw: DrawState; setDraw: (d: DrawState) => void; points: number }) {
   const clear = useLab((s) => s.clearDrawn);
   const classes = Array.from({ length: draw.classes }, (_, c) => c);
@@ -66,8 +111,9 @@ export function DrawTools({ draw, setDraw, points }: { draw: DrawState; setDraw:
       <button type="button" onClick={clear}>
         Clear
       </button>
+      <PointEntry draw={draw} />
       <span className="hint" aria-live="polite">
-        {points} point{points === 1 ? '' : 's'}: click to add, drag to erase
+        {points} point{points === 1 ? '' : 's'}: click to add, drag to erase, or type a point
       </span>
     </div>
   );

@@ -270,8 +270,31 @@ export function withDataset(d: Draft, kind: DatasetKey): Draft {
 }
 
 /** The draft with its data replaced by drawn rows (inline, one-hot targets); the preset's test points go with its data. */
+/**
+ * A drawing keeps what the rows' columns were called (an imported file's feature, target and class
+ * names; a class the drawing adds is named "class k"). It drops `source` (the rows are no longer that
+ * file's) and `standardize` (drawnData's rows are already in the map's, standardised, coordinates).
+ */
+function drawnDataNames(old: unknown, y: number[][]): Record<string, unknown> {
+  if (!isRecord(old)) return {};
+  const names: Record<string, unknown> = {};
+  if (Array.isArray(old.features) && old.features.length === 2) names.features = old.features;
+  if (typeof old.target === 'string') names.target = old.target;
+  const width = y[0]?.length ?? 0;
+  if (Array.isArray(old.labels) && width >= old.labels.length && old.labels.length > 0) {
+    const labels = old.labels.map(String);
+    for (let k = labels.length; k < width; k++) {
+      let name = `class ${k}`;
+      while (labels.includes(name)) name += "'";
+      labels.push(name);
+    }
+    names.labels = labels;
+  }
+  return names;
+}
+
 export function withInlineData(d: Draft, x: number[][], y: number[][]): Draft {
-  const base: Record<string, unknown> = { ...d.base, data: { kind: 'inline', x, y } };
+  const base: Record<string, unknown> = { ...d.base, data: { kind: 'inline', x, y, ...drawnDataNames(d.base.data, y) } };
   delete base.testPoints;
   return { ...d, dataset: 'inline', base, init: d.init === 'explicit' ? 'standard-normal' : d.init };
 }

@@ -15,7 +15,8 @@ const isRows = (v: unknown): v is number[][] => Array.isArray(v) && v.every((r) 
 
 /** The rows a drawing starts from: inline data as it is, else the 2-D class points the valid experiment draws (in its order). */
 export function inlineRows(data: unknown, exp: Experiment | null): DrawnData {
-  if (isRecord(data) && data.kind === 'inline' && isRows(data.x) && isRows(data.y)) return { x: data.x, y: data.y };
+  // Standardised rows are drawn (and so edited) in standardised coordinates: take them as the trainer has them.
+  if (isRecord(data) && data.kind === 'inline' && data.standardize !== true && isRows(data.x) && isRows(data.y)) return { x: data.x, y: data.y };
   if (!exp) return { x: [], y: [] };
   const p = plotData(exp);
   if (p.inputs !== 2 || !p.labels) return { x: [], y: [] };

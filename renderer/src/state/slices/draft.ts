@@ -14,10 +14,12 @@ export const DEFAULT_PRESET = 'seed-004-quadrants';
 
 export type DraftField = 'learningRate' | 'seed' | 'steps' | 'batchSize' | 'init' | 'bias' | 'loss' | 'outputActivation' | DraftV2Field;
 
-/** The lesson lock a field obeys: the data sliders follow the Dataset lock; the optimiser's fields have none of their own. */
-const lockOf = (key: DraftField): LockableControl | null => {
+const OWN_LOCK = ['learningRate', 'seed', 'steps', 'batchSize', 'init', 'bias', 'loss', 'outputActivation'] as const;
+
+/** The lesson lock a field obeys: the data sliders follow the Dataset lock, every other v2 field (the update rule's) the Optimiser lock. */
+const lockOf = (key: DraftField): LockableControl => {
   if (key === 'samples' || key === 'noise' || key === 'testRatio') return 'dataset';
-  return (['learningRate', 'seed', 'steps', 'batchSize', 'init', 'bias', 'loss', 'outputActivation'] as const).find((k) => k === key) ?? null;
+  return OWN_LOCK.find((k) => k === key) ?? 'optimizer';
 };
 
 export interface DraftSlice {
@@ -61,8 +63,7 @@ export const createDraftSlice =
         if (validation.ok) get().applyLearningRate(validation.experiment.learningRate);
       },
       setField(key, value) {
-        const lock = lockOf(key);
-        if (lock && locked(lock)) return;
+        if (locked(lockOf(key))) return;
         get().replaceDraft({ ...get().draft, [key]: value });
       },
       choosePreset(id) {
