@@ -397,7 +397,16 @@ export function dataDims(data: DataSpec): { samples: number; inputs: number; out
 }
 
 /** Inline targets count as class labels when every row is one-hot. */
+/** Rows are never mutated once parsed, and shapeOf asks again for every view and run of the same data. */
+const classesOfRows = new WeakMap<number[][], number | null>();
+
 function inlineClasses(y: number[][]): number | null {
+  let classes = classesOfRows.get(y);
+  if (classes === undefined) classesOfRows.set(y, (classes = countOneHotClasses(y)));
+  return classes;
+}
+
+function countOneHotClasses(y: number[][]): number | null {
   const width = y[0]?.length ?? 0;
   if (width < 2) return null;
   for (const row of y) {

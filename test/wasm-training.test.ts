@@ -73,6 +73,9 @@ describe('float32 mode', () => {
   //   v2-adam-minibatch 7.56e-8 | 5.35e-8   v2-adam-no-bias-correction 1.28e-6 | 1.26e-6   v2-cosine-schedule 4.85e-8 | 7.23e-8
   //   v2-exponential-schedule 1.27e-7 | 1.27e-7   v2-l1 4.25e-8 | 5.05e-8   v2-l2 6.02e-7 | 8.30e-7   v2-momentum 1.73e-7 | 1.87e-7
   //   v2-nesterov-minibatch 8.44e-8 | 5.00e-8   v2-rmsprop 1.63e-7 | 2.33e-7   v2-step-schedule 2.74e-8 | 1.41e-8
+  // With tanh and sigmoid in float32 lanes as well (act_f32), relaxed, Node 24: spiral-minibatch 1.80e-7,
+  // tanh-sigmoid-mse 1.08e-7, v2-momentum 2.14e-7, v2-rmsprop 1.98e-7 (the rest as above or lower): all
+  // inside the bounds below, which stay as they were.
   // The bound is 3× the larger of the two (rounded up): the kernels are deterministic, so the margin
   // covers only the choice of build (relaxed is up to 1.6× off plain, quadrants the other way) and
   // fixtures regenerated on another numpy. Every loss is compared relatively, step by step.

@@ -271,6 +271,34 @@ function convertArray(name) {
 }
 
 /**
+ * promote_bias(rows, cols, src, dst, bias): dst[r][j] = src[r][j] (float32, widened) + bias[j]
+ * (float64): the float32 product's epilogue, the same additions as the loop it replaces, bit for bit.
+ */
+function promoteBias() {
+  return `(func (export "promote_bias") (param $rows i32) (param $cols i32) (param $s i32) (param $d i32) (param $bias i32)
+  (local $j i32) (local $b i32)
+  (block $rdone (loop $rowsl
+    (br_if $rdone (i32.le_s (local.get $rows) (i32.const 0)))
+    (local.set $j (local.get $cols))
+    (local.set $b (local.get $bias))
+    (block $cdone (loop $pairs
+      (br_if $cdone (i32.lt_s (local.get $j) (i32.const 2)))
+      (v128.store (local.get $d) (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $s))) (v128.load (local.get $b))))
+      (local.set $s (i32.add (local.get $s) (i32.const 8)))
+      (local.set $d (i32.add (local.get $d) (i32.const 16)))
+      (local.set $b (i32.add (local.get $b) (i32.const 16)))
+      (local.set $j (i32.sub (local.get $j) (i32.const 2)))
+      (br $pairs)))
+    (if (local.get $j) (then
+      (f64.store (local.get $d) (f64.add (f64.promote_f32 (f32.load (local.get $s))) (f64.load (local.get $b))))
+      (local.set $s (i32.add (local.get $s) (i32.const 4)))
+      (local.set $d (i32.add (local.get $d) (i32.const 8)))))
+    (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+    (br $rowsl)))
+)`;
+}
+
+/**
  * sgd(n, lr, g, w): w[i] = w[i] − lr·g[i], two lanes at a time. Multiply then subtract, never fused,
  * so it is bit for bit the trainer's own update (and numpy's `W -= lr * gW`).
  */
@@ -295,89 +323,95 @@ const f2 = (v) => `(v128.const f64x2 ${v} ${v})`;
 const c2 = (name) => `(local.get ${name})`;
 
 /**
- * Elementwise activations in float64, two lanes at a time. exp follows Cephes (Cody-Waite reduction
- * x = n·ln2 + r, then the rational e^r = 1 + 2r·P(r²)/(Q(r²) − r·P(r²)), scaled by 2^n as two
- * halves so results down to the subnormals round once); tanh is Cephes' too: x + x³·P(x²)/Q(x²)
- * below |x| = 0.625, 1 − 2/(e^{2|x|} + 1) above. Both are within a few ulp of the correctly rounded
- * value (test/activations.test.ts measures it, next to V8's Math.* and numpy's own); numpy's tanh
+ * Elementwise activations in float64, two lanes a vector. exp follows Cephes (Cody-Waite reduction
+ * x = n·ln2 + r, then the rational e^r = 1 + 2r·P(r²)/(Q(r²) − r·P(r²)) = u/v, scaled by 2^n as two
+ * halves so results down to the subnormals round once); tanh and sigmoid use the same rational
+ * (see oneDivisionBody). All are within 2 ulp of the correctly rounded value
+ * (test/activations.test.ts measures it, next to V8's Math.* and numpy's own); numpy's tanh
  * and exp are not correctly rounded either, which is why parity is a 1e-8 claim, not bit equality.
  * Kinds: 0 linear, 1 relu, 2 tanh, 3 sigmoid (core/wasm/backend.ts ACTIVATION_CODES).
  */
-/**
- * Cephes' exp reduction for one vector `x` (already clamped), left in locals with suffix `t`:
- * x = n·ln2 + r, and e^r = u/v with u = Q(r²) + r·P(r²), v = Q(r²) − r·P(r²) (the same rational as
- * $exp2x's 1 + 2p/(q − p), before its division). Callers fold e^x = (u/v)·2^n into their own one
- * division instead of dividing twice.
- */
-function expParts(x, t) {
-  const v = (name) => `(local.get $${name}${t})`;
-  const set = (name, e) => `(local.set $${name}${t} ${e})`;
-  return [
-    set('n', `(f64x2.nearest (f64x2.mul ${x} ${f2('1.4426950408889634073599')}))`),
-    set('r', `(f64x2.sub (f64x2.sub ${x} (f64x2.mul ${v('n')} ${f2('6.93145751953125E-1')})) (f64x2.mul ${v('n')} ${f2('1.42860682030941723212E-6')}))`),
-    set('rr', `(f64x2.mul ${v('r')} ${v('r')})`),
-    set('p', `(f64x2.mul ${v('r')} (f64x2.add (f64x2.mul (f64x2.add (f64x2.mul ${f2('1.26177193074810590878E-4')} ${v('rr')}) ${f2('3.02994407707441961300E-2')}) ${v('rr')}) ${f2('9.99999999999999999910E-1')}))`),
-    set('q', `(f64x2.add (f64x2.mul (f64x2.add (f64x2.mul (f64x2.add (f64x2.mul ${f2('3.00198505138664455042E-6')} ${v('rr')}) ${f2('2.52448340349684104192E-3')}) ${v('rr')}) ${f2('2.27265548208155028766E-1')}) ${v('rr')}) ${f2('2.00000000000000000009E0')})`),
-    set('u', `(f64x2.add ${v('q')} ${v('p')})`),
-    set('v', `(f64x2.sub ${v('q')} ${v('p')})`),
-  ];
-}
-
+/** 1.5·2^52: adding it rounds a double to an integer n held in its low mantissa bits. */
 const POW2_MAGIC = '6755399441055744.0';
-/** 2^n for integral n in [-1022, 1023] (see activations()). */
-const pow2 = (n) => `(i64x2.shl (i64x2.sub (f64x2.add ${n} ${f2(POW2_MAGIC)}) (v128.const i64x2 0x4337fffffffffc01 0x4337fffffffffc01)) (i32.const 52))`;
 
 /**
  * tanh and sigmoid with one division a vector, inline code for vector `t` of input local $x{t},
  * result in $res{t}.
- *   tanh, |x| ≥ 0.625: 1 − 2/(e^{2|x|} + 1) = 1 − 2v/(u·2^n + v), sign of x restored;
- *         |x| < 0.625: Cephes' x + x³·P(x²)/Q(x²); both divisions are one, lanes choosing
- *         numerator and denominator before it.
+ *   tanh: with y = 2|x|, tanh|x| = (e^y − 1)/(e^y + 1) = (2^n·u − v)/(2^n·u + v), e^r = u/v; one
+ *         formula over the whole range (n = 0 gives p/q, no cancellation), no lanes computing a
+ *         second rational to select from, sign of x put back last. 2.1 ns an element relaxed
+ *         (2.7 plain) here against 5.1 for the two-rational version (bench/activations.ts).
  *   sigmoid, through a = −|z| (so 2^n ≤ 1 never overflows): e^a = u·2^n/v, and
- *         1/(1 + e^{−z}) = v/(v + u·2^n) for z ≥ 0, u·2^n/(v + u·2^n) for z < 0.
- * test/activations.test.ts holds both within 2 ulp of the correctly rounded values.
+ *         1/(1 + e^{−z}) = v/(v + u·2^n) for z ≥ 0, u·2^n/(v + u·2^n) for z < 0. 1.6 ns an element
+ *         relaxed (2.4 plain) against 4.1 with min/max, the NaN select and 2^n in two halves.
+ * test/activations.test.ts holds both within 2 ulp of the correctly rounded values, in both modules.
  */
-function oneDivisionBody(kind, t) {
+function oneDivisionBody(kind, t, relaxed) {
   const v = (name) => `(local.get $${name}${t})`;
   const set = (name, e) => `(local.set $${name}${t} ${e})`;
   const sel = (a, b, m) => `(v128.bitselect ${a} ${b} ${m})`;
   if (kind === 'tanh') {
+    const fm = (a, b, c) => madd('f64', relaxed, a, b, c);
     return [
-      set('ax', `(f64x2.abs ${v('x')})`),
-      set('big', `(f64x2.ge ${v('ax')} ${f2('0.625')})`),
-      ...expParts(`(f64x2.mul (f64x2.min ${v('ax')} ${f2('22.0')}) ${f2('2.0')})`, t),
-      set('s', `(f64x2.mul ${v('x')} ${v('x')})`),
-      // numerator: 2v (big) or P(x²); denominator: u·2^n + v (big) or Q(x²)
-      set('d', `(f64x2.div ${sel(`(f64x2.add ${v('v')} ${v('v')})`, `(f64x2.add (f64x2.mul (f64x2.add (f64x2.mul ${f2('-9.64399179425052238628E-1')} ${v('s')}) ${f2('-9.92877231001918586564E1')}) ${v('s')}) ${f2('-1.61468768441708447952E3')})`, v('big'))} ${sel(`(f64x2.add (f64x2.mul ${v('u')} ${pow2(v('n'))}) ${v('v')})`, `(f64x2.add (f64x2.mul (f64x2.add (f64x2.mul (f64x2.add ${v('s')} ${f2('1.12811678491632931402E2')}) ${v('s')}) ${f2('2.23548839060100448583E3')}) ${v('s')}) ${f2('4.84406305325125486048E3')})`, v('big'))})`),
+      set('ax', `(v128.and ${v('x')} (v128.const i64x2 0x7fffffffffffffff 0x7fffffffffffffff))`),
+      // y = 2|x| = n·ln2 + r. n rounds to the nearest integer in the addition of 1.5·2^52, whose
+      // low mantissa bits then hold it for 2^(n−1) below. (pmin, unlike min, is one instruction.)
+      // n = round(y/ln2 − 0.2), r in [−0.21, 0.49]: n = 0 up to |x| = 0.24, where n = 1 lost up to
+      // 3 ulp to the cancellation in 2^n·u − v (2 ulp with the shift, over 150k mpmath values).
+      set('y', `(f64x2.mul (f64x2.pmin ${v('ax')} ${f2('22.0')}) ${f2('2.0')})`),
+      set('nm', `(f64x2.add ${fm(v('y'), f2('1.4426950408889634073599'), f2('-0.2'))} ${f2(POW2_MAGIC)})`),
+      set('n', `(f64x2.sub ${v('nm')} ${f2(POW2_MAGIC)})`),
+      // Cody-Waite: n·C1 is exact, so y − n·C1 is too.
+      set('r', fm(v('n'), f2('-1.42860682030941723212E-6'), fm(v('n'), f2('-6.93145751953125E-1'), v('y')))),
+      set('rr', `(f64x2.mul ${v('r')} ${v('r')})`),
+      // e^r = u/v, u = q + p, v = q − p: p = r + r·m, q = 2 + qp (Cephes' rational, its leading 1 and 2 split off)
+      set('p', fm(v('r'), `(f64x2.mul ${fm(f2('1.26177193074810590878E-4'), v('rr'), f2('3.02994407707441961300E-2'))} ${v('rr')})`, v('r'))),
+      set('qp', `(f64x2.mul ${fm(fm(f2('3.00198505138664455042E-6'), v('rr'), f2('2.52448340349684104192E-3')), v('rr'), f2('2.27265548208155028766E-1'))} ${v('rr')})`),
+      // a = (2^n − 1)/2, b = (2^n + 1)/2, exact (n ≤ 64 here)
+      set('e', `(i64x2.shl (i64x2.sub ${v('nm')} (v128.const i64x2 0x4337fffffffffc02 0x4337fffffffffc02)) (i32.const 52))`),
+      set('a', `(f64x2.sub ${v('e')} ${f2('0.5')})`),
+      set('b', `(f64x2.add ${v('e')} ${f2('0.5')})`),
+      // tanh|x| = (e^y − 1)/(e^y + 1) = (2^n·u − v)/(2^n·u + v), both halved:
+      //   (2a + (b·p + a·qp)) / (2b + (b·qp + a·p)); the exact 2a and 2b are added last.
       set(
         'res',
-        sel(
-          `(v128.or (f64x2.sub ${f2('1.0')} ${v('d')}) (v128.and ${v('x')} (v128.const i64x2 0x8000000000000000 0x8000000000000000)))`,
-          // ±0 keeps its sign (x + x³·R would give +0 for -0)
-          sel(v('x'), `(f64x2.add ${v('x')} (f64x2.mul (f64x2.mul ${v('x')} ${v('s')}) ${v('d')}))`, `(f64x2.eq ${v('x')} ${f2('0.0')})`),
-          v('big'),
-        ),
+        `(v128.or (f64x2.div (f64x2.add (f64x2.add ${v('a')} ${v('a')}) ${fm(v('b'), v('p'), `(f64x2.mul ${v('a')} ${v('qp')})`)}) (f64x2.add (f64x2.add ${v('b')} ${v('b')}) ${fm(v('b'), v('qp'), `(f64x2.mul ${v('a')} ${v('p')})`)})) (v128.and ${v('x')} (v128.const i64x2 0x8000000000000000 0x8000000000000000)))`,
       ),
     ];
   }
+  const fm = (a, b, c) => madd('f64', relaxed, a, b, c);
+  // Lane select on an all-ones/all-zeros compare mask: relaxed_laneselect is then exact, and one
+  // blend instruction where v128.bitselect is three.
+  const pick = (a, b, m) => (relaxed ? `(i64x2.relaxed_laneselect ${a} ${b} ${m})` : sel(a, b, m));
   return [
-    ...expParts(`(f64x2.max (f64x2.neg (f64x2.abs ${v('x')})) ${f2('-746.0')})`, t),
-    // u·2^n as two halves, so results down to the subnormals round once
-    set('h', `(f64x2.ceil (f64x2.mul ${v('n')} ${f2('0.5')}))`),
-    set('e', `(f64x2.mul (f64x2.mul ${v('u')} ${pow2(v('h'))}) ${pow2(`(f64x2.sub ${v('n')} ${v('h')})`)})`),
-    set('res', `(f64x2.div ${sel(v('v'), v('e'), `(f64x2.ge ${v('x')} ${f2('0.0')})`)} (f64x2.add ${v('v')} ${v('e')}))`),
-    // NaN in, NaN out
-    set('res', sel(v('res'), v('x'), `(f64x2.eq ${v('x')} ${v('x')})`)),
+    // a = −|z| (the sign bit set), clamped where e^a is below half the least subnormal. NaN stays
+    // NaN through every step (pmax keeps its first operand when the compare fails).
+    set('y', `(f64x2.pmax (v128.or ${v('x')} (v128.const i64x2 0x8000000000000000 0x8000000000000000)) ${f2('-746.0')})`),
+    set('nm', fm(v('y'), f2('1.4426950408889634073599'), f2(POW2_MAGIC))),
+    set('n', `(f64x2.sub ${v('nm')} ${f2(POW2_MAGIC)})`),
+    set('r', fm(v('n'), f2('-1.42860682030941723212E-6'), fm(v('n'), f2('-6.93145751953125E-1'), v('y')))),
+    set('rr', `(f64x2.mul ${v('r')} ${v('r')})`),
+    set('p', fm(v('r'), `(f64x2.mul ${fm(f2('1.26177193074810590878E-4'), v('rr'), f2('3.02994407707441961300E-2'))} ${v('rr')})`, v('r'))),
+    set('q', fm(fm(fm(f2('3.00198505138664455042E-6'), v('rr'), f2('2.52448340349684104192E-3')), v('rr'), f2('2.27265548208155028766E-1')), v('rr'), f2('2.0'))),
+    set('v', `(f64x2.sub ${v('q')} ${v('p')})`),
+    // e^a·v = u·2^n = (u·2^(n+64))·2^−64: the first product is exact and normal (n ≥ −1077), the
+    // second rounds once, into the subnormals where it must. 2^(n+64) from the bits holding n.
+    set('e', `(f64x2.mul (f64x2.mul (f64x2.add ${v('q')} ${v('p')}) (i64x2.shl (i64x2.sub ${v('nm')} (v128.const i64x2 0x4337fffffffffbc1 0x4337fffffffffbc1)) (i32.const 52))) ${f2('5.421010862427522170037264004349708557128906250E-20')})`),
+    set('res', `(f64x2.div ${pick(v('v'), v('e'), `(f64x2.ge ${v('x')} ${f2('0.0')})`)} (f64x2.add ${v('v')} ${v('e')}))`),
   ];
 }
 
-const ONE_DIVISION_LOCALS = { tanh: ['x', 'ax', 'big', 'n', 'r', 'rr', 'p', 'q', 'u', 'v', 's', 'd', 'res'], sigmoid: ['x', 'n', 'r', 'rr', 'p', 'q', 'u', 'v', 'h', 'e', 'res'] };
+const ONE_DIVISION_LOCALS = { tanh: ['x', 'ax', 'y', 'nm', 'n', 'r', 'rr', 'p', 'qp', 'e', 'a', 'b', 'res'], sigmoid: ['x', 'y', 'nm', 'n', 'r', 'rr', 'p', 'q', 'v', 'e', 'res'] };
 
-/** $tanh2x / $sig2x (one vector) and $tanh_loop / $sigmoid_loop (n values, two vectors a turn). */
-function oneDivision(kind) {
+/** Vectors of an activation loop's turn: independent division chains the core overlaps. */
+const ACT_VECS = 4;
+
+/** $tanh2x / $sig2x (one vector) and $tanh_loop / $sigmoid_loop (n values, ACT_VECS vectors a turn). */
+function oneDivision(kind, relaxed) {
   const name = kind === 'tanh' ? 'tanh' : 'sig';
   const locals = (t) => ONE_DIVISION_LOCALS[kind].filter((l) => t !== '' || l !== 'x').map((l) => `(local $${l}${t} v128)`).join(' ');
-  const body = (t) => oneDivisionBody(kind, t).join('\n    ');
+  const body = (t) => oneDivisionBody(kind, t, relaxed).join('\n    ');
+  const vecs = Array.from({ length: ACT_VECS }, (_, i) => i);
   // The loop's constants live in locals set once before it: V8 builds each v128.const anew at every
   // use (a few instructions apiece), which cost more than the arithmetic here.
   const consts = [];
@@ -386,7 +420,7 @@ function oneDivision(kind) {
       if (!consts.includes(c)) consts.push(c);
       return `(local.get $k${consts.indexOf(c)})`;
     });
-  const loopBody = hoist(`${body('0')}\n    ${body('1')}`);
+  const loopBody = hoist(vecs.map((i) => body(String(i))).join('\n    '));
   const constLocals = consts.map((_, i) => `(local $k${i} v128)`).join(' ');
   const constInit = consts.map((c, i) => `(local.set $k${i} ${c})`).join('\n  ');
   return `(func $${name}2x (param $x v128) (result v128)
@@ -395,19 +429,17 @@ function oneDivision(kind) {
   (local.get $res))
 
 (func $${kind}_loop (param $n i32) (param $z i32) (param $a i32)
-  ${locals('0')} ${locals('1')} ${constLocals}
+  ${vecs.map((i) => locals(String(i))).join(' ')} ${constLocals}
   ${constInit}
-  (block $done (loop $quads
-    (br_if $done (i32.lt_s (local.get $n) (i32.const 4)))
-    (local.set $x0 (v128.load (local.get $z)))
-    (local.set $x1 (v128.load offset=16 (local.get $z)))
+  (block $done (loop $turns
+    (br_if $done (i32.lt_s (local.get $n) (i32.const ${2 * ACT_VECS})))
+    ${vecs.map((i) => `(local.set $x${i} (v128.load offset=${16 * i} (local.get $z)))`).join('\n    ')}
     ${loopBody}
-    (v128.store (local.get $a) (local.get $res0))
-    (v128.store offset=16 (local.get $a) (local.get $res1))
-    (local.set $z (i32.add (local.get $z) (i32.const 32)))
-    (local.set $a (i32.add (local.get $a) (i32.const 32)))
-    (local.set $n (i32.sub (local.get $n) (i32.const 4)))
-    (br $quads)))
+    ${vecs.map((i) => `(v128.store offset=${16 * i} (local.get $a) (local.get $res${i}))`).join('\n    ')}
+    (local.set $z (i32.add (local.get $z) (i32.const ${16 * ACT_VECS})))
+    (local.set $a (i32.add (local.get $a) (i32.const ${16 * ACT_VECS})))
+    (local.set $n (i32.sub (local.get $n) (i32.const ${2 * ACT_VECS})))
+    (br $turns)))
   (block $done (loop $pairs
     (br_if $done (i32.lt_s (local.get $n) (i32.const 2)))
     (v128.store (local.get $a) (call $${name}2x (v128.load (local.get $z))))
@@ -419,7 +451,101 @@ function oneDivision(kind) {
     (f64.store (local.get $a) (f64x2.extract_lane 0 (call $${name}2x (v128.load64_zero (local.get $z))))))))`;
 }
 
-function activations() {
+const f4 = (v) => `(v128.const f32x4 ${v} ${v} ${v} ${v})`;
+
+/**
+ * float32 tanh and sigmoid, four lanes a vector, for the float32 mode (its products are float32
+ * already; the activations were float64 at half the lanes). Cephes' expf: y = n·ln2 + r, |r| ≤ 0.35
+ * (no shift as in float64 tanh: the polynomial is not good for float32 past 0.35), e^r − 1 = r + r²·P(r), P of degree 5. tanh|x| = N/(N + 2) with
+ * N = e^y − 1 = (2^n − 1) + 2^n·(e^r − 1), which is e^r − 1 itself at n = 0 (no cancellation for
+ * small x); sigmoid as in float64, e^{−|z|} scaled by 2^(n+32)·2^−32 so tiny results underflow once.
+ * test/activations.test.ts states and bounds the relative error against Math.tanh and the sigmoid.
+ */
+function f32Body(kind, t, relaxed) {
+  const v = (name) => `(local.get $${name}${t})`;
+  const set = (name, e) => `(local.set $${name}${t} ${e})`;
+  const fm = (a, b, c) => madd('f32', relaxed, a, b, c);
+  const pick = (a, b, m) => (relaxed ? `(i32x4.relaxed_laneselect ${a} ${b} ${m})` : `(v128.bitselect ${a} ${b} ${m})`);
+  const MAGIC = '12582912.0'; // 1.5·2^23: adding it rounds to an integer held in the low mantissa bits
+  const em = [
+    set('n', `(f32x4.sub ${v('nm')} ${f4(MAGIC)})`),
+    set('r', fm(v('n'), f4('2.12194440e-4'), fm(v('n'), f4('-0.693359375'), v('y')))),
+    set('rr', `(f32x4.mul ${v('r')} ${v('r')})`),
+    set('em', fm(v('rr'), fm(fm(fm(fm(fm(f4('1.9875691500E-4'), v('r'), f4('1.3981999507E-3')), v('r'), f4('8.3334519073E-3')), v('r'), f4('4.1665795894E-2')), v('r'), f4('1.6666665459E-1')), v('r'), f4('5.0000001201E-1')), v('r'))),
+  ];
+  if (kind === 'tanh') {
+    return [
+      set('y', `(f32x4.mul (f32x4.pmin (v128.and ${v('x')} (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)) ${f4('9.0')}) ${f4('2.0')})`),
+      set('nm', fm(v('y'), f4('1.44269504088896341'), f4(MAGIC))),
+      ...em,
+      // 2^n from the bits holding n; N = (2^n − 1) + 2^n·(e^r − 1)
+      set('e', `(i32x4.shl (i32x4.sub ${v('nm')} (v128.const i32x4 0x4b3fff81 0x4b3fff81 0x4b3fff81 0x4b3fff81)) (i32.const 23))`),
+      set('e', fm(v('e'), v('em'), `(f32x4.sub ${v('e')} ${f4('1.0')})`)),
+      set('res', `(v128.or (f32x4.div ${v('e')} (f32x4.add ${v('e')} ${f4('2.0')})) (v128.and ${v('x')} (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)))`),
+    ];
+  }
+  return [
+    set('y', `(f32x4.pmax (v128.or ${v('x')} (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)) ${f4('-104.0')})`),
+    set('nm', fm(v('y'), f4('1.44269504088896341'), f4(MAGIC))),
+    ...em,
+    // E = e^{−|z|} = (1 + em)·2^(n+32)·2^−32
+    set('e', `(f32x4.mul (f32x4.mul (f32x4.add ${v('em')} ${f4('1.0')}) (i32x4.shl (i32x4.sub ${v('nm')} (v128.const i32x4 0x4b3fff61 0x4b3fff61 0x4b3fff61 0x4b3fff61)) (i32.const 23))) ${f4('2.3283064365386963e-10')})`),
+    set('res', `(f32x4.div ${pick(f4('1.0'), v('e'), `(f32x4.ge ${v('x')} ${f4('0.0')})`)} (f32x4.add ${v('e')} ${f4('1.0')}))`),
+  ];
+}
+
+/**
+ * act_f32(kind, n, z, a): a[i] = f(z[i]) computed in float32 (tanh, sigmoid), read and written as
+ * float64; two f32x4 vectors (8 values) a turn, the rest and other kinds through act_f64.
+ */
+function actF32(relaxed) {
+  const L = ['x', 'y', 'nm', 'n', 'r', 'rr', 'em', 'e', 'res'];
+  const VEC = 2;
+  const vecs = Array.from({ length: VEC }, (_, i) => i);
+  const loop = (kind) => {
+    const consts = [];
+    const hoist = (text) =>
+      text.replace(/\(v128\.const [^)]*\)/g, (c) => {
+        if (!consts.includes(c)) consts.push(c);
+        return `(local.get $k${consts.indexOf(c)})`;
+      });
+    const body = hoist(vecs.map((i) => f32Body(kind, String(i), relaxed).join('\n    ')).join('\n    '));
+    const demote = (i) => `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (v128.load offset=${32 * i} (local.get $z))) (f32x4.demote_f64x2_zero (v128.load offset=${32 * i + 16} (local.get $z))))`;
+    return `(func $${kind}_f32_loop (param $n i32) (param $z i32) (param $a i32) (result i32)
+  ${vecs.map((i) => L.map((l) => `(local $${l}${i} v128)`).join(' ')).join(' ')} ${consts.map((_, i) => `(local $k${i} v128)`).join(' ')}
+  ${consts.map((c, i) => `(local.set $k${i} ${c})`).join('\n  ')}
+  (block $done (loop $turns
+    (br_if $done (i32.lt_s (local.get $n) (i32.const ${4 * VEC})))
+    ${vecs.map((i) => `(local.set $x${i} ${demote(i)})`).join('\n    ')}
+    ${body}
+    ${vecs
+      .map(
+        (i) =>
+          `(v128.store offset=${32 * i} (local.get $a) (f64x2.promote_low_f32x4 (local.get $res${i})))\n    (v128.store offset=${32 * i + 16} (local.get $a) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $res${i}) (local.get $res${i}))))`,
+      )
+      .join('\n    ')}
+    (local.set $z (i32.add (local.get $z) (i32.const ${32 * VEC})))
+    (local.set $a (i32.add (local.get $a) (i32.const ${32 * VEC})))
+    (local.set $n (i32.sub (local.get $n) (i32.const ${4 * VEC})))
+    (br $turns)))
+  (local.get $n))`;
+  };
+  return `${loop('tanh')}
+${loop('sigmoid')}
+
+(func (export "act_f32") (param $kind i32) (param $n i32) (param $z i32) (param $a i32)
+  (local $left i32)
+  (if (i32.eq (local.get $kind) (i32.const 2)) (then (local.set $left (call $tanh_f32_loop (local.get $n) (local.get $z) (local.get $a)))))
+  (if (i32.eq (local.get $kind) (i32.const 3)) (then (local.set $left (call $sigmoid_f32_loop (local.get $n) (local.get $z) (local.get $a)))))
+  (if (i32.or (i32.eq (local.get $kind) (i32.const 2)) (i32.eq (local.get $kind) (i32.const 3))) (then
+    (local.set $z (i32.add (local.get $z) (i32.shl (i32.sub (local.get $n) (local.get $left)) (i32.const 3))))
+    (local.set $a (i32.add (local.get $a) (i32.shl (i32.sub (local.get $n) (local.get $left)) (i32.const 3))))
+    (local.set $n (local.get $left))))
+  (call $act_f64 (local.get $kind) (local.get $n) (local.get $z) (local.get $a)))
+`;
+}
+
+function activations(relaxed) {
   // 2^n for integral n in [-1022, 1023] held as f64: the integer lands in the low mantissa bits of
   // n + 1.5·2^52, whose bit pattern minus the magic's (less the exponent bias) is n + 1023.
   const MAGIC = '6755399441055744.0';
@@ -449,13 +575,14 @@ function activations() {
   (if (i32.eq (local.get $kind) (i32.const 3)) (then (return (call $sig2x (local.get $z)))))
   (local.get $z))
 
-${oneDivision('tanh')}
-${oneDivision('sigmoid')}
+${oneDivision('tanh', relaxed)}
+${oneDivision('sigmoid', relaxed)}
+${actF32(relaxed)}
 
 ;; act_f64(kind, n, z, a): a[i] = f(z[i]) for i < n (a may be z). tanh and sigmoid run their own
 ;; loops, two vectors a turn with the code inline (a call per vector kept the core waiting on each
 ;; one's division chain in turn: 9 ns an element before, measured on this machine).
-(func (export "act_f64") (param $kind i32) (param $n i32) (param $z i32) (param $a i32)
+(func $act_f64 (export "act_f64") (param $kind i32) (param $n i32) (param $z i32) (param $a i32)
   (if (i32.eq (local.get $kind) (i32.const 2)) (then (call $tanh_loop (local.get $n) (local.get $z) (local.get $a)) (return)))
   (if (i32.eq (local.get $kind) (i32.const 3)) (then (call $sigmoid_loop (local.get $n) (local.get $z) (local.get $a)) (return)))
   (block $done (loop $pairs
@@ -554,8 +681,9 @@ export function kernelsWat({ relaxed, shared }) {
   parts.push(transpose('f64', 'f32'));
   parts.push(convertArray('demote'));
   parts.push(convertArray('promote'));
+  parts.push(promoteBias());
   parts.push(sgd());
-  parts.push(activations());
+  parts.push(activations(relaxed));
   parts.push(')');
   return parts.join('\n');
 }
