@@ -19,7 +19,7 @@
  * The kernel rows above train without the history, so they measure the kernels alone.
  *
  * Then a sweep: a 24-run grid of a 2-D tanh net on nnlab's run pool (node/sweep-pool.ts, one worker
- * per core, from a cold pool: its start-up is in the time) against numpy running the same 24 exported
+ * per core, this thread one of them, from a cold pool: its start-up is in the time) against numpy running the same 24 exported
  * scripts one after another in one Python process (bench/numpy_sweep.py; its start-up, the numpy
  * import, is paid once and printed, not counted); every run's last loss must agree. The load average
  * is printed with it: on a shared machine the pool's threads compete with everything else.
@@ -395,6 +395,8 @@ interface SweepBench {
   workers: number;
   /** Wall clock from a cold pool to the last result: loading the worker bundle, starting the threads and every run. */
   nnlabSeconds: number;
+  /** The same for the first sweep of this process (this thread's own code not yet optimised by the JIT, as in a CLI run). */
+  nnlabFirstSeconds: number;
   /** Sum of the runs' own training-loop seconds (what one worker would need, start-up excluded). */
   nnlabRunSeconds: number;
   /** nnlabSeconds beyond the loops spread evenly over the workers: start-up, per-run set-up, messages, an uneven end. */
@@ -447,6 +449,7 @@ async function sweepBench(repeats: number): Promise<SweepBench> {
   const workers = defaultWorkerCount();
   let numpyBest = numpyOnce();
   let nnlabBest = Infinity;
+  let nnlabFirst = 0;
   let runSeconds = 0;
   let cpuSeconds = 0;
   let worst = 0;
@@ -457,6 +460,7 @@ async function sweepBench(repeats: number): Promise<SweepBench> {
     const res = await runSweepOnThreads(points, { workers });
     const wall = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    if (r === 0) nnlabFirst = wall;
     if (wall < nnlabBest) {
       nnlabBest = wall;
       runSeconds = res.runs.reduce((a, run) => a + (run.seconds ?? 0), 0);
@@ -475,6 +479,7 @@ async function sweepBench(repeats: number): Promise<SweepBench> {
     steps: SWEEP_BENCH.base.steps,
     workers,
     nnlabSeconds: nnlabBest,
+    nnlabFirstSeconds: nnlabFirst,
     nnlabRunSeconds: runSeconds,
     nnlabOverheadSeconds: nnlabBest - runSeconds / workers,
     nnlabCpuSeconds: cpuSeconds,
@@ -491,7 +496,7 @@ async function sweepBench(repeats: number): Promise<SweepBench> {
 function printSweep(s: SweepBench) {
   console.log(
     `sweep: ${s.runs} runs × ${s.steps} steps (2→16→16→2 tanh, spiral), best of ${REPEATS}, load average ${s.load.join(' ')} on ${availableParallelism()} cores:\n` +
-      `  nnlab, a cold pool of ${s.workers} worker threads, start-up included: ${s.nnlabSeconds.toFixed(2)} s (the runs' own loops sum to ${s.nnlabRunSeconds.toFixed(2)} s; ${s.nnlabOverheadSeconds.toFixed(2)} s beyond them spread over ${s.workers} workers: start-up, set-up, messages)\n` +
+      `  nnlab, a cold pool of ${s.workers} workers (this thread and ${s.workers - 1} worker thread${s.workers === 2 ? '' : 's'}), start-up included: ${s.nnlabSeconds.toFixed(2)} s (the runs' own loops sum to ${s.nnlabRunSeconds.toFixed(2)} s; ${s.nnlabOverheadSeconds.toFixed(2)} s beyond them spread over ${s.workers} workers: start-up, set-up, messages); the process's first sweep ${s.nnlabFirstSeconds.toFixed(2)} s\n` +
       `  numpy, the 24 exported scripts one after another in one Python process: ${s.numpySeconds.toFixed(2)} s (its start-up, ${s.numpyStartupSeconds.toFixed(2)} s for the numpy import and compiling the scripts, paid once and not counted)\n` +
       `  = ${s.ratio.toFixed(2)}× numpy; last losses agree to ${s.lastLossMaxRelDiff.toExponential(1)}\n` +
       `  CPU time (all threads; what the runs cost whatever the load): nnlab ${s.nnlabCpuSeconds.toFixed(2)} s, numpy ${s.numpyCpuSeconds.toFixed(2)} s\n` +

@@ -1,8 +1,12 @@
 /**
- * The sweep pool on Node: core/service/sweep-runner.ts scheduling over worker_threads. One worker
- * per core by default; each loads the core once and keeps its compiled kernels for every run it takes.
+ * The sweep pool on Node: core/service/sweep-runner.ts scheduling over this thread and worker_threads.
+ * One worker per core by default, this thread one of them (core/service/in-thread-worker.ts); each
+ * loads the core once and keeps its compiled kernels and kernel memory for every run it takes.
  *
  * Start-up is most of a small sweep's overhead, so every part of it is paid once:
+ * - This thread takes runs at once; only the other workers are threads to start (a thread's own
+ *   boot, before any of our code, was ~42 ms of CPU on the 2-core machine, Node compiling its
+ *   built-in modules for the new thread).
  * - Workers run the worker module bundled by esbuild into one CommonJS file. Loading the TypeScript
  *   through tsx in every worker took seconds per worker on a busy machine. The bundle is kept on disk
  *   (node_modules/.cache/nnlab) with the list of files it was made from and rebuilt only when one of
@@ -19,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import writeFileAtomic from 'write-file-atomic';
 import type { SweepResults } from '../core/contract/sweep';
+import { inThreadSweepWorker } from '../core/service/in-thread-worker';
 import { runSweep, type SweepRunOptions, type SweepWorkerFactory } from '../core/service/sweep-runner';
 import type { SweepPoint } from '../core/sweep';
 import { compiledKernelsToShare } from '../core/wasm/backend';
@@ -35,8 +40,16 @@ const inMemory = new Map<string, WorkerSource>();
 
 type Stamp = [path: string, mtimeMs: number, size: number];
 
+/**
+ * How the bundle is built. Minified: a worker thread then loads it in ~56 ms of CPU instead of ~67
+ * (a 2-core machine, compile cache warm; it is a sweep's start-up). A manifest built otherwise is rebuilt.
+ */
+const BUILD = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true } as const;
+
 interface Manifest {
   esbuild: string;
+  /** The build options it was made with (BUILD). */
+  build?: string;
   /** The bundle file as written (a truncated or replaced one is rebuilt). */
   bundle: Stamp;
   /** Every file the bundle was made from, with the modification time and size it had. */
@@ -75,13 +88,13 @@ export function sweepWorkerSource(entry: URL): WorkerSource {
   const manifestFile = join(CACHE_DIR, `sweep-worker-${createHash('sha256').update(entry.href).digest('hex').slice(0, 16)}.json`);
   try {
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
-    if (manifest.esbuild === esbuild.version && unchanged(manifest.bundle) && manifest.inputs.every(unchanged)) return { file: manifest.bundle[0] };
+    if (manifest.esbuild === esbuild.version && manifest.build === JSON.stringify(BUILD) && unchanged(manifest.bundle) && manifest.inputs.every(unchanged)) return { file: manifest.bundle[0] };
   } catch {
     // Not built yet (or unreadable): build it.
   }
   let out: import('esbuild').BuildResult<{ write: false; metafile: true }>;
   try {
-    out = esbuild.buildSync({ entryPoints: [fileURLToPath(entry)], absWorkingDir: ROOT, bundle: true, format: 'cjs', platform: 'node', target: 'node20', write: false, metafile: true, logLevel: 'silent' });
+    out = esbuild.buildSync({ entryPoints: [fileURLToPath(entry)], absWorkingDir: ROOT, ...BUILD, write: false, metafile: true, logLevel: 'silent' });
   } catch {
     inMemory.set(entry.href, null);
     return null;
@@ -93,7 +106,7 @@ export function sweepWorkerSource(entry: URL): WorkerSource {
     const bundle = join(CACHE_DIR, `sweep-worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.cjs`);
     writeFileAtomic.sync(bundle, code);
     const inputs = Object.keys(out.metafile.inputs).map((p) => stamp(isAbsolute(p) ? p : join(ROOT, p)));
-    writeFileAtomic.sync(manifestFile, JSON.stringify({ esbuild: esbuild.version, bundle: stamp(bundle), inputs } satisfies Manifest));
+    writeFileAtomic.sync(manifestFile, JSON.stringify({ esbuild: esbuild.version, build: JSON.stringify(BUILD), bundle: stamp(bundle), inputs } satisfies Manifest));
     pruneOldBundles();
     return { file: bundle };
   } catch {
@@ -128,6 +141,11 @@ export const defaultWorkerCount = (): number => Math.max(1, availableParallelism
 export interface NodePoolOptions {
   /** The worker module (TypeScript or JavaScript) the boot file imports; tests pass one that crashes on cue. */
   entry?: URL;
+  /**
+   * This thread is one of the pool's workers (core/service/in-thread-worker.ts), so a pool of N
+   * starts N − 1 threads. Default: yes with the default worker module; a custom `entry` gets threads only.
+   */
+  inThread?: boolean;
 }
 
 export function nodeSweepWorkerFactory(options: NodePoolOptions = {}): SweepWorkerFactory {
@@ -153,6 +171,24 @@ export function nodeSweepWorkerFactory(options: NodePoolOptions = {}): SweepWork
   };
 }
 
+/**
+ * Runs the sweep on this thread and worker threads, one worker per core in all. This thread would
+ * otherwise only wait for messages, and starting a thread costs more than a small run (a worker
+ * thread's boot and the worker bundle's load were ~100 ms of CPU each on a 2-core machine), so it
+ * takes runs too, in short slices between its events.
+ */
 export function runSweepOnThreads(points: readonly SweepPoint[], options: Omit<SweepRunOptions, 'createWorker' | 'workers'> & NodePoolOptions & { workers?: number }): Promise<SweepResults> {
-  return runSweep(points, { ...options, workers: options.workers ?? defaultWorkerCount(), createWorker: nodeSweepWorkerFactory(options) });
+  const threads = nodeSweepWorkerFactory(options);
+  let createWorker = threads;
+  if (options.inThread ?? options.entry === undefined) {
+    const here = inThreadSweepWorker();
+    let taken = false;
+    // The first worker asked for is this thread (the runner asks for it first and for replacements later).
+    createWorker = (events) => {
+      if (taken) return threads(events);
+      taken = true;
+      return here(events);
+    };
+  }
+  return runSweep(points, { ...options, workers: options.workers ?? defaultWorkerCount(), createWorker });
 }

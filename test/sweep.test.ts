@@ -11,6 +11,9 @@ import { experiment, parseSweep, parseSweepJson, logspace, MAX_SWEEP_RUNS, Train
 import { runSweepJob } from '../core/service/sweep-job';
 import { keepWorkers } from '../core/service/kept-workers';
 import { runSweep, type SweepWorkerFactory } from '../core/service/sweep-runner';
+import { inThreadSweepWorker } from '../core/service/in-thread-worker';
+import type { SweepRun } from '../core/contract/sweep';
+import { KernelMemory } from '../core/wasm/backend';
 import { nodeSweepWorkerFactory, runSweepOnThreads, sweepWorkerSource } from '../node/sweep-pool';
 
 const base: ExperimentInput = {
@@ -134,20 +137,22 @@ describe('sweep file', () => {
 
 describe('sweep pool', () => {
   it('a worker that exits or throws fails its one run; the pool replaces it and finishes the rest', async () => {
-    // The two crashing seeds go first, one to each worker, so both crash while four runs still wait:
-    // each crash then needs its replacement whatever the timing (a crash after the queue empties needs none).
-    const r = parseSweep(sweep({ seed: [13, 14, 1, 2, 3, 4] }));
+    // Each worker gets a run and one queued behind it: 13 and 1 to the first, 14 and 2 to the second.
+    // So the two crashing seeds go one to each worker and both crash while runs still wait (the one
+    // each had queued, at least): each crash then needs its replacement whatever the timing.
+    const r = parseSweep(sweep({ seed: [13, 1, 14, 2, 3, 4] }));
     if (!r.ok) throw new Error(r.message);
     const factory = nodeSweepWorkerFactory({ entry: new URL('./helpers/crashing-sweep-worker.ts', import.meta.url) });
     let started = 0;
     const results = await runSweep(r.points, { workers: 2, createWorker: (events) => (started++, factory(events)) });
     // Workers are kept across runs: the two first ones plus one replacement per crash.
     expect(started).toBe(4);
-    expect(results.runs.map((run) => run.status)).toEqual(['failed', 'failed', 'completed', 'completed', 'completed', 'completed']);
+    // Only the run a worker was on fails: the one queued behind it is run by another.
+    expect(results.runs.map((run) => run.status)).toEqual(['failed', 'completed', 'failed', 'completed', 'completed', 'completed']);
     expect(results.runs[0]!.error).toMatch(/worker crashed: the worker exited \(code 3\)/);
-    expect(results.runs[1]!.error).toMatch(/worker crashed: injected failure in the worker/);
+    expect(results.runs[2]!.error).toMatch(/worker crashed: injected failure in the worker/);
     expect(results.runs[0]!.finalLoss).toBeNull();
-    for (const i of [2, 3, 4, 5]) expect(results.runs[i]!.steps).toBe(30);
+    for (const i of [1, 3, 4, 5]) expect(results.runs[i]!.steps).toBe(30);
     expect(results.timing.workers).toBe(2);
   }, 60_000);
 
@@ -283,6 +288,64 @@ describe('sweep pool', () => {
       });
     });
     expect(report).toMatchObject({ adopted: true });
+  }, 60_000);
+
+  it("the pool's own thread takes runs in slices: the numbers of a threads-only pool and of a lone Trainer", async () => {
+    // A hold-out split, a run that diverges and a minibatch run, as above.
+    const r = parseSweep(sweep({ learningRate: [0.1, 1e6], batchSize: [null, 10], seed: [1, 2] }, { base: { ...base, loss: 'sse', testFraction: 0.25, testEvery: 3 } }));
+    if (!r.ok) throw new Error(r.message);
+    const numbers = (runs: SweepRun[]) => runs.map((run) => ({ ...run, seconds: null }));
+    const threads = await runSweepOnThreads(r.points, { workers: 2, inThread: false });
+    const mixed = await runSweepOnThreads(r.points, { workers: 2 });
+    // Every run on this thread, in slices of a fraction of a millisecond (a step or two each).
+    const here = await runSweep(r.points, { workers: 1, createWorker: inThreadSweepWorker({ sliceMs: 0.05 }) });
+    expect(numbers(mixed.runs)).toEqual(numbers(threads.runs));
+    expect(numbers(here.runs)).toEqual(numbers(threads.runs));
+    for (const [i, p] of r.points.entries()) {
+      const t = new Trainer(experiment(p.experiment));
+      t.run(Infinity);
+      expect(here.runs[i]!.finalLoss).toBe(t.result(0).losses.at(-1));
+    }
+  }, 60_000);
+
+  it('a worker thread keeps one kernel memory from run to run: reset, it is as a fresh one', () => {
+    const mem = new KernelMemory(1 << 20);
+    const first = [mem.f64(100), mem.f64(7), mem.i32(5)];
+    for (const v of first) v.fill(3);
+    mem.reset();
+    const again = [mem.f64(100), mem.f64(7), mem.i32(5)];
+    expect(again.map((v) => v.byteOffset)).toEqual(first.map((v) => v.byteOffset));
+    for (const v of again) expect(Array.from(v).every((x) => x === 0)).toBe(true);
+  });
+
+  it('runs taking turns on the kept kernel memory keep whole results equal to lone Trainers', async () => {
+    // Nets of different sizes one after another on one thread (the bigger first), full and minibatch.
+    const r = parseSweep(sweep({ hiddenUnits: [16, 3], batchSize: [null, 10] }, { base: { ...base, testFraction: 0.25 } }));
+    if (!r.ok) throw new Error(r.message);
+    const results = new Map<number, RunResult | undefined>();
+    await runSweep(r.points, { workers: 1, keepResults: true, createWorker: inThreadSweepWorker(), onRun: (run, result) => results.set(run.index, result) });
+    for (const [i, p] of r.points.entries()) {
+      const t = new Trainer(experiment(p.experiment));
+      t.run(Infinity);
+      const want = t.result(0);
+      const got = results.get(i)!;
+      expect([got.losses, got.params, got.testLoss, got.history]).toEqual([want.losses, want.params, want.testLoss, want.history]);
+    }
+  }, 60_000);
+
+  it("training on the pool's own thread leaves its timers and messages running", async () => {
+    const r = parseSweep(sweep({ seed: [1] }, { base: { ...base, steps: 20_000 } }));
+    if (!r.ok) throw new Error(r.message);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const t0 = performance.now();
+    const res = await runSweep(r.points, { workers: 1, createWorker: inThreadSweepWorker({ sliceMs: 4 }) });
+    const wall = performance.now() - t0;
+    clearInterval(timer);
+    expect(res.runs[0]!.status).toBe('completed');
+    // A run trained in one go would let the 5 ms timer fire at most once, after it.
+    expect(wall).toBeGreaterThan(100);
+    expect(ticks).toBeGreaterThan(wall / 5 / 4);
   }, 60_000);
 
   it('stopping marks every unfinished run "stopped" and keeps the finished ones', async () => {

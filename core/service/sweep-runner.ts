@@ -2,8 +2,10 @@
  * The run pool's scheduling, independent of what a worker is: the CLI binds it to worker_threads
  * (node/sweep-pool.ts), the browser build can bind it to Web Workers. Workers are kept across runs
  * (each compiles the kernels once) and take the next run as they finish one, the costliest runs
- * first, so a long run does not start last and hold up the end of the sweep. A worker that crashes
- * fails the one run it held, is replaced, and the sweep goes on. Stopping terminates every worker and
+ * first, so a long run does not start last and hold up the end of the sweep; while runs remain, each
+ * holds the one after its current run, so it never waits on the pool between runs. A worker that
+ * crashes fails the one run it was on (a run it held queued goes to another), is replaced, and the
+ * sweep goes on. Stopping terminates every worker and
  * marks unfinished runs "stopped".
  */
 import { SweepWorkerMessageSchema, type SweepJob, type SweepResults, type SweepRun } from '../contract/sweep';
@@ -88,8 +90,10 @@ export function runCost(e: SweepPoint['experiment']): number {
 
 interface Slot {
   handle: SweepWorkerHandle | null;
-  /** Position in `points` of the run this worker holds, or -1 when idle. */
+  /** Position in `points` of the run this worker is on, or -1 when idle. */
   job: number;
+  /** Position of the run sent ahead to wait in the worker's queue behind `job`, or -1. */
+  queued: number;
   step: number;
   steps: number;
   retired: boolean;
@@ -103,6 +107,10 @@ export function runSweep(points: readonly SweepPoint[], options: SweepRunOptions
   const order = points.map((p, i) => ({ i, cost: runCost(p.experiment) })).sort((a, b) => b.cost - a.cost).map((o) => o.i);
   const ended = new Array<boolean>(points.length).fill(false);
   let next = 0;
+  // Runs a crashed worker had queued but not started: dispatched again before the rest.
+  const requeued: number[] = [];
+  const remaining = () => requeued.length + points.length - next;
+  const take = () => requeued.shift() ?? order[next++]!;
   let finished = 0;
   let failed = 0;
   let diverged = 0;
@@ -146,18 +154,7 @@ export function runSweep(points: readonly SweepPoint[], options: SweepRunOptions
       }
     };
 
-    const dispatch = (slot: Slot) => {
-      if (settled) return;
-      if (next >= points.length) {
-        slot.job = -1;
-        retire(slot, true);
-        if (finished === points.length) finish();
-        return;
-      }
-      const job = order[next++]!;
-      slot.job = job;
-      slot.step = 0;
-      slot.steps = points[job]!.experiment.steps;
+    const send = (slot: Slot, job: number): boolean => {
       try {
         slot.handle!.post({
           type: 'run',
@@ -166,8 +163,39 @@ export function runSweep(points: readonly SweepPoint[], options: SweepRunOptions
           keepResult: Boolean(options.keepResults),
           ...(options.keepHistory === false ? { keepHistory: false } : {}),
         });
+        return true;
       } catch (e) {
         crashed(slot, `could not send the run to a worker: ${(e as Error).message}`);
+        return false;
+      }
+    };
+
+    /**
+     * Gives an idle worker its next run (the one it had queued, else a new one) and, while more runs
+     * wait than there are workers, sends the one after too: a worker then starts its next run as it
+     * ends one instead of waiting for the pool's answer (the pool's thread may be busy training). Near
+     * the end nothing is queued ahead, so the last runs go to whichever worker is free first.
+     */
+    const dispatch = (slot: Slot) => {
+      if (settled || slot.retired) return;
+      if (slot.job < 0) {
+        if (slot.queued >= 0) {
+          slot.job = slot.queued;
+          slot.queued = -1;
+        } else if (remaining() > 0) {
+          slot.job = take();
+          if (!send(slot, slot.job)) return;
+        } else {
+          retire(slot, true);
+          if (finished === points.length) finish();
+          return;
+        }
+        slot.step = 0;
+        slot.steps = points[slot.job]!.experiment.steps;
+      }
+      if (slot.queued < 0 && remaining() > poolSize) {
+        slot.queued = take();
+        send(slot, slot.queued);
       }
     };
 
@@ -176,9 +204,12 @@ export function runSweep(points: readonly SweepPoint[], options: SweepRunOptions
       retire(slot);
       const job = slot.job;
       slot.job = -1;
+      // Only the run it was on fails; one it had queued goes to the next free worker.
+      if (slot.queued >= 0) requeued.push(slot.queued);
+      slot.queued = -1;
       if (job >= 0) end(job, { ...pending(points[job]!), status: 'failed', steps: slot.step, error: `worker crashed: ${error}` });
       report();
-      if (next < points.length) spawn(slots.indexOf(slot));
+      if (remaining() > 0) spawn(slots.indexOf(slot));
       else if (finished === points.length) finish();
     };
 
@@ -203,14 +234,14 @@ export function runSweep(points: readonly SweepPoint[], options: SweepRunOptions
     };
 
     const spawn = (at: number) => {
-      const slot: Slot = { handle: null, job: -1, step: 0, steps: 0, retired: false };
+      const slot: Slot = { handle: null, job: -1, queued: -1, step: 0, steps: 0, retired: false };
       if (at >= 0) slots[at] = slot;
       else slots.push(slot);
       try {
         slot.handle = options.createWorker({ message: (m) => onMessage(slot, m), crash: (e) => crashed(slot, e) });
       } catch (e) {
         // A worker that cannot even start fails the run it would have taken, as a crash does.
-        slot.job = next < points.length ? order[next++]! : -1;
+        slot.job = remaining() > 0 ? take() : -1;
         crashed(slot, `could not start: ${(e as Error).message}`);
         return;
       }

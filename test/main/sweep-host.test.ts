@@ -118,7 +118,8 @@ describe('the desktop sweep pool (utility-process stand-ins)', () => {
 
   it('a killed worker process fails the one run it held; a new worker takes the rest and they all finish', async () => {
     const { children, createWorker, win } = setup(2);
-    const points = grid(10_000, [0.1, 0.05]);
+    // Long enough that a run outlasts the 200 ms between progress reports (10k steps took 110-160 ms: the kill never came).
+    const points = grid(40_000, [0.1, 0.05]);
     let killed = false;
     const out = await runSweep(points, {
       workers: 2,
