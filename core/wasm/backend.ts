@@ -289,7 +289,7 @@ export function createWasmBackend(
     const parts = threads ? threads.count + 1 : 1;
     // float32 mode: act_f32 (its own lanes and tail), on this thread only.
     if (precision === 'float32') return kernels.act_f32(kind, n, z, a);
-    if (!threads || parts === 1 || n < minActivations || kind === 0 || kind === 1) return kernels.act_f64(kind, n, z, a);
+    if (!threads || parts === 1 || n < minActivations || kind === ACTIVATION_CODES.linear || kind === ACTIVATION_CODES.relu) return kernels.act_f64(kind, n, z, a);
     // Bands of whole 64-byte lines, so no two threads write one cache line.
     const band = Math.ceil(n / parts / 8) * 8;
     let started = 0;
@@ -420,7 +420,6 @@ export function createWasmBackend(
     },
   };
   const impl = precision === 'float32' ? f32 : f64;
-  // float32 computes tanh and sigmoid in float32 lanes too (twice the lanes, float32 division).
 
   return {
     name: `wasm-simd${relaxed ? '-relaxed' : ''}${precision === 'float32' ? '-f32' : ''}`,
