@@ -12,9 +12,6 @@ import { numberOrText } from '../state/draft';
 import type { Bounds } from '../state/decision-map';
 import type { PlotData } from '../state/plot-data';
 
-/** What the keyboard's Erase clears around the typed point: a share of the map's mean span (the pointer's is 14 px of 240). */
-const KEYBOARD_ERASE_SHARE = 14 / 240;
-
 /** The most classes a drawing offers (the palette's distinct class colours). */
 export const MAX_DRAW_CLASSES = 8;
 
@@ -52,7 +49,7 @@ export function useDrawnPlot(classes: number | null): PlotData | null {
  * The keyboard's way to draw (and a teacher's way to place a point exactly): type x₁ and x₂, then Add
  * puts a point of the chosen class there, or Erase clears around it, as a click on the map would.
  */
-function PointEntry({ draw }: { draw: DrawState }) {
+function PointEntry({ draw, eraseRadius }: { draw: DrawState; eraseRadius: number }) {
   const id = useId();
   const drawPoint = useLab((s) => s.drawPoint);
   const eraseDrawn = useLab((s) => s.eraseDrawn);
@@ -69,8 +66,7 @@ function PointEntry({ draw }: { draw: DrawState }) {
       return;
     }
     setMessage('');
-    const { xMin, xMax, yMin, yMax } = draw.bounds;
-    if (draw.tool === 'erase') eraseDrawn(a, b, (KEYBOARD_ERASE_SHARE * (xMax - xMin + yMax - yMin)) / 2);
+    if (draw.tool === 'erase') eraseDrawn(a, b, eraseRadius);
     else drawPoint(a, b, draw.tool, draw.classes);
   };
   return (
@@ -89,7 +85,8 @@ function PointEntry({ draw }: { draw: DrawState }) {
   );
 }
 
-export function DrawTools({ draw, setDraw, points }: { draw: DrawState; setDraw: (d: DrawState) => void; points: number }) {
+/** `eraseRadius`: what Erase clears around a typed point (input units), the pointer's radius on the map as drawn. */
+export function DrawTools({ draw, setDraw, points, eraseRadius }: { draw: DrawState; setDraw: (d: DrawState) => void; points: number; eraseRadius: number }) {
   const clear = useLab((s) => s.clearDrawn);
   const classes = Array.from({ length: draw.classes }, (_, c) => c);
   return (
@@ -111,7 +108,7 @@ export function DrawTools({ draw, setDraw, points }: { draw: DrawState; setDraw:
       <button type="button" onClick={clear}>
         Clear
       </button>
-      <PointEntry draw={draw} />
+      <PointEntry draw={draw} eraseRadius={eraseRadius} />
       <span className="hint" aria-live="polite">
         {points} point{points === 1 ? '' : 's'}: click to add, drag to erase, or type a point
       </span>

@@ -62,6 +62,11 @@ function gridScores(grid: PredictionGrid, x: number, y: number): number[] | null
 /** Pixels around the pointer a drag (or the Erase tool) clears. */
 const ERASE_PX = 14;
 
+/** `px` pixels of a map drawn `width` × `height` in input units (the mean of the two axes' scales). */
+function mapRadius(bounds: Bounds, px: number, width = SIZE, height = SIZE): number {
+  return (px * ((bounds.xMax - bounds.xMin) / width + (bounds.yMax - bounds.yMin) / height)) / 2;
+}
+
 /**
  * `highlight`: data set rows to ring (the points whose class the last explained update flipped).
  * `draw`: drawing the data; clicks add and drags erase points instead of probing, the map stays where it was.
@@ -225,8 +230,7 @@ function DecisionMap({ run, data, highContrast, highlight, draw = null }: { run:
     const rect = e.currentTarget.getBoundingClientRect();
     const fx = (e.clientX - rect.left) / rect.width;
     const fy = (e.clientY - rect.top) / rect.height;
-    const perPx = ((bounds.xMax - bounds.xMin) / rect.width + (bounds.yMax - bounds.yMin) / rect.height) / 2;
-    return { x1: bounds.xMin + fx * (bounds.xMax - bounds.xMin), x2: bounds.yMax - fy * (bounds.yMax - bounds.yMin), radius: ERASE_PX * perPx };
+    return { x1: bounds.xMin + fx * (bounds.xMax - bounds.xMin), x2: bounds.yMax - fy * (bounds.yMax - bounds.yMin), radius: mapRadius(bounds, ERASE_PX, rect.width, rect.height) };
   };
   const onClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
     if (drawing) return;
@@ -511,7 +515,7 @@ export function Predictions() {
         {dataButton}
       </figcaption>
       <RunFocus />
-      {draw ? <DrawTools draw={draw} setDraw={setDraw} points={drawn?.samples ?? 0} /> : null}
+      {draw ? <DrawTools draw={draw} setDraw={setDraw} points={drawn?.samples ?? 0} eraseRadius={mapRadius(draw.bounds, ERASE_PX)} /> : null}
       {!data ? (
         <p className="empty">Fix the experiment to see its data.</p>
       ) : data.inputs === 2 ? (
