@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { referenceBackend, type Backend } from '../core/kernels';
 import { createWasmBackend, relaxedSimdSupported, wasmSimdSupported, KernelMemory } from '../core/wasm/backend';
-import { productMismatch, randomArray } from './helpers/kernel-check';
+import { inBackend, productMismatch, randomArray } from './helpers/kernel-check';
 
 const shapes: [number, number, number][] = [
   [1, 1, 1], [4, 4, 4], [5, 9, 13], [3, 2, 1], [8, 8, 0], [7, 3, 5], [13, 1, 6], [2, 17, 9],
@@ -111,11 +111,7 @@ describe('wasm kernels', () => {
   it('float32 mode adds the bias in float64 after widening, bit for bit the plain loop (odd widths)', () => {
     const be = createWasmBackend({ relaxed: false, precision: 'float32' });
     for (const [m, n, k] of [[1, 1, 1], [3, 5, 7], [17, 33, 9], [512, 32, 32]] as [number, number, number][]) {
-      const put = (v: Float64Array) => {
-        const w = be.alloc(v.length);
-        w.set(v);
-        return w;
-      };
+      const put = (v: Float64Array) => inBackend(be, v);
       const a = put(randomArray(m * k, m));
       const b = put(randomArray(k * n, n));
       const bias = put(randomArray(n, k).map((v) => v * 1e3));

@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWasmBackend, experiment, presetById, Trainer } from '../core';
 import { createThreadedWasmBackend, type ThreadedBackend } from '../node/kernel-threads';
-import { randomArray } from './helpers/kernel-check';
+import { inBackend, randomArray } from './helpers/kernel-check';
 import { SHAPES } from '../bench/shapes';
 
 const opened: ThreadedBackend[] = [];
@@ -28,17 +28,12 @@ describe('kernels on two threads', () => {
       // Products above the threshold (200k multiply-adds here) split: by rows (m ≥ 8), by columns (m < 8,
       // wide n), with odd edges, at the classroom net's sizes; and one below the threshold.
       for (const [m, n, k] of [[64, 100, 1000], [128, 100, 128], [5, 100, 3000], [6, 37, 5001], [37, 7, 5001], [512, 32, 32], [509, 33, 31], [8, 8, 8]] as [number, number, number][]) {
-        const put = (be: typeof one, v: Float64Array) => {
-          const w = be.alloc(v.length);
-          w.set(v);
-          return w;
-        };
         const src = { a: randomArray(m * k, 1), b: randomArray(k * n, 2), d: randomArray(m * n, 3), bias: randomArray(n, 4) };
         const results = [one, two].map((be) => {
-          const a = put(be, src.a);
-          const b = put(be, src.b);
-          const d = put(be, src.d);
-          const bias = put(be, src.bias);
+          const a = inBackend(be, src.a);
+          const b = inBackend(be, src.b);
+          const d = inBackend(be, src.d);
+          const bias = inBackend(be, src.bias);
           const c = be.alloc(m * n);
           const g = be.alloc(k * n);
           const e = be.alloc(m * k);

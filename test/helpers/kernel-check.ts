@@ -11,6 +11,13 @@ export function randomArray(length: number, seed: number): Float64Array {
   return v;
 }
 
+/** A copy of `v` in the backend's memory, where the trainer's buffers live (a WASM backend then reads it without a copy). */
+export function inBackend(be: { alloc(length: number): Float64Array }, v: Float64Array): Float64Array {
+  const w = be.alloc(v.length);
+  w.set(v);
+  return w;
+}
+
 /**
  * A product's elements may differ from the reference only by summation order and FMA: each within
  * `tol` × Σ|aᵢ·bᵢ| of its dot product (bounded here by the reduction length, as |a|,|b| ≤ 1), plus

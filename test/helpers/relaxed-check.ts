@@ -5,7 +5,7 @@ import { experiment, Trainer } from '../../core';
 import { referenceBackend } from '../../core/kernels';
 import { createWasmBackend, relaxedSimdSupported } from '../../core/wasm/backend';
 import { worstMismatch } from './close';
-import { productMismatch, randomArray } from './kernel-check';
+import { inBackend, productMismatch, randomArray } from './kernel-check';
 
 if (!relaxedSimdSupported()) throw new Error('relaxed SIMD not available even with the flag');
 const be = createWasmBackend({ relaxed: true });
@@ -13,11 +13,7 @@ if (!be.relaxed) throw new Error('backend did not pick the relaxed build');
 const shapes: [number, number, number][] = [[1, 1, 1], [4, 4, 4], [5, 9, 13], [3, 2, 1], [8, 8, 0], [7, 3, 5], [13, 1, 6], [2, 17, 9], [64, 100, 1000], [64, 10, 100], [128, 100, 100], [9, 10, 2]];
 let count = 0;
 for (const [m, n, k] of shapes) {
-  const own = (v: Float64Array) => {
-    const w = be.alloc(v.length);
-    w.set(v);
-    return w;
-  };
+  const own = (v: Float64Array) => inBackend(be, v);
   const a = own(randomArray(m * k, m));
   const b = own(randomArray(k * n, n));
   const d = own(randomArray(m * n, k));
