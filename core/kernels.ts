@@ -14,28 +14,51 @@ export interface Backend {
   readonly name: string;
   /** Buffers the kernels will be called with (a WASM backend hands out views of its memory). */
   alloc(length: number): Float64Array;
-  /** C[m×n] = A[m×k] · B[k×n], plus `bias[n]` added to every row afterwards when given. */
-  gemm(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, bias: Float64Array | null): void;
-  /** C[k×n] = A[m×k]ᵀ · B[m×n] (weight gradients: activationsᵀ · deltas). */
-  gemmTN(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array): void;
-  /** C[m×k] = A[m×n] · B[k×n]ᵀ (back-propagated deltas: deltas · weightsᵀ). */
-  gemmNT(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array): void;
+  /**
+   * C[m×n] = A[m×k] · B[k×n], plus `bias[n]` added to every row afterwards when given. With `row`,
+   * A and C start at that row (a band of a larger batch).
+   */
+  gemm(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, bias: Float64Array | null, row?: number): void;
+  /**
+   * C[k×n] = A[m×k]ᵀ · B[m×n] (weight gradients: activationsᵀ · deltas). Backends with `parts` take
+   * `w` and `rate` too: then w −= rate[0]·C follows (the plain SGD update, fused so that each thread
+   * updates the rows of w it computed C for).
+   */
+  gemmTN(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, w?: Float64Array | null, rate?: Float64Array | null): void;
+  /** C[m×k] = A[m×n] · B[k×n]ᵀ (back-propagated deltas: deltas · weightsᵀ); A and C from row `row`. */
+  gemmNT(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, row?: number): void;
   /** Optional: w[i] = w[i] − lr·g[i] for i < n, bit for bit the plain loop (multiply, then subtract). */
   sgd?(n: number, lr: number, g: Float64Array, w: Float64Array): void;
   /**
-   * Optional: a[i] = f(z[i]) for i < count (a may be z). tanh and sigmoid are within a few ulp of
-   * the correctly rounded values, as Math.tanh/Math.exp (the trainer's own loop) and numpy are.
+   * Optional: a[offset + i] = f(z[offset + i]) for i < count (a may be z). tanh and sigmoid are within
+   * a few ulp of the correctly rounded values, as Math.tanh/Math.exp (the trainer's own loop) and numpy are.
    */
-  activate?(kind: Activation, count: number, z: Float64Array, a: Float64Array): void;
+  activate?(kind: Activation, count: number, z: Float64Array, a: Float64Array, offset?: number): void;
   /**
-   * Optional: dz ⊙= f′ over rows × cols (relu from z, tanh and sigmoid from a), then, when db is
-   * given, db = column sums of dz added row after row: bit for bit the trainer's own loops.
+   * Optional: dz ⊙= f′ over rows × cols from row `row` (relu from z, tanh and sigmoid from a), then,
+   * when db is given, db = column sums of dz added row after row: bit for bit the trainer's own loops.
    */
-  derive?(kind: Activation, rows: number, cols: number, z: Float64Array, a: Float64Array, dz: Float64Array, db: Float64Array | null): void;
+  derive?(kind: Activation, rows: number, cols: number, z: Float64Array, a: Float64Array, dz: Float64Array, db: Float64Array | null, row?: number): void;
+  /**
+   * Optional: db = column sums of dz[rows × cols], added row after row from zero (derive's db, alone);
+   * with `w` and `rate`, then w −= rate[0]·db, as gemmTN.
+   */
+  colsums?(rows: number, cols: number, dz: Float64Array, db: Float64Array, w?: Float64Array | null, rate?: Float64Array | null): void;
   /** Optional: row r of dst = row idx[offset + r] of src for r < rows, `width` numbers a row (minibatch gather). */
   gather?(rows: number, width: number, idx: Int32Array, offset: number, src: Float64Array, dst: Float64Array): void;
   /** Optional: an index buffer where `gather` reads it without a copy. */
   allocIndex?(length: number): Int32Array;
+  /**
+   * Optional: threads for a step's passes. When `parts` > 1, the kernel calls made after `queue(p)`
+   * are queued for part p (the caller hands each part its own band of rows), the gemmTN and colsums
+   * calls made after `spread()` are divided among the parts, and `run()` runs every part's queue and
+   * returns when all are done. Each value is computed by the same code on any thread, so the results
+   * are bit for bit those of one thread.
+   */
+  readonly parts?: number;
+  queue?(part: number): void;
+  spread?(): void;
+  run?(): void;
 }
 
 function gemm(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, bias: Float64Array | null): void {

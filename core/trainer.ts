@@ -54,6 +54,23 @@ interface Layer {
 
 /** Rows per evaluation chunk: big enough to amortise the kernel calls, small enough to stay in cache. */
 const EVAL_ROWS = 256;
+/**
+ * Rows in a band of a pass split across threads are a multiple of this: whole 4-row panels, and a
+ * whole number of act_f32's 8-value turns whatever the width (it computes a shorter tail in float64,
+ * so a band ending mid-turn would change bits in float32 mode).
+ */
+const BAND_ROWS = 8;
+/** A pass splits only from this many multiply-adds in its forward half: below, a hand-over costs more than it saves. */
+const PARALLEL_MIN_WORK = 100_000;
+
+/** First row of part p's band when `rows` rows are shared among `parts` parts. */
+function bandStart(rows: number, parts: number, p: number): number {
+  return Math.min(rows, p * Math.ceil(rows / parts / BAND_ROWS) * BAND_ROWS);
+}
+
+function bandRows(rows: number, parts: number, p: number): number {
+  return bandStart(rows, parts, p + 1) - bandStart(rows, parts, p);
+}
 
 export class Trainer {
   readonly shape: Shape;
@@ -67,10 +84,13 @@ export class Trainer {
   private readonly lossCell = new Float64Array(1);
   /**
    * The rate of the update in progress (the live base rate through the schedule), written by
-   * update() and read there and by the optimiser: a cell rather than a float passed or returned,
-   * which V8 boxes as a heap number across a call it does not inline.
+   * scheduledRate() and read by update(), the optimiser and a fused update: a cell rather than a
+   * float passed or returned, which V8 boxes as a heap number across a call it does not inline. In
+   * kernel memory, where a fused update's queued kernels read it.
    */
-  private readonly rateCell = new Float64Array(1);
+  private readonly rateCell: Float64Array;
+  /** This step's plain SGD update runs inside backward(), on the threads (see run()). */
+  private fusedUpdate = false;
   /** The live base rate (the UI may change it mid-run); the experiment's schedule scales it per step. */
   learningRate: number;
 
@@ -85,6 +105,8 @@ export class Trainer {
    */
   private firstLayerGradientImplicit = false;
   private readonly layers: Layer[];
+  /** Multiply-adds of one row's forward pass (Σ fanIn·units). */
+  private readonly forwardWorkPerRow: number;
   private readonly rng: NumpyRandom;
   private readonly batchX: Float64Array | null;
   private readonly batchY: Float64Array | null;
@@ -147,6 +169,8 @@ export class Trainer {
         evalA: spec.activation === 'linear' ? evalZ : alloc(EVAL_ROWS * units),
       };
     });
+    this.rateCell = this.backend.alloc(1);
+    this.forwardWorkPerRow = this.layers.reduce((w, l) => w + l.fanIn * l.units, 0);
     this.initParams();
     const training = trainingOf(experiment);
     this.optimizer = isPlainSgd(experiment)
@@ -296,11 +320,16 @@ export class Trainer {
         break;
       }
       if (this.shape.testRows > 0 && t % this.testEvery === 0) this.recordTestLoss(t);
-      this.backward(input, rows);
       const recording = this.history?.due(t) === true;
+      // Split across threads, plain SGD updates each band of W on the thread that just computed its
+      // gradient (the same values as update() below); not when the history must see W before its update.
+      this.fusedUpdate = !recording && !this.optimizer && !this.gram && this.partsFor(rows) > 1;
+      if (this.fusedUpdate) this.scheduledRate();
+      this.backward(input, rows);
       if (recording) this.recordHistory(t, loss, rows);
       this.measuring = recording && this.gram !== null;
-      this.update();
+      if (this.fusedUpdate) this.fusedUpdate = false;
+      else this.update();
       // The scheduled rate the update just used.
       if (recording) {
         if (this.gram) this.shortcutFallbacks();
@@ -394,6 +423,24 @@ export class Trainer {
   }
 
   private forward(input: Float64Array, rows: number, evaluation = false): Float64Array {
+    const parts = this.partsFor(rows);
+    if (parts > 1 && !this.gram) {
+      // Rows are independent through the whole forward pass: each part takes its band of rows
+      // through every layer, with no hand-over between layers.
+      const backend = this.backend;
+      for (let p = 0; p < parts; p++) {
+        backend.queue!(p);
+        this.forwardRows(input, bandStart(rows, parts, p), bandRows(rows, parts, p), evaluation);
+      }
+      backend.run!();
+      const last = this.layers[this.layers.length - 1]!;
+      return evaluation ? last.evalA : last.A;
+    }
+    return this.forwardRows(input, 0, rows, evaluation);
+  }
+
+  /** The forward pass over rows [row, row + rows) of the batch. */
+  private forwardRows(input: Float64Array, row: number, rows: number, evaluation: boolean): Float64Array {
     let a = input;
     for (const layer of this.layers) {
       const Z = evaluation ? layer.evalZ : layer.Z;
@@ -402,14 +449,24 @@ export class Trainer {
         if (this.perm) this.gram.forwardRows(this.perm, this.lastBatchStart, rows, Z, layer.b);
         else this.gram.forward(Z, layer.b);
       }
-      else this.backend.gemm(rows, layer.units, layer.fanIn, a, layer.W, Z, layer.b);
+      else this.backend.gemm(rows, layer.units, layer.fanIn, a, layer.W, Z, layer.b, row);
       if (layer.activation === 'linear') {
         // A is Z
-      } else if (this.backend.activate) this.backend.activate(layer.activation, rows * layer.units, Z, A);
+      } else if (this.backend.activate) this.backend.activate(layer.activation, rows * layer.units, Z, A, row * layer.units);
       else activate(layer.activation, Z, A, rows * layer.units);
       a = A;
     }
     return a;
+  }
+
+  /**
+   * How many parts (threads) a pass over `rows` rows runs in: one unless the backend has threads
+   * and the pass is big enough that a hand-over (a few microseconds) is small beside it.
+   */
+  private partsFor(rows: number): number {
+    const parts = this.backend.parts ?? 1;
+    if (parts < 2 || rows < 2 * BAND_ROWS || rows * this.forwardWorkPerRow < PARALLEL_MIN_WORK) return 1;
+    return Math.min(parts, Math.floor(rows / BAND_ROWS));
   }
 
   /**
@@ -466,6 +523,33 @@ export class Trainer {
 
   private backward(input: Float64Array, rows: number): void {
     const layers = this.layers;
+    const parts = this.partsFor(rows);
+    if (parts > 1 && !this.gram) {
+      const backend = this.backend;
+      // The deltas, layer by layer back, are row by row too: each part takes its band through them all.
+      for (let p = 0; p < parts; p++) {
+        backend.queue!(p);
+        const row = bandStart(rows, parts, p);
+        const count = bandRows(rows, parts, p);
+        for (let l = layers.length - 1; l >= 0; l--) {
+          const layer = layers[l]!;
+          backend.derive!(layer.activation, count, layer.units, layer.Z, layer.A, layer.dZ, null, row);
+          if (l > 0) backend.gemmNT(count, layer.units, layer.fanIn, layer.dZ, layer.W, layers[l - 1]!.dZ, row);
+        }
+      }
+      backend.run!();
+      // Weight and bias gradients sum over every row: each is shared out whole, or in bands of its
+      // rows, so every sum runs over the rows in order, as on one thread.
+      backend.spread!();
+      const rate = this.fusedUpdate ? this.rateCell : null;
+      for (let l = layers.length - 1; l >= 0; l--) {
+        const layer = layers[l]!;
+        backend.gemmTN(rows, layer.units, layer.fanIn, l > 0 ? layers[l - 1]!.A : input, layer.dZ, layer.dW, rate && layer.W, rate);
+        if (layer.db) backend.colsums!(rows, layer.units, layer.dZ, layer.db, rate && layer.b, rate);
+      }
+      backend.run!();
+      return;
+    }
     for (let l = layers.length - 1; l >= 0; l--) {
       const layer = layers[l]!;
       if (this.backend.derive) this.backend.derive(layer.activation, rows, layer.units, layer.Z, layer.A, layer.dZ, layer.db);
@@ -481,13 +565,19 @@ export class Trainer {
     }
   }
 
-  /** Step `this.step`'s update at its scheduled rate, left in `rateCell[0]`. */
-  private update(): void {
-    // Read here, not passed in: a float argument to a call V8 does not inline is a heap number.
+  /** Step `this.step`'s scheduled rate, into `rateCell[0]`. */
+  private scheduledRate(): void {
     const rate = this.rateCell;
     rate[0] = this.learningRate;
     const schedule = this.experiment.schedule;
     if (schedule) applySchedule(schedule, rate, this.step, this.experiment.steps);
+  }
+
+  /** Step `this.step`'s update at its scheduled rate, left in `rateCell[0]`. */
+  private update(): void {
+    // Read here, not passed in: a float argument to a call V8 does not inline is a heap number.
+    const rate = this.rateCell;
+    this.scheduledRate();
     if (this.optimizer) return this.optimizer.update(rate);
     const lr = rate[0]!;
     for (const layer of this.layers) {

@@ -1,10 +1,14 @@
 /**
- * The kernels on two threads (node/kernel-threads.ts): bands are whole tiles, so every product must
- * be bit-identical to the one-thread result, and a whole training run identical step for step.
+ * A training step's passes on several threads (core/wasm/kernel-jobs.ts, node/kernel-threads.ts):
+ * rows in bands through the forward pass and the deltas, weight gradients shared out by rows of dW,
+ * plain SGD fused into that last pass. Every value is computed by the same kernel code wherever it
+ * runs, so a run must be bit-identical to one thread, step for step.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { createWasmBackend, experiment, presetById, Trainer } from '../core';
+import { createWasmBackend, experiment, presetById, Trainer, type Experiment, type ExperimentInput } from '../core';
+import { JobQueue, jobFunctions, runJobs } from '../core/wasm/kernel-jobs';
 import { createThreadedWasmBackend, type ThreadedBackend } from '../node/kernel-threads';
+import { JOB_QUEUE_SLOTS, type KernelThreads, type WasmBackend } from '../core/wasm/backend';
 import { inBackend, randomArray } from './helpers/kernel-check';
 import { SHAPES } from '../bench/shapes';
 
@@ -12,85 +16,126 @@ const opened: ThreadedBackend[] = [];
 afterAll(async () => {
   await Promise.all(opened.map((b) => b.close()));
 });
-// Lower thresholds than the defaults, so the classroom net's products and tanh passes split too.
 const threaded = async (precision: 'float64' | 'float32' = 'float64') => {
-  const b = await createThreadedWasmBackend({ threads: 2, relaxed: false, precision, parallelMinWork: 200_000, parallelMinActivations: 4096 });
+  const b = await createThreadedWasmBackend({ threads: 2, relaxed: false, precision });
   opened.push(b);
   return b;
 };
 
-describe('kernels on two threads', () => {
-  it('split large products (rows or columns) with bit-identical results', async () => {
+/**
+ * `parts − 1` stand-in threads that run their queues on the caller, last part first, when finish()
+ * is called: the backend's queues without real threads, so three or four parts can be checked too,
+ * and in an order no real run would take. Each queue goes through the same decoder the workers use.
+ */
+function sameThread(parts: number, precision: 'float64' | 'float32'): WasmBackend {
+  const queues = Array.from({ length: parts - 1 }, () => new JobQueue(new Int32Array(JOB_QUEUE_SLOTS)));
+  const posted: number[] = [];
+  let fns: ((...args: number[]) => void)[] = [];
+  const threads: KernelThreads = {
+    count: parts - 1,
+    queue: (w) => queues[w]!,
+    post: (w) => void posted.push(w),
+    finish() {
+      for (const w of posted.reverse()) runJobs(fns, queues[w]!.slots, queues[w]!.length);
+      posted.length = 0;
+    },
+  };
+  const be = createWasmBackend({ relaxed: false, precision, threads });
+  fns = jobFunctions(be.kernels);
+  return be;
+}
+
+const losses = (exp: Experiment, backend: WasmBackend | null, options: { history?: boolean; inputGram?: boolean } = {}) => {
+  const t = new Trainer(exp, { ...(backend ? { backend } : {}), history: options.history ?? false, inputGram: options.inputGram });
+  t.run(exp.steps);
+  return { losses: t.result(1).losses, params: t.params() };
+};
+
+const base = (over: Partial<ExperimentInput>): Experiment =>
+  experiment({
+    version: 2,
+    name: 'bands',
+    seed: 3,
+    data: { kind: 'circles', samples: 509, noise: 0.1, classes: 2 },
+    layers: [
+      { units: 33, activation: 'tanh' },
+      { units: 31, activation: 'sigmoid' },
+      { units: 2, activation: 'linear' },
+    ],
+    bias: true,
+    init: { weights: 'xavier', biases: 'zeros' },
+    loss: 'softmax-cross-entropy',
+    learningRate: 0.2,
+    steps: 12,
+    ...over,
+  } as ExperimentInput);
+
+describe('a step on several threads', () => {
+  it('queues decode to the same calls on any thread (runJobs against the kernels directly)', () => {
+    const be = createWasmBackend({ relaxed: false });
+    const [m, n, k] = [37, 9, 13];
+    const a = inBackend(be, randomArray(m * k, 1));
+    const b = inBackend(be, randomArray(m * n, 2));
+    const direct = be.alloc(k * n);
+    const queued = be.alloc(k * n);
+    be.kernels.tn_f64(k, n, m, a.byteOffset, k, 0, b.byteOffset, n, direct.byteOffset, n, 0);
+    const q = new JobQueue(new Int32Array(64));
+    q.add11(0, k, n, m, a.byteOffset, k, 0, b.byteOffset, n, queued.byteOffset, n, 0);
+    runJobs(jobFunctions(be.kernels), q.slots, q.length);
+    expect(Array.from(queued)).toEqual(Array.from(direct));
+    expect(() => new JobQueue(new Int32Array(12)).add11(0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)).toThrow(/queue full/);
+  });
+
+  it('trains bit for bit as one thread, in 2, 3 and 4 parts (odd rows and widths, tanh, sigmoid, relu, full batch and minibatch)', () => {
+    const exps = [
+      base({}),
+      base({ batchSize: 61, layers: [{ units: 40, activation: 'relu' }, { units: 17, activation: 'tanh' }, { units: 2, activation: 'linear' }] }),
+      base({ loss: 'mse', bias: false, data: { kind: 'random-regression', samples: 300, inputs: 7, outputs: 3 }, layers: [{ units: 24, activation: 'relu' }, { units: 3, activation: 'linear' }] }),
+    ];
     for (const precision of ['float64', 'float32'] as const) {
-      const two = await threaded(precision);
-      const one = createWasmBackend({ relaxed: false, precision });
-      expect(two.threads).toBe(2);
-      // Products above the threshold (200k multiply-adds here) split: by rows (m ≥ 8), by columns (m < 8,
-      // wide n), with odd edges, at the classroom net's sizes; and one below the threshold.
-      for (const [m, n, k] of [[64, 100, 1000], [128, 100, 128], [5, 100, 3000], [6, 37, 5001], [37, 7, 5001], [512, 32, 32], [509, 33, 31], [8, 8, 8]] as [number, number, number][]) {
-        const src = { a: randomArray(m * k, 1), b: randomArray(k * n, 2), d: randomArray(m * n, 3), bias: randomArray(n, 4) };
-        const results = [one, two].map((be) => {
-          const a = inBackend(be, src.a);
-          const b = inBackend(be, src.b);
-          const d = inBackend(be, src.d);
-          const bias = inBackend(be, src.bias);
-          const c = be.alloc(m * n);
-          const g = be.alloc(k * n);
-          const e = be.alloc(m * k);
-          be.gemm(m, n, k, a, b, c, bias);
-          be.gemmTN(m, n, k, a, d, g);
-          be.gemmNT(m, n, k, d, b, e);
-          return [...c, ...g, ...e];
-        });
-        expect(results[1], `${precision} ${m}×${n}×${k}`).toEqual(results[0]);
+      for (const exp of exps) {
+        const one = losses({ ...exp, precision }, createWasmBackend({ relaxed: false, precision }));
+        for (const parts of [2, 3, 4]) {
+          const many = losses({ ...exp, precision }, sameThread(parts, precision));
+          expect(many.losses, `${precision} ${exp.layers.length} layers, ${parts} parts`).toEqual(one.losses);
+          expect(many.params, `${precision} ${parts} parts: parameters`).toEqual(one.params);
+        }
       }
     }
   });
 
-  it('split tanh and sigmoid over long arrays with bit-identical results, in place too', async () => {
-    const two = await threaded();
-    const one = createWasmBackend({ relaxed: false });
-    for (const n of [4095, 4096, 4097, 5003, 16384, 16387]) {
-      const x = randomArray(n, n).map((v) => v * 6);
-      for (const kind of ['tanh', 'sigmoid', 'relu'] as const) {
-        const [a, b] = [one, two].map((be) => {
-          const z = be.alloc(n);
-          z.set(x);
-          const out = be.alloc(n);
-          be.activate!(kind, n, z, out);
-          be.activate!(kind, n, z, z);
-          expect(Array.from(z), `${kind} ${n} in place`).toEqual(Array.from(out));
-          return Array.from(out);
-        });
-        expect(b, `${kind} ${n}`).toEqual(a);
-      }
+  it('keeps W before its update where the history records it, and leaves other optimisers their own update', () => {
+    for (const over of [{}, { optimizer: { kind: 'adam' } }, { optimizer: { kind: 'momentum' }, schedule: { kind: 'exponential', rate: 0.9 } }, { schedule: { kind: 'cosine' } }] as Partial<ExperimentInput>[]) {
+      const exp = base({ ...over, steps: 30 });
+      const one = new Trainer(exp, { backend: createWasmBackend({ relaxed: false }) });
+      const two = new Trainer(exp, { backend: sameThread(2, 'float64') });
+      one.run(30);
+      two.run(30);
+      expect(two.result(1).losses, JSON.stringify(over)).toEqual(one.result(1).losses);
+      expect(two.historyEntries(), JSON.stringify(over)).toEqual(one.historyEntries());
     }
   });
 
-  it('train the classroom tanh net step for step as one thread does', async () => {
-    const exp = SHAPES.find((s) => s.id === 'classroom-tanh')!.experiment(40);
-    const run = (backend: ReturnType<typeof createWasmBackend>) => {
-      const t = new Trainer(exp, { backend });
-      t.run(40);
-      return t.result(1).losses;
-    };
-    expect(run(await threaded())).toEqual(run(createWasmBackend({ relaxed: false })));
+  it('trains the classroom net and the minibatch relu net on a real second thread, step for step as one thread', async () => {
+    for (const id of ['classroom-tanh', 'wide-relu-b32']) {
+      for (const precision of ['float64', 'float32'] as const) {
+        const exp = { ...SHAPES.find((s) => s.id === id)!.experiment(40), precision };
+        const two = await threaded(precision);
+        expect(two.threads).toBe(2);
+        expect(losses(exp, two).losses, `${id} ${precision}`).toEqual(losses(exp, createWasmBackend({ relaxed: false, precision })).losses);
+      }
+    }
   });
 
   it('train seed-004 step for step as one thread does, and fall back to one thread after close()', async () => {
     const exp = experiment({ ...presetById('seed-004')!.experiment, steps: 60 });
-    const run = (backend: ReturnType<typeof createWasmBackend>, inputGram: boolean) => {
-      const t = new Trainer(exp, { backend, inputGram });
-      t.run(60);
-      return t.result(1).losses;
-    };
     for (const inputGram of [false, true]) {
-      const single = run(createWasmBackend({ relaxed: false }), inputGram);
+      const single = losses(exp, createWasmBackend({ relaxed: false }), { inputGram }).losses;
       const two = await threaded();
-      expect(run(two, inputGram)).toEqual(single);
+      expect(losses(exp, two, { inputGram }).losses).toEqual(single);
       await two.close();
       expect(two.threads).toBe(1);
-      expect(run(two, inputGram)).toEqual(single);
+      expect(losses(exp, two, { inputGram }).losses).toEqual(single);
     }
   });
 });

@@ -10,6 +10,7 @@
  */
 import type { Activation } from '../experiment';
 import type { Backend } from '../kernels';
+import { JobQueue, jobFunctions, recorder, runJobs, type JobTarget } from './kernel-jobs';
 import * as modules from './generated/kernels';
 
 export type KernelPrecision = 'float64' | 'float32';
@@ -44,6 +45,8 @@ export interface KernelExports {
   exp_f64(n: number, src: number, dst: number): void;
   derive_f64(kind: number, rows: number, cols: number, z: number, a: number, dz: number, db: number): void;
   gather_f64(rows: number, width: number, idx: number, src: number, dst: number): void;
+  colsum_f64(rows: number, cols: number, stride: number, src: number, dst: number): void;
+  sgd_at(n: number, rate: number, g: number, w: number): void;
 }
 
 /** Activation codes of act_f64 / derive_f64 (kernels.wat.mjs). */
@@ -104,6 +107,11 @@ export class KernelMemory {
   readonly shared: boolean;
   private top = ALIGN; // address 0 stays unused so 0 can mean "no bias"
   private readonly owned = new WeakSet<ArrayBufferLike>();
+  /**
+   * The views handed out. A view of a shared memory does not always report a buffer object this
+   * memory has seen (after grows and GCs in Node 24 it did not), so each view is known by itself too.
+   */
+  private readonly views = new WeakSet<ArrayBufferView>();
 
   constructor(reserveBytes: number, forceShared?: boolean) {
     this.shared = forceShared ?? sharedMemoryAvailable();
@@ -131,17 +139,23 @@ export class KernelMemory {
 
   f64(length: number): Float64Array {
     const addr = this.reserve(length * 8);
-    return new Float64Array(this.memory.buffer, addr, length);
+    const view = new Float64Array(this.memory.buffer, addr, length);
+    this.views.add(view);
+    return view;
   }
 
   f32(length: number): Float32Array {
     const addr = this.reserve(length * 4);
-    return new Float32Array(this.memory.buffer, addr, length);
+    const view = new Float32Array(this.memory.buffer, addr, length);
+    this.views.add(view);
+    return view;
   }
 
   i32(length: number): Int32Array {
     const addr = this.reserve(length * 4);
-    return new Int32Array(this.memory.buffer, addr, length);
+    const view = new Int32Array(this.memory.buffer, addr, length);
+    this.views.add(view);
+    return view;
   }
 
   /**
@@ -161,7 +175,7 @@ export class KernelMemory {
 
   /** Whether `view` lives in this memory (so its byteOffset is a wasm address). */
   owns(view: ArrayBufferView): boolean {
-    return this.owned.has(view.buffer);
+    return this.views.has(view) || this.owned.has(view.buffer);
   }
 }
 
@@ -212,36 +226,28 @@ export function instantiateKernels(memory: KernelMemory, relaxed = true): { expo
 }
 
 /**
- * Extra threads running kernel calls on the same shared memory (the Node side provides them; see
- * node/kernel-threads.ts). The backend splits a large product into `count + 1` bands of output
- * rows (or columns), hands band w to thread w with `start`, computes the first band itself, then
- * `finish` blocks until every started band is done.
+ * Extra threads on the same shared memory (the Node side provides them; see node/kernel-threads.ts).
+ * The backend fills a thread's queue with kernel calls (core/wasm/kernel-jobs.ts), `post` starts the
+ * thread on it, and `finish` returns once every posted queue has run.
  */
 export interface KernelThreads {
+  /** Threads besides the caller's (0 once closed: everything then runs on the caller's). */
   readonly count: number;
-  /** Starts tn_f64 (f32 false) or tn_f32 on thread `worker` with the ten kernel arguments after P. */
-  start(worker: number, f32: boolean, P: number, N: number, L: number, a: number, sa: number, panel: number, b: number, sb: number, c: number, sc: number, bias: number): void;
-  /** Starts act_f64(kind, n, z, a) on thread `worker`. */
-  startActivation(worker: number, kind: number, n: number, z: number, a: number): void;
+  /** Thread `worker`'s queue, in memory that thread reads. */
+  queue(worker: number): JobQueue;
+  post(worker: number): void;
+  /** Waits for every posted queue; one its thread has not taken yet, the caller runs itself. */
   finish(): void;
 }
 
+/** Slots in each thread's job queue: a pass over a 200-layer net fits. */
+export const JOB_QUEUE_SLOTS = 16384;
+
 /**
- * Below this many multiply-adds a product runs on one thread: waking another costs more than it saves.
- * 200k takes in the classroom net's 512×32×32 products and the 128-wide relu net's. Measured here
- * (tmp harness, best of 5 interleaved): with both cores free (two threads got 2.0 CPU s a second)
- * classroom-tanh 1527 -> 1825 steps/s and wide-relu-b32 4620 -> 5645 against one thread; with two
- * threads getting 1.1-1.4 CPU s a second, 15-25 % slower; in `bench.ts --shapes` runs, once +20 %
- * and +10 %, once -12 % and -30 % (README). Threads are opt-in (the bench's 2-thread rows), never the
- * CLI default.
+ * Below this many multiply-adds a weight gradient is not cut into bands: it goes whole to the least
+ * loaded thread (a band of a small product costs more in packing and cache misses than it saves).
  */
-const PARALLEL_MIN_WORK = 200_000;
-/**
- * Values below which an activation runs on one thread. Splitting the classroom net's 16k-value tanh
- * passes measured 9-10 % slower than not, with both cores free and under load alike (each pass is
- * about 35 µs, near a sleeping thread's wake-up), so by default activations stay on one thread.
- */
-const PARALLEL_MIN_ACTIVATIONS = Number.POSITIVE_INFINITY;
+const SPLIT_MIN_WORK = 65_536;
 
 /** Grow-only scratch regions in kernel memory, one per role, so steady-state calls allocate nothing. */
 class Scratch {
@@ -257,10 +263,17 @@ class Scratch {
   }
 }
 
+/** One thread's scratch: each thread packs and converts operands into its own. */
+interface ThreadScratch {
+  packA: Scratch;
+  packB: Scratch;
+  out32: Scratch;
+}
+
 export interface WasmBackend extends Backend {
   readonly precision: KernelPrecision;
   readonly relaxed: boolean;
-  /** Threads sharing the products (1 = this one only). */
+  /** Threads a step's passes can use (1 = this one only). */
   readonly threads: number;
   readonly kernelMemory: KernelMemory;
   readonly kernels: KernelExports;
@@ -270,80 +283,120 @@ export interface WasmBackend extends Backend {
  * The WASM SIMD backend. float64 is the exact-parity mode. float32 rounds each product's operands
  * to float32 and accumulates in float32 (twice the lanes per instruction), then widens the result;
  * the buffers, parameters and updates stay float64, so only the products lose precision.
+ *
+ * With `threads`, the trainer's passes run in parts (Backend.queue / spread / run): each part's
+ * kernel calls are queued, every thread runs its queue, and each value is computed by the same
+ * kernel code on whichever thread, so the results are those of one thread bit for bit.
  */
-export function createWasmBackend(
-  options: WasmBackendOptions & { precision?: KernelPrecision; memory?: KernelMemory; threads?: KernelThreads; parallelMinWork?: number; parallelMinActivations?: number } = {},
-): WasmBackend {
+export function createWasmBackend(options: WasmBackendOptions & { precision?: KernelPrecision; memory?: KernelMemory; threads?: KernelThreads } = {}): WasmBackend {
   const precision = options.precision ?? 'float64';
   const mem = options.memory ?? new KernelMemory(options.reserveBytes ?? DEFAULT_RESERVE_BYTES);
   const { exports: kernels, relaxed } = instantiateKernels(mem, options.relaxed ?? true);
   const threads = options.threads && mem.shared ? options.threads : null;
-  const minWork = options.parallelMinWork ?? PARALLEL_MIN_WORK;
-  const minActivations = options.parallelMinActivations ?? PARALLEL_MIN_ACTIVATIONS;
+  const parts = (): number => (threads ? threads.count + 1 : 1);
 
-  /**
-   * act_f64 over [0, n), the tail bands on the other threads: every value is computed by the same
-   * code wherever it runs, loop or tail (test/wasm-threads.test.ts: split at odd lengths, bit for bit).
-   */
-  const act = (kind: number, n: number, z: number, a: number): void => {
-    const parts = threads ? threads.count + 1 : 1;
-    // float32 mode: act_f32 (its own lanes and tail), on this thread only.
-    if (precision === 'float32') return kernels.act_f32(kind, n, z, a);
-    if (!threads || parts === 1 || n < minActivations || kind === ACTIVATION_CODES.linear || kind === ACTIVATION_CODES.relu) return kernels.act_f64(kind, n, z, a);
-    // Bands of whole 64-byte lines, so no two threads write one cache line.
-    const band = Math.ceil(n / parts / 8) * 8;
-    let started = 0;
-    for (let w = 1; w < parts && w * band < n; w++) {
-      const i0 = w * band;
-      threads.startActivation(w - 1, kind, Math.min(band, n - i0), z + 8 * i0, a + 8 * i0);
-      started++;
+  // Where kernel calls go: straight to the kernels, or (between queue()/spread() and run()) into
+  // part `part`'s queue, with that part's scratch.
+  let k: JobTarget = kernels;
+  let part = 0;
+  let queuing = false;
+  let spreading = false;
+  const ownQueue = new JobQueue(new Int32Array(threads ? JOB_QUEUE_SLOTS : 0));
+  const queues: JobQueue[] = [];
+  const targets: JobTarget[] = [];
+  const scratch: ThreadScratch[] = [];
+  const load: number[] = [];
+  const fns = jobFunctions(kernels);
+  const scratchOf = (p: number): ThreadScratch => (scratch[p] ??= { packA: new Scratch(mem), packB: new Scratch(mem), out32: new Scratch(mem) });
+  const select = (p: number): void => {
+    if (!threads) return;
+    if (!targets[p]) {
+      queues[p] = p === 0 ? ownQueue : threads.queue(p - 1);
+      targets[p] = recorder(queues[p]!);
     }
-    kernels.act_f64(kind, Math.min(band, n), z, a);
-    if (started) threads.finish();
+    k = targets[p]!;
+    part = p;
+  };
+  const direct = (): void => {
+    k = kernels;
+    part = 0;
+    queuing = false;
+    spreading = false;
+  };
+  /** The part with the least work queued so far in this spread. */
+  const leastLoaded = (): number => {
+    let best = 0;
+    for (let p = 1; p < parts(); p++) if (load[p]! < load[best]!) best = p;
+    return best;
   };
 
-  /** tn_T, split into bands across the threads when the product is big enough. */
-  const tn = (f32: boolean, P: number, N: number, L: number, a: number, sa: number, panel: number, b: number, sb: number, c: number, sc: number, bias: number): void => {
-    const run = f32 ? kernels.tn_f32 : kernels.tn_f64;
-    const parts = threads ? threads.count + 1 : 1;
-    const bytes = f32 ? 4 : 8;
-    // Bands align to whole tiles: PANEL_ROWS rows, or one full column block (2 vectors).
-    const colBlock = f32 ? 8 : 4;
-    if (!threads || parts === 1 || P * N * L < minWork) return run(P, N, L, a, sa, panel, b, sb, c, sc, bias);
-    if (P >= PANEL_ROWS * parts) {
-      const band = Math.ceil(P / parts / PANEL_ROWS) * PANEL_ROWS;
-      let started = 0;
-      for (let w = 1; w < parts && w * band < P; w++) {
-        const p0 = w * band;
-        const pa = panel ? a + (p0 / PANEL_ROWS) * panel : a + p0 * bytes;
-        threads.start(w - 1, f32, Math.min(band, P - p0), N, L, pa, sa, panel, b, sb, c + p0 * sc * bytes, sc, bias);
-        started++;
-      }
-      run(Math.min(band, P), N, L, a, sa, panel, b, sb, c, sc, bias);
-      if (started) threads.finish();
-      return;
-    }
-    if (N >= colBlock * parts) {
-      const band = Math.ceil(N / parts / colBlock) * colBlock;
-      let started = 0;
-      for (let w = 1; w < parts && w * band < N; w++) {
-        const j0 = w * band;
-        threads.start(w - 1, f32, P, Math.min(band, N - j0), L, a, sa, panel, b + j0 * bytes, sb, c + j0 * bytes, sc, bias ? bias + j0 * bytes : 0);
-        started++;
-      }
-      run(P, Math.min(band, N), L, a, sa, panel, b, sb, c, sc, bias);
-      if (started) threads.finish();
-      return;
-    }
-    run(P, N, L, a, sa, panel, b, sb, c, sc, bias);
+  const PANEL_F64 = PANEL_ROWS * 8;
+  const PANEL_F32 = PANEL_ROWS * 4;
+  const panelCount = (rows: number) => Math.ceil(rows / PANEL_ROWS) * PANEL_ROWS;
+
+  const f64 = {
+    gemm(m: number, n: number, k_: number, pa: number, pb: number, pc: number, pbias: number) {
+      const packed = scratchOf(part).packA.get(panelCount(m) * k_ * 8);
+      k.pack_f64(m, k_, pa, packed);
+      k.tn_f64(m, n, k_, packed, PANEL_ROWS, PANEL_F64 * k_, pb, n, pc, n, pbias);
+    },
+    /** Rows [p0, p0 + count) of C[k×n] = Aᵀ·B. */
+    gemmTN(m: number, n: number, k_: number, pa: number, pb: number, pc: number, p0: number, count: number) {
+      k.tn_f64(count, n, m, pa + p0 * 8, k_, 0, pb, n, pc + p0 * n * 8, n, 0);
+    },
+    gemmNT(m: number, n: number, k_: number, pa: number, pb: number, pc: number) {
+      // C[m×k] = Σ_j A[i][j]·B[p][j]: A packed by rows, B transposed to n×kernels.
+      const s = scratchOf(part);
+      const packed = s.packA.get(panelCount(m) * n * 8);
+      k.pack_f64(m, n, pa, packed);
+      const bt = s.packB.get(k_ * n * 8);
+      k.transpose_f64(k_, n, pb, bt);
+      k.tn_f64(m, k_, n, packed, PANEL_ROWS, PANEL_F64 * n, bt, k_, pc, k_, 0);
+    },
   };
-  const packA = new Scratch(mem);
-  const packB = new Scratch(mem);
-  const out32 = new Scratch(mem);
+
+  // float32: operands rounded while packing, product in float32, widened into C (bias added in float64).
+  const f32 = {
+    gemm(m: number, n: number, k_: number, pa: number, pb: number, pc: number, pbias: number) {
+      const s = scratchOf(part);
+      const packed = s.packA.get(panelCount(m) * k_ * 4);
+      k.pack_f64_f32(m, k_, pa, packed);
+      const b32 = s.packB.get(k_ * n * 4);
+      k.demote(k_ * n, pb, b32);
+      const c32 = s.out32.get(m * n * 4);
+      k.tn_f32(m, n, k_, packed, PANEL_ROWS, PANEL_F32 * k_, b32, n, c32, n, 0);
+      // Widened and the bias added in one pass (the JS loop it replaces was 9 % of a float32
+      // classroom-tanh step in a CPU profile).
+      if (pbias) k.promote_bias(m, n, c32, pc, pbias);
+      else k.promote(m * n, c32, pc);
+    },
+    gemmTN(m: number, n: number, k_: number, pa: number, pb: number, pc: number, p0: number, count: number) {
+      const s = scratchOf(part);
+      const a32 = s.packA.get(m * k_ * 4);
+      k.demote(m * k_, pa, a32);
+      const b32 = s.packB.get(m * n * 4);
+      k.demote(m * n, pb, b32);
+      const c32 = s.out32.get(count * n * 4);
+      k.tn_f32(count, n, m, a32 + p0 * 4, k_, 0, b32, n, c32, n, 0);
+      k.promote(count * n, c32, pc + p0 * n * 8);
+    },
+    gemmNT(m: number, n: number, k_: number, pa: number, pb: number, pc: number) {
+      const s = scratchOf(part);
+      const packed = s.packA.get(panelCount(m) * n * 4);
+      k.pack_f64_f32(m, n, pa, packed);
+      const bt = s.packB.get(k_ * n * 4);
+      k.transpose_f64_f32(k_, n, pb, bt);
+      const c32 = s.out32.get(m * k_ * 4);
+      k.tn_f32(m, k_, n, packed, PANEL_ROWS, PANEL_F32 * n, bt, k_, c32, k_, 0);
+      k.promote(m * k_, c32, pc);
+    },
+  };
+  const impl = precision === 'float32' ? f32 : f64;
   const copies = [new Scratch(mem), new Scratch(mem), new Scratch(mem), new Scratch(mem)];
 
   // Operand address: the view's own when it lives in kernel memory, else a copy of its first `n`
   // values into scratch (through a cached whole-memory view, so even this path allocates nothing).
+  // Queued calls run later, on any thread: their operands must live in kernel memory.
   let heap = new Float64Array(mem.memory.buffer);
   const heapView = (): Float64Array => {
     if (heap.buffer !== mem.memory.buffer) heap = new Float64Array(mem.memory.buffer);
@@ -351,131 +404,156 @@ export function createWasmBackend(
   };
   const addrIn = (v: Float64Array, n: number, slot: number): number => {
     if (mem.owns(v)) return v.byteOffset;
+    if (queuing || spreading) throw new Error('a queued kernel call needs its operands in kernel memory (backend.alloc)');
     const addr = copies[slot]!.get(n * 8);
     const h = heapView();
     if (v.length === n) h.set(v, addr / 8);
     else for (let i = 0, o = addr / 8; i < n; i++) h[o + i] = v[i]!;
     return addr;
   };
-  const outAddr = (v: Float64Array, n: number, slot: number): number => (mem.owns(v) ? v.byteOffset : copies[slot]!.get(n * 8));
+  const ownedAddr = (v: Float64Array): number => {
+    if (!mem.owns(v)) throw new Error('a fused update needs its operands in kernel memory (backend.alloc)');
+    return v.byteOffset;
+  };
+  const outAddr = (v: Float64Array, n: number, slot: number): number => {
+    if (mem.owns(v)) return v.byteOffset;
+    if (queuing || spreading) throw new Error('a queued kernel call needs its operands in kernel memory (backend.alloc)');
+    return copies[slot]!.get(n * 8);
+  };
   const copyBack = (v: Float64Array, addr: number, n: number): void => {
     if (mem.owns(v)) return;
     const h = heapView();
     for (let i = 0, o = addr / 8; i < n; i++) v[i] = h[o + i]!;
   };
-  const PANEL_F64 = PANEL_ROWS * 8;
-  const PANEL_F32 = PANEL_ROWS * 4;
-  const panelCount = (rows: number) => Math.ceil(rows / PANEL_ROWS) * PANEL_ROWS;
-
-  const f64 = {
-    gemm(m: number, n: number, k_: number, pa: number, pb: number, pc: number, pbias: number) {
-      const packed = packA.get(panelCount(m) * k_ * 8);
-      kernels.pack_f64(m, k_, pa, packed);
-      tn(false, m, n, k_, packed, PANEL_ROWS, PANEL_F64 * k_, pb, n, pc, n, pbias);
-    },
-    gemmTN(m: number, n: number, k_: number, pa: number, pb: number, pc: number) {
-      tn(false, k_, n, m, pa, k_, 0, pb, n, pc, n, 0);
-    },
-    gemmNT(m: number, n: number, k_: number, pa: number, pb: number, pc: number) {
-      // C[m×k] = Σ_j A[i][j]·B[p][j]: A packed by rows, B transposed to n×kernels.
-      const packed = packA.get(panelCount(m) * n * 8);
-      kernels.pack_f64(m, n, pa, packed);
-      const bt = packB.get(k_ * n * 8);
-      kernels.transpose_f64(k_, n, pb, bt);
-      tn(false, m, k_, n, packed, PANEL_ROWS, PANEL_F64 * n, bt, k_, pc, k_, 0);
-    },
-  };
-
-  // float32: operands rounded while packing, product in float32, widened into C (bias added in float64).
-  const f32 = {
-    gemm(m: number, n: number, k_: number, pa: number, pb: number, pc: number, pbias: number) {
-      const packed = packA.get(panelCount(m) * k_ * 4);
-      kernels.pack_f64_f32(m, k_, pa, packed);
-      const b32 = packB.get(k_ * n * 4);
-      kernels.demote(k_ * n, pb, b32);
-      const c32 = out32.get(m * n * 4);
-      tn(true, m, n, k_, packed, PANEL_ROWS, PANEL_F32 * k_, b32, n, c32, n, 0);
-      // Widened and the bias added in one pass (the JS loop it replaces was 9 % of a float32
-      // classroom-tanh step in a CPU profile).
-      if (pbias) kernels.promote_bias(m, n, c32, pc, pbias);
-      else kernels.promote(m * n, c32, pc);
-    },
-    gemmTN(m: number, n: number, k_: number, pa: number, pb: number, pc: number) {
-      const a32 = packA.get(m * k_ * 4);
-      kernels.demote(m * k_, pa, a32);
-      const b32 = packB.get(m * n * 4);
-      kernels.demote(m * n, pb, b32);
-      const c32 = out32.get(k_ * n * 4);
-      tn(true, k_, n, m, a32, k_, 0, b32, n, c32, n, 0);
-      kernels.promote(k_ * n, c32, pc);
-    },
-    gemmNT(m: number, n: number, k_: number, pa: number, pb: number, pc: number) {
-      const packed = packA.get(panelCount(m) * n * 4);
-      kernels.pack_f64_f32(m, n, pa, packed);
-      const bt = packB.get(k_ * n * 4);
-      kernels.transpose_f64_f32(k_, n, pb, bt);
-      const c32 = out32.get(m * k_ * 4);
-      tn(true, m, k_, n, packed, PANEL_ROWS, PANEL_F32 * n, bt, k_, c32, k_, 0);
-      kernels.promote(m * k_, c32, pc);
-    },
-  };
-  const impl = precision === 'float32' ? f32 : f64;
+  const act = precision === 'float32' ? (kind: number, n: number, z: number, a: number) => k.act_f32(kind, n, z, a) : (kind: number, n: number, z: number, a: number) => k.act_f64(kind, n, z, a);
 
   return {
     name: `wasm-simd${relaxed ? '-relaxed' : ''}${precision === 'float32' ? '-f32' : ''}`,
     precision,
     relaxed,
     get threads() {
-      return threads ? threads.count + 1 : 1;
+      return parts();
+    },
+    get parts() {
+      return parts();
     },
     kernelMemory: mem,
     kernels,
     alloc: (length) => mem.f64(length),
+    queue(p) {
+      if (!threads) return;
+      spreading = false;
+      queuing = true;
+      select(p);
+    },
+    spread() {
+      if (!threads) return;
+      queuing = false;
+      spreading = true;
+      for (let p = 0; p < parts(); p++) {
+        load[p] = 0;
+        select(p);
+      }
+      select(0);
+    },
+    run() {
+      if (!threads) return;
+      direct();
+      // Another thread's queue that stayed empty is not posted (a 1-row pass has one band).
+      for (let w = 1; w < queues.length; w++) if (queues[w] && queues[w]!.length > 0) threads.post(w - 1);
+      try {
+        runJobs(fns, ownQueue.slots, ownQueue.length);
+        threads.finish();
+      } finally {
+        for (const q of queues) q?.clear();
+      }
+    },
     sgd(n, lr, g, w) {
       // Parameters stay float64 in both precisions; views from elsewhere take the plain loop.
       if (mem.owns(g) && mem.owns(w)) kernels.sgd(n, lr, g.byteOffset, w.byteOffset);
       else for (let i = 0; i < n; i++) w[i] = w[i]! - lr * g[i]!;
     },
-    activate(kind, count, z, a) {
-      if (mem.owns(z) && mem.owns(a)) act(ACTIVATION_CODES[kind], count, z.byteOffset, a.byteOffset);
+    activate(kind, count, z, a, offset = 0) {
+      if (mem.owns(z) && mem.owns(a)) act(ACTIVATION_CODES[kind], count, z.byteOffset + 8 * offset, a.byteOffset + 8 * offset);
       else {
-        const pz = addrIn(z, count, 0);
-        const pa = outAddr(a, count, 2);
-        act(ACTIVATION_CODES[kind], count, pz, pa);
-        copyBack(a, pa, count);
+        const pz = addrIn(z, offset + count, 0) + 8 * offset;
+        const pa = outAddr(a, offset + count, 2);
+        act(ACTIVATION_CODES[kind], count, pz, pa + 8 * offset);
+        copyBack(a, pa, offset + count);
       }
     },
-    derive(kind, rows, cols, z, a, dz, db) {
-      const n = rows * cols;
+    derive(kind, rows, cols, z, a, dz, db, row = 0) {
+      // A band's column sums would race with the other bands': queued passes sum with colsums().
+      if (db && (queuing || spreading)) throw new Error('derive() with db cannot be queued; queue colsums() after the pass');
+      const o = 8 * row * cols;
       if (mem.owns(z) && mem.owns(a) && mem.owns(dz) && (!db || mem.owns(db))) {
-        kernels.derive_f64(ACTIVATION_CODES[kind], rows, cols, z.byteOffset, a.byteOffset, dz.byteOffset, db ? db.byteOffset : 0);
+        k.derive_f64(ACTIVATION_CODES[kind], rows, cols, z.byteOffset + o, a.byteOffset + o, dz.byteOffset + o, db ? db.byteOffset : 0);
         return;
       }
+      const n = (row + rows) * cols;
       const pdz = addrIn(dz, n, 2);
       const pdb = db ? outAddr(db, cols, 3) : 0;
-      kernels.derive_f64(ACTIVATION_CODES[kind], rows, cols, addrIn(z, n, 0), addrIn(a, n, 1), pdz, pdb);
+      k.derive_f64(ACTIVATION_CODES[kind], rows, cols, addrIn(z, n, 0) + o, addrIn(a, n, 1) + o, pdz + o, pdb);
       copyBack(dz, pdz, n);
       if (db) copyBack(db, pdb, cols);
+    },
+    colsums(rows, cols, dz, db, w = null, rate = null) {
+      if (spreading) {
+        select(leastLoaded());
+        load[part]! += rows * cols;
+      }
+      const pdb = outAddr(db, cols, 3);
+      k.colsum_f64(rows, cols, cols, addrIn(dz, rows * cols, 2), pdb);
+      copyBack(db, pdb, cols);
+      if (w && rate) k.sgd_at(cols, ownedAddr(rate), pdb, ownedAddr(w));
     },
     allocIndex: (length) => mem.i32(length),
     gather(rows, width, idx, offset, src, dst) {
       if (mem.owns(idx) && mem.owns(src) && mem.owns(dst)) kernels.gather_f64(rows, width, idx.byteOffset + 4 * offset, src.byteOffset, dst.byteOffset);
       else for (let r = 0; r < rows; r++) for (let j = 0, s = idx[offset + r]! * width; j < width; j++) dst[r * width + j] = src[s + j]!;
     },
-    gemm(m, n, k_, a, b, c, bias) {
-      const pc = outAddr(c, m * n, 2);
-      impl.gemm(m, n, k_, addrIn(a, m * k_, 0), addrIn(b, k_ * n, 1), pc, bias ? addrIn(bias, n, 3) : 0);
-      copyBack(c, pc, m * n);
+    gemm(m, n, k_, a, b, c, bias, row = 0) {
+      const pc = outAddr(c, (row + m) * n, 2);
+      impl.gemm(m, n, k_, addrIn(a, (row + m) * k_, 0) + 8 * row * k_, addrIn(b, k_ * n, 1), pc + 8 * row * n, bias ? addrIn(bias, n, 3) : 0);
+      copyBack(c, pc, (row + m) * n);
     },
-    gemmTN(m, n, k_, a, b, c) {
+    gemmTN(m, n, k_, a, b, c, w = null, rate = null) {
       const pc = outAddr(c, k_ * n, 2);
-      impl.gemmTN(m, n, k_, addrIn(a, m * k_, 0), addrIn(b, m * n, 1), pc);
-      copyBack(c, pc, k_ * n);
+      const pa = addrIn(a, m * k_, 0);
+      const pb = addrIn(b, m * n, 1);
+      // With w: then w −= rate[0]·C, each band right after its own rows of C, on the same thread.
+      const pw = w && rate ? ownedAddr(w) : 0;
+      const pr = w && rate ? ownedAddr(rate) : 0;
+      if (!spreading) {
+        impl.gemmTN(m, n, k_, pa, pb, pc, 0, k_);
+        copyBack(c, pc, k_ * n);
+        if (pw) k.sgd_at(k_ * n, pr, pc, pw);
+        return;
+      }
+      // A weight gradient's rows in bands of whole tiles across the parts, or whole to the least
+      // loaded part when small. Each row of C is the same dot products wherever it runs.
+      const count = parts();
+      const work = m * n * k_;
+      if (k_ >= PANEL_ROWS * count && work >= SPLIT_MIN_WORK) {
+        const band = Math.ceil(k_ / count / PANEL_ROWS) * PANEL_ROWS;
+        for (let p = 0; p < count && p * band < k_; p++) {
+          select(p);
+          const rows = Math.min(band, k_ - p * band);
+          impl.gemmTN(m, n, k_, pa, pb, pc, p * band, rows);
+          if (pw) k.sgd_at(rows * n, pr, pc + p * band * n * 8, pw + p * band * n * 8);
+          load[p]! += m * n * rows;
+        }
+      } else {
+        select(leastLoaded());
+        impl.gemmTN(m, n, k_, pa, pb, pc, 0, k_);
+        if (pw) k.sgd_at(k_ * n, pr, pc, pw);
+        load[part]! += work;
+      }
     },
-    gemmNT(m, n, k_, a, b, c) {
-      const pc = outAddr(c, m * k_, 2);
-      impl.gemmNT(m, n, k_, addrIn(a, m * n, 0), addrIn(b, k_ * n, 1), pc);
-      copyBack(c, pc, m * k_);
+    gemmNT(m, n, k_, a, b, c, row = 0) {
+      const pc = outAddr(c, (row + m) * k_, 2);
+      impl.gemmNT(m, n, k_, addrIn(a, (row + m) * n, 0) + 8 * row * n, addrIn(b, k_ * n, 1), pc + 8 * row * k_);
+      copyBack(c, pc, (row + m) * k_);
     },
   };
 }

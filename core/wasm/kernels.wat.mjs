@@ -299,11 +299,41 @@ function promoteBias() {
 }
 
 /**
+ * colsum_f64(rows, cols, stride, src, dst): dst[j] = column sums of src[rows × cols] (row stride
+ * `stride` elements), added row after row from zero: the same additions as derive_f64's db, so a
+ * band of columns summed on another thread gives the same bits.
+ */
+function colsum() {
+  return `(func (export "colsum_f64") (param $rows i32) (param $cols i32) (param $stride i32) (param $src i32) (param $dst i32)
+  (local $j i32) (local $s i32) (local $d i32) (local $rowBytes i32)
+  (memory.fill (local.get $dst) (i32.const 0) (i32.mul (local.get $cols) (i32.const 8)))
+  (local.set $rowBytes (i32.mul (local.get $stride) (i32.const 8)))
+  (block $rdone (loop $rowsl
+    (br_if $rdone (i32.le_s (local.get $rows) (i32.const 0)))
+    (local.set $j (local.get $cols))
+    (local.set $s (local.get $src))
+    (local.set $d (local.get $dst))
+    (block $cdone (loop $pairs
+      (br_if $cdone (i32.lt_s (local.get $j) (i32.const 2)))
+      (v128.store (local.get $d) (f64x2.add (v128.load (local.get $d)) (v128.load (local.get $s))))
+      (local.set $s (i32.add (local.get $s) (i32.const 16)))
+      (local.set $d (i32.add (local.get $d) (i32.const 16)))
+      (local.set $j (i32.sub (local.get $j) (i32.const 2)))
+      (br $pairs)))
+    (if (local.get $j) (then
+      (f64.store (local.get $d) (f64.add (f64.load (local.get $d)) (f64.load (local.get $s))))))
+    (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
+    (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+    (br $rowsl)))
+)`;
+}
+
+/**
  * sgd(n, lr, g, w): w[i] = w[i] − lr·g[i], two lanes at a time. Multiply then subtract, never fused,
  * so it is bit for bit the trainer's own update (and numpy's `W -= lr * gW`).
  */
 function sgd() {
-  return `(func (export "sgd") (param $n i32) (param $lr f64) (param $g i32) (param $w i32)
+  return `(func $sgd (export "sgd") (param $n i32) (param $lr f64) (param $g i32) (param $w i32)
   (local $l v128)
   (local.set $l (f64x2.splat (local.get $lr)))
   (block $done (loop $pairs
@@ -315,7 +345,10 @@ function sgd() {
     (br $pairs)))
   (if (local.get $n) (then
     (f64.store (local.get $w) (f64.sub (f64.load (local.get $w)) (f64.mul (local.get $lr) (f64.load (local.get $g)))))))
-)`;
+)
+;; sgd_at(n, rate, g, w): sgd with the rate read from memory (a queued call's arguments are all i32).
+(func (export "sgd_at") (param $n i32) (param $rate i32) (param $g i32) (param $w i32)
+  (call $sgd (local.get $n) (f64.load (local.get $rate)) (local.get $g) (local.get $w)))`;
 }
 
 
@@ -683,6 +716,7 @@ export function kernelsWat({ relaxed, shared }) {
   parts.push(convertArray('promote'));
   parts.push(promoteBias());
   parts.push(sgd());
+  parts.push(colsum());
   parts.push(activations(relaxed));
   parts.push(')');
   return parts.join('\n');

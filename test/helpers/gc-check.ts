@@ -9,6 +9,7 @@
 // pass unboxed: that is measured separately (see the test) rather than mixed into every case.
 import { constants, performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { createWasmBackend, experiment, referenceBackend, Trainer, type Backend, type ExperimentInput } from '../../core';
+import { createThreadedWasmBackend } from '../../node/kernel-threads';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
@@ -34,7 +35,7 @@ const base = (data: ExperimentInput['data'], batchSize: number | null, precision
 // 16 training rows against 64 inputs: the Gram shortcut applies (see InputGram.worthwhile).
 const wide = { kind: 'random-regression', samples: 20, inputs: 64, outputs: 2 } as const;
 const xor = { kind: 'xor', samples: 64 } as const;
-const cases: [string, ExperimentInput, boolean, () => Backend][] = [];
+const cases: [string, ExperimentInput, boolean, () => Backend | Promise<Backend>][] = [];
 for (const [name, backend] of [['wasm', () => createWasmBackend({ relaxed: false })], ['reference', () => referenceBackend]] as const) {
   cases.push([`${name} full batch, Gram shortcut`, base(wide, null), true, backend]);
   cases.push([`${name} full batch, direct products`, base(wide, null), false, backend]);
@@ -62,6 +63,20 @@ cases.push(['wasm v2: rmsprop, l1, full batch', v2(wide, null, { optimizer: { ki
 cases.push(['wasm v2: sgd, l2 + l1, cosine, full batch', v2(wide, null, { ...adam, optimizer: { kind: 'sgd' } }), true, () => createWasmBackend({ relaxed: false })]);
 cases.push(['wasm v2: sgd, cosine, minibatch', v2(xor, 8, { schedule: { kind: 'cosine' } }), true, () => createWasmBackend({ relaxed: false })]);
 
+// A step split across two kernel threads (node/kernel-threads.ts): queued passes, the fused update
+// (plain SGD), and Adam's own update after them. 104 rows of a 2→30→30→2 net pass the split threshold;
+// on minibatches the epoch's last 8-row batch runs on one thread.
+const bands = (batchSize: number | null, precision: 'float64' | 'float32' = 'float64'): ExperimentInput => ({
+  ...base({ kind: 'circles', samples: batchSize ? 400 : 130, noise: 0.1, classes: 2 }, batchSize, precision),
+  layers: [{ units: 30, activation: 'tanh' }, { units: 30, activation: 'tanh' }, { units: 2, activation: 'linear' }],
+  loss: 'softmax-cross-entropy',
+});
+const twoThreads = (precision: 'float64' | 'float32') => () => createThreadedWasmBackend({ threads: 2, relaxed: false, precision });
+cases.push(['two threads, full batch', bands(null), false, twoThreads('float64')]);
+cases.push(['two threads, minibatch', bands(104), false, twoThreads('float64')]);
+cases.push(['two threads, float32 minibatch', bands(104, 'float32'), false, twoThreads('float32')]);
+cases.push(['two threads, v2: adam, minibatch', { ...bands(104), version: 2, optimizer: { kind: 'adam' } }, false, twoThreads('float64')]);
+
 if (only === 'list') {
   console.log(JSON.stringify(cases.map((c) => c[0])));
   process.exit(0);
@@ -82,7 +97,9 @@ const report: { name: string; gram: boolean; steps: number; gcs: string[] }[] = 
 for (const [name, input, inputGram, backend] of cases.filter((c) => c[0] === only)) {
   const exp = experiment(input);
   // float32 picks its own backend; the option is for the float64 cases.
-  const t = new Trainer(exp, exp.precision === 'float32' ? { inputGram } : { backend: backend(), inputGram });
+  const threaded = name.startsWith('two threads');
+  const t = new Trainer(exp, exp.precision === 'float32' && !threaded ? { inputGram } : { backend: await backend(), inputGram });
+  if (threaded && (t as unknown as { backend: { parts: number } }).backend.parts !== 2) throw new Error(`${name}: not on two threads`);
   t.run(warm);
   // Up to three measured windows; the first clean one passes. A loop that allocates ≥ 16 bytes a
   // step fills the 1 MB young generation in every window, so retrying cannot hide it; what it does
@@ -105,3 +122,4 @@ for (const [name, input, inputGram, backend] of cases.filter((c) => c[0] === onl
 }
 observer.disconnect();
 console.log(JSON.stringify(report));
+// The kernel threads are unref'd: nothing else keeps this process alive.
