@@ -8,6 +8,8 @@ import { performance } from 'node:perf_hooks';
 import writeFileAtomic from 'write-file-atomic';
 import { exportNumpy, FLOAT32_NOTE, parseExperiment, parseExperimentJson, parseSweep, parseSweepJson, presetById, PRESETS, resolveCsvExperiment, Trainer, type Experiment, type SweepPoint, type SweepProgress } from '../core';
 import { defaultWorkerCount, runSweepOnThreads } from '../node/sweep-pool';
+import { createThreadedWasmBackend, type ThreadedBackend } from '../node/kernel-threads';
+import { availableParallelism } from 'node:os';
 import { destinationProblem, ResultWriteError, writeResultFile, type ResultFs } from './result-file';
 
 /** Exit codes, as the README documents them. */
@@ -28,8 +30,10 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 const USAGE = `usage:
   nnlab presets                           list the built-in experiments
   nnlab preset <id>                       print a preset as an experiment file
-  nnlab train <experiment.json> [--out run.json] [--quiet]
-                                          train; progress on stderr, result file with --out
+  nnlab train <experiment.json> [--out run.json] [--quiet] [--threads 1|2]
+                                          train; progress on stderr, result file with --out;
+                                          large passes split over 2 kernel threads on a multi-core
+                                          machine (same numbers bit for bit), --threads 1 keeps one
   nnlab sweep <sweep.json> --out results.json [--runs-dir DIR] [--workers N]
                                           train every grid point on a pool of workers (one per core);
                                           --runs-dir keeps each run's full result and experiment
@@ -87,6 +91,7 @@ function readCsvData(exp: Experiment, path: string, field: string): { experiment
 async function train(args: string[], io: Io): Promise<number> {
   let out: string | undefined;
   let quiet = false;
+  let threads = availableParallelism() >= 2 ? 2 : 1;
   const files: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -95,7 +100,11 @@ async function train(args: string[], io: Io): Promise<number> {
       if (!out) throw new UsageError('--out needs a file name');
     } else if (a.startsWith('--out=')) out = a.slice(6);
     else if (a === '--quiet' || a === '-q') quiet = true;
-    else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+    else if (a === '--threads' || a.startsWith('--threads=')) {
+      const v = a === '--threads' ? args[++i] : a.slice('--threads='.length);
+      if (v !== '1' && v !== '2') throw new UsageError(`--threads must be 1 or 2 (got ${v ?? 'nothing'})`);
+      threads = Number(v);
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
     else files.push(a);
   }
   if (files.length !== 1) throw new UsageError('train needs exactly one experiment file');
@@ -103,12 +112,25 @@ async function train(args: string[], io: Io): Promise<number> {
   // Before training, not after: a run can take minutes, and its result must have somewhere to go.
   const problem = out !== undefined ? destinationProblem(out, io.fs) : null;
   if (problem) throw new UsageError(`cannot write the result to ${problem}`);
+  // A second kernel thread where this run's passes would use it (core/trainer.ts passParts): the
+  // same numbers bit for bit, and a thread costs ~30 ms to start, so small runs keep one.
+  let backend: ThreadedBackend | null = null;
   let trainer: Trainer;
   try {
-    trainer = new Trainer(exp);
+    if (threads > 1 && Trainer.splitsPasses(exp)) backend = await createThreadedWasmBackend({ precision: exp.precision ?? 'float64', threads });
+    trainer = new Trainer(exp, backend ? { backend } : {});
   } catch (e) {
+    await backend?.close();
     throw new UsageError((e as Error).message);
   }
+  try {
+    return await trainLoop(trainer, exp, out, quiet, io, backend ? backend.threads : 1);
+  } finally {
+    await backend?.close();
+  }
+}
+
+async function trainLoop(trainer: Trainer, exp: Experiment, out: string | undefined, quiet: boolean, io: Io, threads: number): Promise<number> {
 
   // Slices of ~0.1 s keep progress lines coming without measurable overhead.
   let slice = 1;
@@ -133,7 +155,7 @@ async function train(args: string[], io: Io): Promise<number> {
   if (result.status === 'diverged') {
     io.stderr(`diverged at step ${result.divergedAtStep}: the loss became ${trainer.lastLoss}. Try a smaller learning rate (now ${exp.learningRate}) or a scaled init (xavier, he).\n`);
   } else if (!quiet) {
-    io.stderr(`completed ${result.steps} steps in ${elapsed.toFixed(2)} s, final loss ${result.losses.at(-1) ?? NaN}\n`);
+    io.stderr(`completed ${result.steps} steps in ${elapsed.toFixed(2)} s${threads > 1 ? ` on ${threads} kernel threads` : ''}, final loss ${result.losses.at(-1) ?? NaN}\n`);
   }
   // JSON has no Infinity or NaN (JSON.stringify would write null, which means "not applicable" in the
   // history): a diverging layer's non-finite values are written as the strings "Infinity", "-Infinity", "NaN".

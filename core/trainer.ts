@@ -63,6 +63,26 @@ const BAND_ROWS = 8;
 /** A pass splits only from this many multiply-adds in its forward half: below, a hand-over costs more than it saves. */
 const PARALLEL_MIN_WORK = 100_000;
 
+/**
+ * Rows a band must have at least. Thinner bands gained nothing on this 2-core machine (a 128-wide
+ * relu net on 32-row batches ran 10 % slower on two threads: each thread streams all of W for a few
+ * rows), while the classroom net's 256-row bands gain ~40 %.
+ */
+const MIN_BAND_ROWS = 64;
+
+/** Parts a pass over `rows` rows runs in, given `threads` threads and a forward cost of `work` multiply-adds a row. */
+function passParts(threads: number, rows: number, work: number): number {
+  if (threads < 2 || rows * work < PARALLEL_MIN_WORK) return 1;
+  return Math.max(1, Math.min(threads, Math.floor(rows / MIN_BAND_ROWS)));
+}
+
+/** Whether the first layer trains through the input-Gram shortcut (core/input-gram.ts), unless the caller turns it off. */
+function usesInputGram(experiment: Experiment): boolean {
+  const { trainRows, testRows, inputs, batchRows } = shapeOf(experiment);
+  const testEvery = experiment.testEvery ?? Math.max(1, Math.ceil(experiment.steps / 100));
+  return isPlainSgd(experiment) && InputGram.worthwhile(trainRows, inputs, testRows > 0 ? testEvery : 0, batchRows);
+}
+
 /** First row of part p's band when `rows` rows are shared among `parts` parts. */
 function bandStart(rows: number, parts: number, p: number): number {
   return Math.min(rows, p * Math.ceil(rows / parts / BAND_ROWS) * BAND_ROWS);
@@ -194,7 +214,7 @@ export class Trainer {
 
     const { trainRows, testRows } = this.shape;
     // The shortcut moves X·W by −lr·G·dZ, which is SGD's step and no other rule's.
-    const useGram = options.inputGram !== false && !this.optimizer && InputGram.worthwhile(trainRows, inputs, testRows > 0 ? this.testEvery : 0, batchRows);
+    const useGram = options.inputGram !== false && usesInputGram(experiment);
     this.gram = useGram ? new InputGram(this.backend, this.data.x, trainRows, inputs, this.layers[0]!.units, minibatch ? batchRows : 0) : null;
     this.gram?.restart(this.layers[0]!.W);
     this.history =
@@ -464,9 +484,17 @@ export class Trainer {
    * and the pass is big enough that a hand-over (a few microseconds) is small beside it.
    */
   private partsFor(rows: number): number {
-    const parts = this.backend.parts ?? 1;
-    if (parts < 2 || rows < 2 * BAND_ROWS || rows * this.forwardWorkPerRow < PARALLEL_MIN_WORK) return 1;
-    return Math.min(parts, Math.floor(rows / BAND_ROWS));
+    return passParts(this.backend.parts ?? 1, rows, this.forwardWorkPerRow);
+  }
+
+  /**
+   * Whether training `experiment` would split its passes across kernel threads (so whether starting
+   * them pays): its batches are big enough and the input-Gram shortcut does not take the first layer.
+   */
+  static splitsPasses(experiment: Experiment): boolean {
+    const { widths, batchRows } = shapeOf(experiment);
+    const work = experiment.layers.reduce((w, l, i) => w + widths[i]! * l.units, 0);
+    return !usesInputGram(experiment) && passParts(2, batchRows, work) > 1;
   }
 
   /**

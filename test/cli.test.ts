@@ -9,6 +9,7 @@ import { main } from '../cli/nnlab';
 import type { ResultFs } from '../cli/result-file';
 import { experiment, historySchedule, PRESETS, Trainer, type RunResult } from '../core';
 import { worstMismatch } from './helpers/close';
+import { SHAPES } from '../bench/shapes';
 
 const bin = new URL('../bin/nnlab.mjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'nnlab-cli-'));
@@ -122,6 +123,25 @@ describe('nnlab CLI', () => {
     expect((await cli('fly')).code).toBe(2);
     expect((await cli('preset', 'nope')).stderr).toContain('no preset "nope"');
     expect((await cli('train', 'x.json', '--fast')).stderr).toContain('unknown option --fast');
+    const threads = await cli('train', 'x.json', '--threads', '3');
+    expect([threads.code, threads.stderr.trim()]).toEqual([2, 'nnlab: --threads must be 1 or 2 (got 3)']);
+  });
+
+  it('train: a net big enough to split trains on two kernel threads by default, to the same result as --threads 1', async () => {
+    const exp = { ...SHAPES.find((s) => s.id === 'classroom-tanh')!.experiment(30), testFraction: 0.25, testEvery: 7 };
+    expect(Trainer.splitsPasses(experiment(exp))).toBe(true);
+    const path = join(dir, 'classroom.json');
+    writeFileSync(path, JSON.stringify(exp));
+    const results = [];
+    for (const threads of [[], ['--threads', '1']]) {
+      const out = join(dir, `classroom-${threads.length}.json`);
+      const r = await cli('train', path, '--out', out, ...threads);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr.includes('s on 2 kernel threads, final loss'), r.stderr).toBe(threads.length === 0);
+      const { timing: _timing, ...rest } = JSON.parse(readFileSync(out, 'utf8')) as RunResult & { timing: unknown };
+      results.push(rest);
+    }
+    expect(results[0]).toEqual(results[1]);
   });
 });
 

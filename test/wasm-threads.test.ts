@@ -89,8 +89,8 @@ describe('a step on several threads', () => {
   it('trains bit for bit as one thread, in 2, 3 and 4 parts (odd rows and widths, tanh, sigmoid, relu, full batch and minibatch)', () => {
     const exps = [
       base({}),
-      base({ batchSize: 61, layers: [{ units: 40, activation: 'relu' }, { units: 17, activation: 'tanh' }, { units: 2, activation: 'linear' }] }),
-      base({ loss: 'mse', bias: false, data: { kind: 'random-regression', samples: 300, inputs: 7, outputs: 3 }, layers: [{ units: 24, activation: 'relu' }, { units: 3, activation: 'linear' }] }),
+      base({ batchSize: 200, layers: [{ units: 40, activation: 'relu' }, { units: 17, activation: 'tanh' }, { units: 2, activation: 'linear' }] }),
+      base({ loss: 'mse', bias: false, data: { kind: 'random-regression', samples: 600, inputs: 7, outputs: 3 }, layers: [{ units: 24, activation: 'relu' }, { units: 3, activation: 'linear' }] }),
     ];
     for (const precision of ['float64', 'float32'] as const) {
       for (const exp of exps) {
@@ -116,10 +116,19 @@ describe('a step on several threads', () => {
     }
   });
 
-  it('trains the classroom net and the minibatch relu net on a real second thread, step for step as one thread', async () => {
-    for (const id of ['classroom-tanh', 'wide-relu-b32']) {
+  it('splits only passes big enough to gain: not the 32-row batches of a 128-wide relu net, nor a Gram-shortcut first layer', () => {
+    expect(Trainer.splitsPasses(SHAPES.find((s) => s.id === 'classroom-tanh')!.experiment(10))).toBe(true);
+    expect(Trainer.splitsPasses(SHAPES.find((s) => s.id === 'wide-relu-b32')!.experiment(10))).toBe(false);
+    expect(Trainer.splitsPasses(experiment({ ...presetById('seed-004')!.experiment, steps: 10 }))).toBe(false);
+    expect(Trainer.splitsPasses(base({ batchSize: 200 }))).toBe(true);
+    expect(Trainer.splitsPasses(base({ batchSize: 100 }))).toBe(false);
+  });
+
+  it('trains the classroom net and a minibatch net on a real second thread, step for step as one thread', async () => {
+    for (const exp0 of [SHAPES.find((s) => s.id === 'classroom-tanh')!.experiment(40), base({ batchSize: 200, steps: 40 })]) {
       for (const precision of ['float64', 'float32'] as const) {
-        const exp = { ...SHAPES.find((s) => s.id === id)!.experiment(40), precision };
+        const exp = { ...exp0, precision };
+        const id = exp.name;
         const two = await threaded(precision);
         expect(two.threads).toBe(2);
         expect(losses(exp, two).losses, `${id} ${precision}`).toEqual(losses(exp, createWasmBackend({ relaxed: false, precision })).losses);

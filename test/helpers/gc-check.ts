@@ -64,18 +64,18 @@ cases.push(['wasm v2: sgd, l2 + l1, cosine, full batch', v2(wide, null, { ...ada
 cases.push(['wasm v2: sgd, cosine, minibatch', v2(xor, 8, { schedule: { kind: 'cosine' } }), true, () => createWasmBackend({ relaxed: false })]);
 
 // A step split across two kernel threads (node/kernel-threads.ts): queued passes, the fused update
-// (plain SGD), and Adam's own update after them. 104 rows of a 2→30→30→2 net pass the split threshold;
-// on minibatches the epoch's last 8-row batch runs on one thread.
+// (plain SGD), and Adam's own update after them. 128 rows of a 2→30→30→2 net pass the split
+// threshold; on minibatches the epoch's last 64-row batch runs on one thread.
 const bands = (batchSize: number | null, precision: 'float64' | 'float32' = 'float64'): ExperimentInput => ({
-  ...base({ kind: 'circles', samples: batchSize ? 400 : 130, noise: 0.1, classes: 2 }, batchSize, precision),
+  ...base({ kind: 'circles', samples: batchSize ? 400 : 170, noise: 0.1, classes: 2 }, batchSize, precision),
   layers: [{ units: 30, activation: 'tanh' }, { units: 30, activation: 'tanh' }, { units: 2, activation: 'linear' }],
   loss: 'softmax-cross-entropy',
 });
 const twoThreads = (precision: 'float64' | 'float32') => () => createThreadedWasmBackend({ threads: 2, relaxed: false, precision });
 cases.push(['two threads, full batch', bands(null), false, twoThreads('float64')]);
-cases.push(['two threads, minibatch', bands(104), false, twoThreads('float64')]);
-cases.push(['two threads, float32 minibatch', bands(104, 'float32'), false, twoThreads('float32')]);
-cases.push(['two threads, v2: adam, minibatch', { ...bands(104), version: 2, optimizer: { kind: 'adam' } }, false, twoThreads('float64')]);
+cases.push(['two threads, minibatch', bands(128), false, twoThreads('float64')]);
+cases.push(['two threads, float32 minibatch', bands(128, 'float32'), false, twoThreads('float32')]);
+cases.push(['two threads, v2: adam, minibatch', { ...bands(128), version: 2, optimizer: { kind: 'adam' } }, false, twoThreads('float64')]);
 
 if (only === 'list') {
   console.log(JSON.stringify(cases.map((c) => c[0])));
