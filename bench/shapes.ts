@@ -19,7 +19,7 @@ export const SHAPES: BenchShape[] = [
   {
     id: 'classroom-tanh',
     label: '512×2→32×4 tanh→2, full batch',
-    steps: 150,
+    steps: 400,
     experiment: (steps) =>
       experiment({
         version: 1,

@@ -124,6 +124,34 @@ describe('wasm kernels', () => {
     }
   });
 
+  it('transpose moves every value exactly: whole 8×8 blocks (SIMD) and edge blocks (scalar), both precisions', () => {
+    const be = createWasmBackend({ relaxed: false });
+    const k = be.kernels;
+    for (const [rows, cols] of [[1, 1], [8, 8], [16, 24], [9, 17], [128, 128], [33, 7], [64, 10], [3, 40]] as [number, number][]) {
+      const src = inBackend(be, randomArray(rows * cols, rows * 31 + cols));
+      const dst = be.alloc(rows * cols);
+      k.transpose_f64(rows, cols, src.byteOffset, dst.byteOffset);
+      const want = new Float64Array(rows * cols);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) want[c * rows + r] = src[r * cols + c]!;
+      expect(Array.from(dst), `${rows}×${cols}`).toEqual(Array.from(want));
+      const mem = be.kernelMemory.f32(rows * cols);
+      k.transpose_f64_f32(rows, cols, src.byteOffset, mem.byteOffset);
+      expect(Array.from(mem), `${rows}×${cols} to float32`).toEqual(Array.from(Float32Array.from(want)));
+    }
+  });
+
+  it('pack moves every value to its panel exactly: column pairs (SIMD), an odd last column, a short last panel', () => {
+    const be = createWasmBackend({ relaxed: false });
+    for (const [m, k] of [[4, 2], [8, 32], [512, 32], [9, 7], [6, 1], [3, 5], [32, 129]] as [number, number][]) {
+      const src = inBackend(be, randomArray(m * k, m * 7 + k));
+      const dst = be.alloc(Math.ceil(m / 4) * 4 * k);
+      be.kernels.pack_f64(m, k, src.byteOffset, dst.byteOffset);
+      const want = new Float64Array(dst.length);
+      for (let row = 0; row < m; row++) for (let i = 0; i < k; i++) want[Math.floor(row / 4) * 4 * k + i * 4 + (row % 4)] = src[row * k + i]!;
+      expect(Array.from(dst), `${m}×${k}`).toEqual(Array.from(want));
+    }
+  });
+
   it('sgd is bit for bit the plain update loop (odd lengths, views from elsewhere)', () => {
     const be = createWasmBackend({ relaxed: false });
     for (const n of [1, 2, 7, 1000, 100_001]) {

@@ -180,8 +180,32 @@ function driver(t) {
 function transpose(t, to = t) {
   const { bytes, scalarLoad } = TYPES[t];
   const { bytes: outBytes, scalarStore } = TYPES[to];
+  // float64 → float64: a whole 8×8 block moves as 2×2 tiles (two row vectors in, two column vectors
+  // out), a quarter of the scalar loop's loads and stores; edge blocks take the scalar loop. Values are
+  // only moved, so both paths give the same bits.
+  const simdBlock = () => {
+    const out = [];
+    out.push('(local.set $sp (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r0) (local.get $cols)) (local.get $c0)) (i32.const 3))))');
+    out.push('(local.set $dp (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c0) (local.get $rows)) (local.get $r0)) (i32.const 3))))');
+    for (let i = 0; i < 4; i++) {
+      // rows r0+2i and r0+2i+1 of the block; their 2×2 tiles go to columns r0+2i.. of dst rows c0+2j, c0+2j+1
+      out.push('(local.set $sq (i32.add (local.get $sp) (local.get $srow)))');
+      out.push('(local.set $dq (local.get $dp))');
+      for (let j = 0; j < 4; j++) {
+        out.push(`(local.set $v0 (v128.load offset=${16 * j} (local.get $sp)))`);
+        out.push(`(local.set $v1 (v128.load offset=${16 * j} (local.get $sq)))`);
+        out.push(`(v128.store offset=${16 * i} (local.get $dq) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $v0) (local.get $v1)))`);
+        out.push(`(v128.store offset=${16 * i} (i32.add (local.get $dq) (local.get $drow)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $v0) (local.get $v1)))`);
+        out.push('(local.set $dq (i32.add (local.get $dq) (i32.shl (local.get $drow) (i32.const 1))))');
+      }
+      out.push('(local.set $sp (i32.add (local.get $sq) (local.get $srow)))');
+    }
+    return out.join('\n        ');
+  };
+  const simd = t === 'f64' && to === 'f64';
   return `(func (export "transpose_${t === to ? t : `${t}_${to}`}") (param $rows i32) (param $cols i32) (param $src i32) (param $dst i32)
-  (local $r0 i32) (local $c0 i32) (local $r i32) (local $c i32) (local $rEnd i32) (local $cEnd i32)
+  (local $r0 i32) (local $c0 i32) (local $r i32) (local $c i32) (local $rEnd i32) (local $cEnd i32)${simd ? ' (local $sp i32) (local $sq i32) (local $dp i32) (local $dq i32) (local $srow i32) (local $drow i32) (local $v0 v128) (local $v1 v128)' : ''}
+  ${simd ? '(local.set $srow (i32.shl (local.get $cols) (i32.const 3)))\n  (local.set $drow (i32.shl (local.get $rows) (i32.const 3)))' : ''}
   (block $done (loop $rb
     (br_if $done (i32.ge_s (local.get $r0) (local.get $rows)))
     (local.set $rEnd (select (i32.add (local.get $r0) (i32.const 8)) (local.get $rows) (i32.lt_s (i32.add (local.get $r0) (i32.const 8)) (local.get $rows))))
@@ -189,6 +213,10 @@ function transpose(t, to = t) {
     (block $cdone (loop $cb
       (br_if $cdone (i32.ge_s (local.get $c0) (local.get $cols)))
       (local.set $cEnd (select (i32.add (local.get $c0) (i32.const 8)) (local.get $cols) (i32.lt_s (i32.add (local.get $c0) (i32.const 8)) (local.get $cols))))
+      ${simd ? `(if (i32.and (i32.eq (i32.sub (local.get $rEnd) (local.get $r0)) (i32.const 8)) (i32.eq (i32.sub (local.get $cEnd) (local.get $c0)) (i32.const 8))) (then
+        ${simdBlock()}
+        (local.set $c0 (i32.add (local.get $c0) (i32.const 8)))
+        (br $cb)))` : ''}
       (local.set $r (local.get $r0))
       (block $rdone (loop $ri
         (br_if $rdone (i32.ge_s (local.get $r) (local.get $rEnd)))
@@ -217,18 +245,44 @@ function transpose(t, to = t) {
 function pack(t, to = t) {
   const { bytes, scalarLoad } = TYPES[t];
   const { bytes: outBytes, scalarStore } = TYPES[to];
+  // float64 → float64 with whole 4-row panels: two columns of the panel at a time, four row vectors
+  // in and four vectors out (the panel's next 8 values, in order); an odd last column and a short
+  // last panel take the scalar loop. Values are only moved: the same bits either way.
+  const simd = t === 'f64' && to === 'f64' && ROWS === 4;
+  const pairs = `(if (i32.eq (local.get $R) (i32.const 4)) (then
+      (local.set $s (i32.add (local.get $src) (i32.mul (local.get $q) (local.get $rowBytes))))
+      (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $q) (local.get $k)) (i32.const 3))))
+      (local.set $i0 (i32.and (local.get $k) (i32.const -2)))
+      (local.set $i (local.get $i0))
+      (block $pdone (loop $pl
+        (br_if $pdone (i32.le_s (local.get $i) (i32.const 0)))
+        (local.set $v0 (v128.load (local.get $s)))
+        (local.set $v1 (v128.load (i32.add (local.get $s) (local.get $rowBytes))))
+        (local.set $v2 (v128.load (i32.add (local.get $s) (i32.shl (local.get $rowBytes) (i32.const 1)))))
+        (local.set $v3 (v128.load (i32.add (local.get $s) (i32.mul (local.get $rowBytes) (i32.const 3)))))
+        (v128.store offset=0 (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $v0) (local.get $v1)))
+        (v128.store offset=16 (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $v2) (local.get $v3)))
+        (v128.store offset=32 (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $v0) (local.get $v1)))
+        (v128.store offset=48 (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $v2) (local.get $v3)))
+        (local.set $s (i32.add (local.get $s) (i32.const 16)))
+        (local.set $d (i32.add (local.get $d) (i32.const 64)))
+        (local.set $i (i32.sub (local.get $i) (i32.const 2)))
+        (br $pl))))
+      (else (local.set $i0 (i32.const 0))))`;
   return `(func (export "pack_${t === to ? t : `${t}_${to}`}") (param $m i32) (param $k i32) (param $src i32) (param $dst i32)
-  (local $q i32) (local $i i32) (local $r i32) (local $R i32) (local $s i32) (local $d i32) (local $rowBytes i32)
+  (local $q i32) (local $i i32) (local $r i32) (local $R i32) (local $s i32) (local $d i32) (local $rowBytes i32) (local $i0 i32)${simd ? ' (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)' : ''}
   (local.set $rowBytes (i32.mul (local.get $k) (i32.const ${bytes})))
   (block $done (loop $panels
     (br_if $done (i32.ge_s (local.get $q) (local.get $m)))
     (local.set $R (select (i32.const ${ROWS}) (i32.sub (local.get $m) (local.get $q)) (i32.ge_s (i32.sub (local.get $m) (local.get $q)) (i32.const ${ROWS}))))
+    ${simd ? pairs : ''}
     (local.set $r (i32.const 0))
     (block $rdone (loop $rows
       (br_if $rdone (i32.ge_s (local.get $r) (local.get $R)))
-      (local.set $s (i32.add (local.get $src) (i32.mul (i32.add (local.get $q) (local.get $r)) (local.get $rowBytes))))
-      (local.set $d (i32.add (i32.add (local.get $dst) (i32.mul (i32.mul (local.get $q) (local.get $k)) (i32.const ${outBytes}))) (i32.mul (local.get $r) (i32.const ${outBytes}))))
-      (local.set $i (local.get $k))
+      ;; from column i0 on (the columns the vector loop left)
+      (local.set $s (i32.add (i32.add (local.get $src) (i32.mul (i32.add (local.get $q) (local.get $r)) (local.get $rowBytes))) (i32.mul (local.get $i0) (i32.const ${bytes}))))
+      (local.set $d (i32.add (i32.add (i32.add (local.get $dst) (i32.mul (i32.mul (local.get $q) (local.get $k)) (i32.const ${outBytes}))) (i32.mul (local.get $r) (i32.const ${outBytes}))) (i32.mul (local.get $i0) (i32.const ${ROWS * outBytes}))))
+      (local.set $i (i32.sub (local.get $k) (local.get $i0)))
       (if (i32.gt_s (local.get $i) (i32.const 0)) (then
       (loop $cols
         (${scalarStore} (local.get $d) ${convert(t, to, `(${scalarLoad} (local.get $s))`)})
