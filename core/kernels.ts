@@ -59,6 +59,10 @@ export interface Backend {
   queue?(part: number): void;
   spread?(): void;
   run?(): void;
+  /** Optional, with `parts`: keeps the queued pass (before run()) in `slot`, for `owner`. */
+  save?(slot: number, owner: object): void;
+  /** Optional: queues the pass kept in `slot` again, as recorded, if `owner` kept it there; false if not. */
+  restore?(slot: number, owner: object): boolean;
 }
 
 function gemm(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, bias: Float64Array | null): void {

@@ -83,6 +83,14 @@ function usesInputGram(experiment: Experiment): boolean {
   return isPlainSgd(experiment) && InputGram.worthwhile(trainRows, inputs, testRows > 0 ? testEvery : 0, batchRows);
 }
 
+/** Slots of the passes a trainer keeps in its backend (Backend.save). */
+const PASS_FORWARD = 0;
+const PASS_FORWARD_EVAL = 1;
+const PASS_DELTAS = 2;
+const PASS_GRADIENTS = 3;
+const PASS_GRADIENTS_UPDATE = 4;
+const PASSES = 5;
+
 /** First row of part p's band when `rows` rows are shared among `parts` parts. */
 function bandStart(rows: number, parts: number, p: number): number {
   return Math.min(rows, p * Math.ceil(rows / parts / BAND_ROWS) * BAND_ROWS);
@@ -111,6 +119,9 @@ export class Trainer {
   private readonly rateCell: Float64Array;
   /** This step's plain SGD update runs inside backward(), on the threads (see run()). */
   private fusedUpdate = false;
+  /** Rows and input each kept pass (PASS_*) was recorded for (-1: none). */
+  private readonly keptRows = new Int32Array(PASSES).fill(-1);
+  private readonly keptInput: (Float64Array | null)[] = Array.from({ length: PASSES }, () => null);
   /** The live base rate (the UI may change it mid-run); the experiment's schedule scales it per step. */
   learningRate: number;
 
@@ -212,7 +223,7 @@ export class Trainer {
     this.testEvery = experiment.testEvery ?? Math.max(1, Math.ceil(experiment.steps / 100));
     this.testRecord = new Float64Array(2 * (Math.floor(experiment.steps / this.testEvery) + 2));
 
-    const { trainRows, testRows } = this.shape;
+    const { trainRows } = this.shape;
     // The shortcut moves X·W by −lr·G·dZ, which is SGD's step and no other rule's.
     const useGram = options.inputGram !== false && usesInputGram(experiment);
     this.gram = useGram ? new InputGram(this.backend, this.data.x, trainRows, inputs, this.layers[0]!.units, minibatch ? batchRows : 0) : null;
@@ -448,9 +459,13 @@ export class Trainer {
       // Rows are independent through the whole forward pass: each part takes its band of rows
       // through every layer, with no hand-over between layers.
       const backend = this.backend;
-      for (let p = 0; p < parts; p++) {
-        backend.queue!(p);
-        this.forwardRows(input, bandStart(rows, parts, p), bandRows(rows, parts, p), evaluation);
+      const slot = evaluation ? PASS_FORWARD_EVAL : PASS_FORWARD;
+      if (!this.restorePass(slot, rows, input)) {
+        for (let p = 0; p < parts; p++) {
+          backend.queue!(p);
+          this.forwardRows(input, bandStart(rows, parts, p), bandRows(rows, parts, p), evaluation);
+        }
+        this.savePass(slot, rows, input);
       }
       backend.run!();
       const last = this.layers[this.layers.length - 1]!;
@@ -477,6 +492,21 @@ export class Trainer {
       a = A;
     }
     return a;
+  }
+
+  /**
+   * A pass split across threads is the same kernel calls on the same buffers every step with the same
+   * rows, so its queues are recorded once and run again as kept (recording cost ~4 % of a classroom
+   * step). Kept per slot with the rows and input it was recorded for; the backend checks the owner.
+   */
+  private restorePass(slot: number, rows: number, input: Float64Array): boolean {
+    return this.keptRows[slot] === rows && this.keptInput[slot] === input && this.backend.restore!(slot, this);
+  }
+
+  private savePass(slot: number, rows: number, input: Float64Array): void {
+    this.backend.save!(slot, this);
+    this.keptRows[slot] = rows;
+    this.keptInput[slot] = input;
   }
 
   /**
@@ -555,25 +585,32 @@ export class Trainer {
     if (parts > 1 && !this.gram) {
       const backend = this.backend;
       // The deltas, layer by layer back, are row by row too: each part takes its band through them all.
-      for (let p = 0; p < parts; p++) {
-        backend.queue!(p);
-        const row = bandStart(rows, parts, p);
-        const count = bandRows(rows, parts, p);
-        for (let l = layers.length - 1; l >= 0; l--) {
-          const layer = layers[l]!;
-          backend.derive!(layer.activation, count, layer.units, layer.Z, layer.A, layer.dZ, null, row);
-          if (l > 0) backend.gemmNT(count, layer.units, layer.fanIn, layer.dZ, layer.W, layers[l - 1]!.dZ, row);
+      if (!this.restorePass(PASS_DELTAS, rows, input)) {
+        for (let p = 0; p < parts; p++) {
+          backend.queue!(p);
+          const row = bandStart(rows, parts, p);
+          const count = bandRows(rows, parts, p);
+          for (let l = layers.length - 1; l >= 0; l--) {
+            const layer = layers[l]!;
+            backend.derive!(layer.activation, count, layer.units, layer.Z, layer.A, layer.dZ, null, row);
+            if (l > 0) backend.gemmNT(count, layer.units, layer.fanIn, layer.dZ, layer.W, layers[l - 1]!.dZ, row);
+          }
         }
+        this.savePass(PASS_DELTAS, rows, input);
       }
       backend.run!();
       // Weight and bias gradients sum over every row: each is shared out whole, or in bands of its
       // rows, so every sum runs over the rows in order, as on one thread.
-      backend.spread!();
-      const rate = this.fusedUpdate ? this.rateCell : null;
-      for (let l = layers.length - 1; l >= 0; l--) {
-        const layer = layers[l]!;
-        backend.gemmTN(rows, layer.units, layer.fanIn, l > 0 ? layers[l - 1]!.A : input, layer.dZ, layer.dW, rate && layer.W, rate);
-        if (layer.db) backend.colsums!(rows, layer.units, layer.dZ, layer.db, rate && layer.b, rate);
+      const slot = this.fusedUpdate ? PASS_GRADIENTS_UPDATE : PASS_GRADIENTS;
+      if (!this.restorePass(slot, rows, input)) {
+        backend.spread!();
+        const rate = this.fusedUpdate ? this.rateCell : null;
+        for (let l = layers.length - 1; l >= 0; l--) {
+          const layer = layers[l]!;
+          backend.gemmTN(rows, layer.units, layer.fanIn, l > 0 ? layers[l - 1]!.A : input, layer.dZ, layer.dW, rate && layer.W, rate);
+          if (layer.db) backend.colsums!(rows, layer.units, layer.dZ, layer.db, rate && layer.b, rate);
+        }
+        this.savePass(slot, rows, input);
       }
       backend.run!();
       return;

@@ -89,7 +89,7 @@ describe('a step on several threads', () => {
   it('trains bit for bit as one thread, in 2, 3 and 4 parts (odd rows and widths, tanh, sigmoid, relu, full batch and minibatch)', () => {
     const exps = [
       base({}),
-      base({ batchSize: 200, layers: [{ units: 40, activation: 'relu' }, { units: 17, activation: 'tanh' }, { units: 2, activation: 'linear' }] }),
+      base({ batchSize: 190, layers: [{ units: 40, activation: 'relu' }, { units: 17, activation: 'tanh' }, { units: 2, activation: 'linear' }] }),
       base({ loss: 'mse', bias: false, data: { kind: 'random-regression', samples: 600, inputs: 7, outputs: 3 }, layers: [{ units: 24, activation: 'relu' }, { units: 3, activation: 'linear' }] }),
     ];
     for (const precision of ['float64', 'float32'] as const) {
@@ -114,6 +114,21 @@ describe('a step on several threads', () => {
       expect(two.result(1).losses, JSON.stringify(over)).toEqual(one.result(1).losses);
       expect(two.historyEntries(), JSON.stringify(over)).toEqual(one.historyEntries());
     }
+  });
+
+  it('two trainers taking turns on one backend each run their own kept passes', () => {
+    const a = base({ steps: 30 });
+    const b = base({ steps: 30, seed: 9, layers: [{ units: 64, activation: 'tanh' }, { units: 2, activation: 'linear' }] });
+    expect([a, b].map((exp) => Trainer.splitsPasses(exp))).toEqual([true, true]);
+    const alone = [a, b].map((exp) => losses(exp, createWasmBackend({ relaxed: false })).losses);
+    const shared = sameThread(2, 'float64');
+    const [ta, tb] = [a, b].map((exp) => new Trainer(exp, { backend: shared, history: false }));
+    for (let i = 0; i < 3; i++) {
+      ta!.run(10);
+      tb!.run(10);
+    }
+    expect(ta!.result(1).losses).toEqual(alone[0]);
+    expect(tb!.result(1).losses).toEqual(alone[1]);
   });
 
   it('splits only passes big enough to gain: not the 32-row batches of a 128-wide relu net, nor a Gram-shortcut first layer', () => {

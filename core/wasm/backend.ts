@@ -307,6 +307,8 @@ export function createWasmBackend(options: WasmBackendOptions & { precision?: Ke
   const scratch: ThreadScratch[] = [];
   const load: number[] = [];
   const fns = jobFunctions(kernels);
+  // Passes kept by save() to run again as recorded: a step's passes repeat step after step.
+  const saved: { owner: object | null; lengths: Int32Array; queues: Int32Array[] }[] = [];
   const scratchOf = (p: number): ThreadScratch => (scratch[p] ??= { packA: new Scratch(mem), packB: new Scratch(mem), out32: new Scratch(mem) });
   const select = (p: number): void => {
     if (!threads) return;
@@ -455,6 +457,33 @@ export function createWasmBackend(options: WasmBackendOptions & { precision?: Ke
         select(p);
       }
       select(0);
+    },
+    save(slot, owner) {
+      if (!threads) return;
+      const kept = (saved[slot] ??= { owner: null, lengths: new Int32Array(threads.count + 1), queues: [] });
+      kept.owner = owner;
+      for (let p = 0; p < kept.lengths.length; p++) {
+        const q = queues[p];
+        const n = q ? q.length : 0;
+        kept.lengths[p] = n;
+        if (n > (kept.queues[p]?.length ?? 0)) kept.queues[p] = new Int32Array(n);
+        for (let i = 0; i < n; i++) kept.queues[p]![i] = q!.slots[i]!;
+      }
+    },
+    restore(slot, owner) {
+      const kept = saved[slot];
+      if (!threads || !kept || kept.owner !== owner || kept.lengths.length !== threads.count + 1) return false;
+      for (let p = 0; p < kept.lengths.length; p++) {
+        const n = kept.lengths[p]!;
+        if (n === 0) continue;
+        select(p);
+        const q = queues[p]!;
+        const from = kept.queues[p]!;
+        for (let i = 0; i < n; i++) q.slots[i] = from[i]!;
+        q.length = n;
+      }
+      direct();
+      return true;
     },
     run() {
       if (!threads) return;
