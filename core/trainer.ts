@@ -32,6 +32,11 @@ export interface TrainerOptions {
   inputGram?: boolean;
   /** Record the step-scheduled history (core/history.ts); default true. */
   history?: boolean;
+  /**
+   * Split every pass the backend's threads can take, whatever its size (bands of ≥ 8 rows), instead of
+   * only those that gained when measured: for measuring where splitting pays (bench/split.ts). Same numbers.
+   */
+  splitAll?: boolean;
 }
 
 interface Layer {
@@ -60,15 +65,18 @@ const EVAL_ROWS = 256;
  * so a band ending mid-turn would change bits in float32 mode).
  */
 const BAND_ROWS = 8;
-/** A pass splits only from this many multiply-adds in its forward half: below, a hand-over costs more than it saves. */
-const PARALLEL_MIN_WORK = 100_000;
+/**
+ * A pass splits only from this many multiply-adds in its forward half: passes of 110k–180k lost up to
+ * 19 % on two threads or gained a few, from 310k they gained 4–26 % (the classroom net's 1.6M: ~48 %),
+ * medians of 8 alternations on this 2-core machine (`node --import tsx bench/split.ts`).
+ */
+const PARALLEL_MIN_WORK = 300_000;
 
 /**
- * Rows a band must have at least. Thinner bands gained nothing on this 2-core machine (a 128-wide
- * relu net on 32-row batches ran 10 % slower on two threads: each thread streams all of W for a few
- * rows), while the classroom net's 256-row bands gain ~40 %.
+ * Rows a band must have at least: 8-row bands of a 128-wide relu net's 16-row batches ran 16 % slower
+ * than one thread, 16-row bands of its 32-row batches 4–13 % faster (bench/split.ts).
  */
-const MIN_BAND_ROWS = 64;
+const MIN_BAND_ROWS = 16;
 
 /** Parts a pass over `rows` rows runs in, given `threads` threads and a forward cost of `work` multiply-adds a row. */
 function passParts(threads: number, rows: number, work: number): number {
@@ -138,6 +146,7 @@ export class Trainer {
   private readonly layers: Layer[];
   /** Multiply-adds of one row's forward pass (Σ fanIn·units). */
   private readonly forwardWorkPerRow: number;
+  private readonly splitAll: boolean;
   private readonly rng: NumpyRandom;
   private readonly batchX: Float64Array | null;
   private readonly batchY: Float64Array | null;
@@ -201,6 +210,7 @@ export class Trainer {
       };
     });
     this.rateCell = this.backend.alloc(1);
+    this.splitAll = options.splitAll === true;
     this.forwardWorkPerRow = this.layers.reduce((w, l) => w + l.fanIn * l.units, 0);
     this.initParams();
     const training = trainingOf(experiment);
@@ -514,7 +524,9 @@ export class Trainer {
    * and the pass is big enough that a hand-over (a few microseconds) is small beside it.
    */
   private partsFor(rows: number): number {
-    return passParts(this.backend.parts ?? 1, rows, this.forwardWorkPerRow);
+    const threads = this.backend.parts ?? 1;
+    if (this.splitAll) return threads < 2 || rows < 2 * BAND_ROWS ? 1 : Math.min(threads, Math.floor(rows / BAND_ROWS));
+    return passParts(threads, rows, this.forwardWorkPerRow);
   }
 
   /**

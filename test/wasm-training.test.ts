@@ -282,7 +282,7 @@ describe('memory', () => {
   it('the step loop allocates nothing: no garbage collection in 70,000 steps on any path', async () => {
     const list = await child('0', 'list');
     const cases = JSON.parse(list.stdout) as string[];
-    expect(cases).toHaveLength(21);
+    expect(cases).toHaveLength(20);
     const reports: { name: string; gram: boolean; steps: number; gcs: string[] }[] = [];
     // Two at a time: the machine has two cores.
     for (let i = 0; i < cases.length; i += 2) {

@@ -1,0 +1,61 @@
+/**
+ * When splitting a step's passes over two kernel threads pays: nets of several sizes trained on one
+ * thread and on two (node/kernel-threads.ts), long-lived trainers alternating 8 times, medians of
+ * steps/s. The two-thread trainer splits every pass (`splitAll`), so the table shows what the
+ * thresholds in core/trainer.ts (PARALLEL_MIN_WORK, MIN_BAND_ROWS) decide from: the "splits" column is
+ * what a run does by default.
+ */
+import { experiment, Trainer, createWasmBackend, type Experiment } from '../core';
+import { createThreadedWasmBackend } from '../node/kernel-threads';
+import { SHAPES } from './shapes';
+
+const net = (batch: number, inputs: number, units: number, activation: 'relu' | 'tanh'): Experiment =>
+  experiment({
+    version: 1,
+    name: `${inputs}→${units}→${units}→10 ${activation}, batch ${batch}`,
+    seed: 6,
+    data: { kind: 'random-regression', samples: 1024, inputs, outputs: 10 },
+    layers: [{ units, activation }, { units, activation }, { units: 10, activation: 'linear' }],
+    bias: true,
+    init: { weights: 'he', biases: 'zeros' },
+    loss: 'mse',
+    learningRate: 0.001,
+    steps: 1_000_000,
+    batchSize: batch,
+  });
+
+const nets: Experiment[] = [
+  SHAPES.find((s) => s.id === 'classroom-tanh')!.experiment(1_000_000),
+  SHAPES.find((s) => s.id === 'wide-relu-b32')!.experiment(1_000_000),
+  net(32, 64, 128, 'relu'),
+  net(16, 64, 128, 'relu'),
+  net(32, 16, 64, 'relu'),
+  net(32, 64, 32, 'relu'),
+  net(64, 16, 32, 'tanh'),
+  net(128, 2, 32, 'tanh'),
+  net(64, 2, 64, 'tanh'),
+  net(256, 2, 16, 'tanh'),
+];
+
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]!;
+const two = await createThreadedWasmBackend({ threads: 2 });
+console.log(`| net | forward multiply-adds a pass | splits | 1 thread steps/s | 2 threads steps/s | gain |\n|---|--:|---|--:|--:|--:|`);
+for (const exp of nets) {
+  const widths = [exp.data.kind === 'random-regression' ? exp.data.inputs : 2, ...exp.layers.map((l) => l.units)];
+  const rows = exp.batchSize ?? (exp.data as { samples: number }).samples;
+  const work = rows * exp.layers.reduce((w, l, i) => w + widths[i]! * l.units, 0);
+  const trainers = [new Trainer(exp, { recordLosses: false, history: false, backend: createWasmBackend({}) }), new Trainer(exp, { recordLosses: false, history: false, backend: two, splitAll: true })];
+  const steps = Math.max(50, Math.round(3e7 / work));
+  for (const t of trainers) t.run(steps);
+  const rates: number[][] = [[], []];
+  for (let r = 0; r < 8; r++) {
+    for (const i of [0, 1]) {
+      const t0 = performance.now();
+      trainers[i]!.run(steps);
+      rates[i]!.push(steps / ((performance.now() - t0) / 1000));
+    }
+  }
+  const [a, b] = rates.map(median) as [number, number];
+  console.log(`| ${exp.name} | ${work.toLocaleString('en')} | ${Trainer.splitsPasses(exp) ? 'yes' : 'no'} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${(b / a).toFixed(2)}× |`);
+}
+await two.close();
