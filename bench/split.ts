@@ -39,6 +39,34 @@ const nets: Experiment[] = [
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]!;
 const two = await createThreadedWasmBackend({ threads: 2 });
+
+// What a second thread can add at best here: one kernel alone, then the same kernel on both threads at
+// once (each on its own buffers), as time per call. Two free cores would keep the time; vCPUs that
+// share a core's units do not.
+{
+  const [m, n, k] = [512, 32, 32];
+  const bufs = [0, 1].map(() => ({ a: two.alloc(m * k).fill(0.5), b: two.alloc(m * n).fill(0.25), c: two.alloc(k * n), z: two.alloc(16384).fill(0.3) }));
+  const calls = 400;
+  for (const [label, call] of [
+    ['a 512×32ᵀ·512×32 weight-gradient product', (p: number) => two.gemmTN(m, n, k, bufs[p]!.a, bufs[p]!.b, bufs[p]!.c)],
+    ['tanh over 16,384 values', (p: number) => two.activate!('tanh', 16384, bufs[p]!.z, bufs[p]!.z)],
+  ] as const) {
+    const timed = (parts: number) => {
+      for (let p = 0; p < parts; p++) {
+        two.queue!(p);
+        for (let i = 0; i < calls; i++) call(p);
+      }
+      const t0 = performance.now();
+      two.run!();
+      return ((performance.now() - t0) / calls) * 1000;
+    };
+    timed(2);
+    const alone = median([timed(1), timed(1), timed(1)]);
+    const both = median([timed(2), timed(2), timed(2)]);
+    console.log(`${label}: ${alone.toFixed(1)} µs alone, ${both.toFixed(1)} µs each on both threads at once: ${((2 * alone) / both).toFixed(2)}× one thread's throughput`);
+  }
+}
+
 console.log(`| net | forward multiply-adds a pass | splits | 1 thread steps/s | 2 threads steps/s | gain |\n|---|--:|---|--:|--:|--:|`);
 for (const exp of nets) {
   const widths = [exp.data.kind === 'random-regression' ? exp.data.inputs : 2, ...exp.layers.map((l) => l.units)];
