@@ -9,7 +9,9 @@
  * Results are bit-identical to one thread: every value is computed by the same kernel code
  * wherever its band runs (test/wasm-threads.test.ts).
  */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { Trainer, type Experiment } from '../core';
 import { compiledKernels, createWasmBackend, JOB_QUEUE_SLOTS, KernelMemory, type KernelPrecision, type KernelThreads, type WasmBackend } from '../core/wasm/backend';
 import { JOB_OPS, JobQueue, jobFunctions, runJobs } from '../core/wasm/kernel-jobs';
 
@@ -137,38 +139,71 @@ class AtomicsThreads implements KernelThreads {
   }
 }
 
-/** A WASM backend whose step passes run on `threads` threads (Node only; shared memory). */
-export async function createThreadedWasmBackend(options: ThreadedBackendOptions = {}): Promise<ThreadedBackend> {
+/**
+ * A WASM backend whose step passes run on `threads` threads (Node only; shared memory), usable at
+ * once: until a worker has started, the caller takes back every queue posted to it (finish()), so
+ * the first steps run on one thread and nothing waits for the workers. `ready` settles when they run.
+ */
+export function startThreadedWasmBackend(options: ThreadedBackendOptions = {}): ThreadedBackend & { ready: Promise<void> } {
   const count = Math.max(0, (options.threads ?? 2) - 1);
   const memory = new KernelMemory(0, true);
   const { module } = compiledKernels(true, options.relaxed ?? true);
   const control = new SharedArrayBuffer(Math.max(1, count) * SLOTS * 4);
   const queues = Array.from({ length: count }, () => new SharedArrayBuffer(JOB_QUEUE_SLOTS * 4));
-  const workers = await Promise.all(
-    Array.from({ length: count }, (_, index) => {
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory: memory.memory, control, queue: queues[index], index, ops: JOB_OPS, spinMs: SPIN_MS } });
-      return new Promise<Worker>((resolve, reject) => {
-        w.once('message', () => resolve(w));
-        w.once('error', reject);
-      });
-    }),
+  const threads = new AtomicsThreads(control, queues, count);
+  const workers = Array.from({ length: count }, (_, index) => new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory: memory.memory, control, queue: queues[index], index, ops: JOB_OPS, spinMs: SPIN_MS } }));
+  const ready = Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<void>((resolve, reject) => {
+          w.once('message', () => resolve());
+          w.once('error', reject);
+        }),
+    ),
+  ).then(
+    () => undefined,
+    (e: unknown) => {
+      // A worker that failed to start never takes a queue: the caller runs them all from now on.
+      threads.closed = true;
+      throw e;
+    },
   );
   // Idle workers must not keep the process alive.
   for (const w of workers) w.unref();
-  const threads = new AtomicsThreads(control, queues, count);
   const backend = createWasmBackend({ precision: options.precision, relaxed: options.relaxed, memory, threads: count > 0 ? threads : undefined });
   threads.local = jobFunctions(backend.kernels);
   return Object.assign(backend, {
     name: `${backend.name}-x${count + 1}`,
+    ready,
     async close() {
-      if (threads.closed) return;
+      if (threads.closed && workers.length === 0) return;
       threads.closed = true;
       const blocks = Array.from({ length: count }, (_, i) => new Int32Array(control, i * SLOTS * 4, SLOTS));
       for (const blk of blocks) {
         Atomics.store(blk, SEQ, -1);
         Atomics.notify(blk, SEQ);
       }
-      await Promise.all(workers.map((w) => w.terminate()));
+      await Promise.all(workers.splice(0).map((w) => w.terminate()));
     },
   });
+}
+
+/** startThreadedWasmBackend, once its workers run (the CLI and the bench: timing starts with them ready). */
+export async function createThreadedWasmBackend(options: ThreadedBackendOptions = {}): Promise<ThreadedBackend> {
+  const backend = startThreadedWasmBackend(options);
+  await backend.ready;
+  return backend;
+}
+
+/**
+ * Kernel threads for one run where they pay: a second thread on a multi-core machine when the run's
+ * passes split (Trainer.splitsPasses), else undefined (the trainer's default backend). For the
+ * trainer service of Electron's utility process (TrainerServiceOptions.backendFor).
+ */
+export function leaseKernelThreads(experiment: Experiment): ThreadedBackend | undefined {
+  if (availableParallelism() < 2 || !Trainer.splitsPasses(experiment)) return undefined;
+  const backend = startThreadedWasmBackend({ precision: experiment.precision ?? 'float64', threads: 2 });
+  // A failed start leaves the run on one thread (the queues are taken back); nothing to report.
+  backend.ready.catch(() => undefined);
+  return backend;
 }

@@ -7,7 +7,7 @@ import { ControlToTrainerSchema, type ControlFromTrainer } from '../contract/con
 import { issuesOf, summarize, type FromTrainer } from '../contract/protocol';
 import type { SweepWorkerMessage } from '../contract/sweep';
 import { runSweepJob } from './sweep-job';
-import { TrainerService } from './trainer-service';
+import { TrainerService, type TrainerServiceOptions } from './trainer-service';
 import { host } from './host';
 
 /** The trainer's end of the UI channel. */
@@ -30,7 +30,12 @@ export interface ControlPort {
   exit(): void;
 }
 
-export function runTrainerRuntime(control: ControlPort): void {
+/** What the host adds to the runtime (Node hosts: kernel threads for big runs, node/kernel-threads.ts). */
+export interface TrainerRuntimeOptions {
+  backendFor?: TrainerServiceOptions['backendFor'];
+}
+
+export function runTrainerRuntime(control: ControlPort, options: TrainerRuntimeOptions = {}): void {
   let port: UiPort | null = null;
   let service: TrainerService | null = null;
   control.onMessage((data, ports) => {
@@ -71,6 +76,7 @@ export function runTrainerRuntime(control: ControlPort): void {
         }
       },
       onStatus: (s) => control.post({ type: 'status', runId, phase: s.phase, step: s.step }),
+      backendFor: options.backendFor,
     });
     port = ui;
     service = svc;

@@ -15,7 +15,7 @@
  * (Over 400 lines on purpose: one state machine — phases, slices, pacing, flushing — whose
  * transitions are easier to check in one file than spread across several.)
  */
-import { parseExperiment, Trainer, ExperimentError, type Experiment } from '../index';
+import { parseExperiment, Trainer, ExperimentError, type Backend, type Experiment } from '../index';
 import {
   isDrawable,
   MAX_PROGRESS_PER_SECOND,
@@ -47,6 +47,11 @@ export interface TrainerServiceOptions {
   progressIntervalMs?: number;
   /** Minimum time between periodic live-view snapshots (pause, end and `requestSnapshot` always get one). */
   snapshotIntervalMs?: number;
+  /**
+   * A backend for a run, or undefined for the trainer's default: the Node hosts lend kernel threads
+   * (node/kernel-threads.ts leaseKernelThreads). Closed when the next run starts or the service is disposed.
+   */
+  backendFor?(experiment: Experiment): (Backend & { close(): unknown }) | undefined;
 }
 
 const DEFAULT_GRID = 48;
@@ -88,6 +93,9 @@ export class TrainerService {
   private readonly snapshotIntervalMs: number;
 
   private trainer: Trainer | null = null;
+  private readonly backendFor: TrainerServiceOptions['backendFor'];
+  /** The backend backendFor lent the current run, if any. */
+  private lent: (Backend & { close(): unknown }) | null = null;
   private phase: TrainerPhase = 'idle';
   /** Steps left of a `step(n)` request; null while free-running. */
   private budget: number | null = null;
@@ -127,6 +135,7 @@ export class TrainerService {
     this.sliceMs = options.sliceMs ?? 12;
     this.progressIntervalMs = options.progressIntervalMs ?? Math.ceil(1000 / MAX_PROGRESS_PER_SECOND);
     this.snapshotIntervalMs = options.snapshotIntervalMs ?? 100;
+    this.backendFor = options.backendFor;
   }
 
   get currentPhase(): TrainerPhase {
@@ -152,6 +161,12 @@ export class TrainerService {
   /** Stops scheduling; the host is going away. */
   dispose(): void {
     this.disposed = true;
+    this.releaseBackend();
+  }
+
+  private releaseBackend(): void {
+    void this.lent?.close();
+    this.lent = null;
   }
 
   private dispatch(msg: ToTrainer): void {
@@ -222,7 +237,10 @@ export class TrainerService {
     }
     const exp: Experiment = parsed.experiment;
     // The UI keeps its own loss series from the progress messages; no second copy here.
-    const trainer = new Trainer(exp, { recordLosses: false });
+    // The last run's backend goes with it: its trainer is replaced here and never used again.
+    this.releaseBackend();
+    this.lent = this.backendFor?.(exp) ?? null;
+    const trainer = new Trainer(exp, { recordLosses: false, ...(this.lent ? { backend: this.lent } : {}) });
     this.trainer = trainer;
     this.budget = null;
     this.chunk = 1;

@@ -4,6 +4,7 @@
  */
 import type { MessagePortMain } from 'electron';
 import { runTrainerRuntime, type UiPort } from '../../core/service/trainer-runtime';
+import { leaseKernelThreads } from '../../node/kernel-threads';
 
 function uiPort(p: MessagePortMain): UiPort {
   return {
@@ -19,8 +20,12 @@ function uiPort(p: MessagePortMain): UiPort {
 }
 
 const parent = process.parentPort;
-runTrainerRuntime({
-  post: (m) => parent.postMessage(m),
-  onMessage: (listener) => parent.on('message', (e) => listener(e.data, e.ports.map(uiPort))),
-  exit: () => process.exit(0),
-});
+runTrainerRuntime(
+  {
+    post: (m) => parent.postMessage(m),
+    onMessage: (listener) => parent.on('message', (e) => listener(e.data, e.ports.map(uiPort))),
+    exit: () => process.exit(0),
+  },
+  // A run big enough to gain trains on a second kernel thread, as `nnlab train` does.
+  { backendFor: leaseKernelThreads },
+);

@@ -2,15 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { experiment, historySchedule, presetById, Trainer, type ExperimentInput, type HistoryEntry } from '../../core';
 import { MAX_PROGRESS_PER_SECOND, parseFromTrainer, type FromTrainer, type StatusMsg } from '../../core/contract/protocol';
 import { RunRecorder } from '../../core/service/run-recorder';
-import { TrainerService } from '../../core/service/trainer-service';
+import { TrainerService, type TrainerServiceOptions } from '../../core/service/trainer-service';
+import { leaseKernelThreads, type ThreadedBackend } from '../../node/kernel-threads';
+import { SHAPES } from '../../bench/shapes';
 import { diverging, xor } from './harness';
 
 /** A service with a recorder as its UI; `until` waits on what it has received. */
-function serve(exp: ExperimentInput) {
+function serve(exp: ExperimentInput, options: Pick<TrainerServiceOptions, 'backendFor'> = {}) {
   const out: (FromTrainer & { at: number })[] = [];
   const rec = new RunRecorder('r', exp);
   let wake: (() => void) | null = null;
   const service = new TrainerService({
+    ...options,
     post: (m) => {
       out.push({ ...m, at: performance.now() });
       rec.apply(m);
@@ -43,6 +46,36 @@ function reference(exp: ExperimentInput, steps: number): Float64Array {
 }
 
 describe('TrainerService', () => {
+  it('trains a run big enough on kernel threads the host lends (leaseKernelThreads), to the same numbers, and closes them after', async () => {
+    const exp = SHAPES.find((s) => s.id === 'classroom-tanh')!.experiment(300) as ExperimentInput;
+    const lent: ThreadedBackend[] = [];
+    const closed: ThreadedBackend[] = [];
+    const s = serve(exp, {
+      backendFor: (e) => {
+        const b = leaseKernelThreads(e);
+        if (b) {
+          lent.push(b);
+          const close = b.close.bind(b);
+          b.close = () => (closed.push(b), close());
+        }
+        return b;
+      },
+    });
+    s.service.handle({ type: 'start', experiment: exp });
+    await s.until(() => s.last()?.phase === 'completed');
+    expect(lent.map((b) => b.threads)).toEqual([2]);
+    // The run's buffers live in the lent backend's memory: it trained there.
+    expect(lent[0]!.kernelMemory.used).toBeGreaterThan(1_000_000);
+    expect(Array.from(s.rec.losses)).toEqual(Array.from(reference(exp, 300)));
+    // A small run borrows nothing; the last run's threads go when the next starts, and on dispose.
+    s.service.handle({ type: 'start', experiment: xor(10) });
+    expect([lent.length, closed.length]).toEqual([1, 1]);
+    s.service.handle({ type: 'start', experiment: exp, paused: true });
+    expect([lent.length, closed.length]).toEqual([2, 1]);
+    s.service.dispose();
+    expect(closed).toEqual(lent);
+  });
+
   it('runs a full experiment and reports every loss, identical to the core run directly', async () => {
     const exp = xor(1500);
     const s = serve(exp);
