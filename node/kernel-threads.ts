@@ -32,7 +32,8 @@ const SPIN_MS = 1;
 const TIMEOUT_MS = 30_000;
 
 // Eval'd as CommonJS in the worker: no file to locate after bundling. The queue decoder is
-// runJobs's own source, so both sides decode a queue with the same code.
+// runJobs's own source, so both sides decode a queue with the same code (bound to a name here:
+// a bundler may rename the declaration).
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
 const { module, memory, control, queue, index, ops, spinMs } = workerData;
@@ -40,7 +41,7 @@ const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const fns = ops.map((name) => k[name]);
 const c = new Int32Array(control, index * ${SLOTS} * 4, ${SLOTS});
 const q = new Int32Array(queue);
-${runJobs.toString()}
+const runJobs = (${runJobs.toString()});
 let seen = 0;
 parentPort.postMessage('ready');
 for (;;) {
