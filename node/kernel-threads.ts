@@ -157,7 +157,12 @@ export function startThreadedWasmBackend(options: ThreadedBackendOptions = {}): 
     workers.map(
       (w) =>
         new Promise<void>((resolve, reject) => {
-          w.once('message', () => resolve());
+          // Idle workers must not keep the process alive, but one starting must: a caller awaiting
+          // `ready` with nothing else pending would otherwise see Node exit under it (code 13).
+          w.once('message', () => {
+            w.unref();
+            resolve();
+          });
           w.once('error', reject);
         }),
     ),
@@ -169,8 +174,6 @@ export function startThreadedWasmBackend(options: ThreadedBackendOptions = {}): 
       throw e;
     },
   );
-  // Idle workers must not keep the process alive.
-  for (const w of workers) w.unref();
   const backend = createWasmBackend({ precision: options.precision, relaxed: options.relaxed, memory, threads: count > 0 ? threads : undefined });
   threads.local = jobFunctions(backend.kernels);
   return Object.assign(backend, {

@@ -142,6 +142,9 @@ describe('nnlab CLI', () => {
       results.push(rest);
     }
     expect(results[0]).toEqual(results[1]);
+    // The real command, in its own process: nothing else keeps Node alive while the thread starts.
+    const r = spawnSync(process.execPath, [bin, 'train', path, '--out', join(dir, 'classroom-process.json')], { encoding: 'utf8' });
+    expect([r.status, r.stderr.includes('s on 2 kernel threads, final loss')], r.stderr).toEqual([0, true]);
   });
 });
 
