@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWasmBackend, experiment, presetById, Trainer, type Experiment, type ExperimentInput } from '../core';
 import { JobQueue, jobFunctions, runJobs } from '../core/wasm/kernel-jobs';
-import { createThreadedWasmBackend, type ThreadedBackend } from '../node/kernel-threads';
+import { AtomicsThreads, createThreadedWasmBackend, type ThreadedBackend } from '../node/kernel-threads';
 import { JOB_QUEUE_SLOTS, type KernelThreads, type WasmBackend } from '../core/wasm/backend';
 import { inBackend, randomArray } from './helpers/kernel-check';
 import { SHAPES } from '../bench/shapes';
@@ -114,6 +114,37 @@ describe('a step on several threads', () => {
       expect(two.result(1).losses, JSON.stringify(over)).toEqual(one.result(1).losses);
       expect(two.historyEntries(), JSON.stringify(over)).toEqual(one.historyEntries());
     }
+  });
+
+  it('a worker that keeps missing its queues (no core for it) is left alone for a while, its queues run by the caller', () => {
+    const be = createWasmBackend({ relaxed: false });
+    const z = inBackend(be, randomArray(64, 5));
+    const out = be.alloc(64);
+    const want = be.alloc(64);
+    be.kernels.act_f64(2, 64, z.byteOffset, want.byteOffset);
+    // A control block with no thread behind it: every queue posted there is taken back.
+    const threads = new AtomicsThreads(new SharedArrayBuffer(16), [new SharedArrayBuffer(JOB_QUEUE_SLOTS * 4)], 1);
+    threads.local = jobFunctions(be.kernels);
+    const pass = () => {
+      out.fill(0);
+      const q = threads.queue(0);
+      q.clear();
+      q.add4(9, 2, 64, z.byteOffset, out.byteOffset); // act_f64 tanh
+      threads.post(0);
+      threads.finish();
+      expect(Array.from(out)).toEqual(Array.from(want));
+    };
+    // Eight missed in a row, then 300 passes at rest, then tried again; missing again, it rests 600.
+    for (let i = 0; i < 8; i++) pass();
+    expect(threads.handedOver).toBe(8);
+    for (let i = 0; i < 300; i++) pass();
+    expect(threads.handedOver).toBe(8);
+    for (let i = 0; i < 8; i++) pass();
+    expect(threads.handedOver).toBe(16);
+    for (let i = 0; i < 600; i++) pass();
+    expect(threads.handedOver).toBe(16);
+    pass();
+    expect(threads.handedOver).toBe(17);
   });
 
   it('two trainers taking turns on one backend each run their own kept passes', () => {
