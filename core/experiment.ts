@@ -5,7 +5,7 @@
  * (Over 400 lines on purpose: the schema, its cross-field checks and their messages are the format's
  * one definition, read together when the format changes.)
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CSV_DELIMITERS, TARGET_KINDS } from './csv';
 
 export const ACTIVATIONS = ['relu', 'linear', 'tanh', 'sigmoid'] as const;

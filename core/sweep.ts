@@ -7,7 +7,7 @@
  * experiment field becomes an axis with one `fieldAxis(...)` line, its values checked by the very
  * schema that checks the field in an experiment file.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ExperimentSchema,
   formatPath,

@@ -33,6 +33,19 @@ const cases: { from: string; spec: string; allowed: boolean }[] = [
   { from: 'cli/x.ts', spec: '../core/index', allowed: true },
 ];
 
+describe('lint keeps zod a namespace import (the named `z` export bundles all of zod)', () => {
+  const zodErrors = async (file: string, source: string) => {
+    const [result] = await eslint.lintText(source, { filePath: file });
+    return result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+  };
+  for (const from of ['core/x.ts', 'main/electron-main/x.ts', 'renderer/src/x.ts', 'node/x.ts', 'test/x.test.ts']) {
+    it(`${from}: import { z } is refused, import * as z is not`, async () => {
+      expect(await zodErrors(from, `import { z } from 'zod';\nexport const y = z.string();\n`)).toHaveLength(1);
+      expect(await zodErrors(from, `import * as z from 'zod';\nexport const y = z.string();\n`)).toEqual([]);
+    });
+  }
+});
+
 describe('lint enforces the arrows between folders', () => {
   for (const { from, spec, allowed } of cases) {
     it(`${from} ${allowed ? 'may' : 'may not'} import ${spec}`, async () => {

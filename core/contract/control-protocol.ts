@@ -3,7 +3,7 @@
  * end of the UI channel, and the trainer mirrors its status so main knows which runs are live,
  * finished (their process can be reclaimed) or gone. Validated with zod on both sides like the UI protocol.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TRAINER_PHASES } from './protocol';
 
 const RunIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be 1–64 letters, digits, "-" or "_"' });

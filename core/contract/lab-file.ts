@@ -4,7 +4,7 @@
  * the same charts. Version-1 files open unchanged. Shared by the renderer (save, open in the browser) and main (open on the desktop),
  * so a file one of them accepts the other accepts too. Pure: zod and the core only.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACTIVATIONS, ExperimentSchema, LOSSES, OPTIMIZERS, SCHEDULES, WEIGHT_SCHEMES, type ExperimentInput } from '../experiment';
 import { jsonNumbers, SavedRunSchema } from './run-file';
 

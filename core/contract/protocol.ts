@@ -6,7 +6,7 @@
  * core types — no Electron, no Node, no DOM. Both ends validate what they receive; a message that
  * fails validation is answered with an `error` naming the field, never thrown.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatPath, type ActivationGrid, type FieldIssue, type HistoryEntry, type MetricsSnapshot, type PredictionGrid, type UpdateExplanation } from '../index';
 
 /** At most this many progress messages a second, however fast training runs. */

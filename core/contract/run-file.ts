@@ -3,7 +3,7 @@
  * loss. One schema for the IPC call that saves it, the JSON file under the user-data folder and the
  * JSON export. Pure zod + core.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseExperiment, type ExperimentInput } from '../index';
 
 export const RUN_FILE_FORMAT = 'nnlab-run';

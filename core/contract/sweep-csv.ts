@@ -4,7 +4,7 @@
  * writes this same text), so the two files are the same bytes. Pure: zod, papaparse and the core only.
  */
 import Papa from 'papaparse';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SWEEP_AXES, type AxisValue } from '../sweep';
 import type { SweepRun } from './sweep';
 

@@ -4,7 +4,7 @@
  * from one is checked here before the pool believes it, so a confused worker fails its run instead
  * of corrupting the results.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RunResult } from '../types';
 import type { AxisValue } from '../sweep';
 

@@ -4,7 +4,7 @@
  * (ipc.ts); the preload only forwards, importing the channel names from ipc-channels.ts alone so its
  * bundle holds neither zod nor the core.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProcessRoleSchema, RunIdSchema } from '../../core/contract/control-protocol';
 import type { Call } from '../common/ipc-channels';
 import { ExperimentFieldSchema, LibraryIdSchema, SavedRunSchema } from '../../core/contract/run-file';

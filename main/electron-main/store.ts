@@ -11,7 +11,7 @@
 import { mkdir, readFile, readdir, rename } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseExperiment, resolveCsvExperiment, type ExperimentInput } from '../../core';
 import { checkLabFile, LAB_FILE_FORMAT, type LabFile } from '../../core/contract/lab-file';
 import type { LibraryEntry, Listing, LoadResult } from '../../core/contract/api';
