@@ -84,9 +84,8 @@ const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const HI_WORD = LITTLE ? 1 : 0;
 const LO_WORD = 1 - HI_WORD;
 
-// The reduction x = m · 2^k, m in [1/√2, √2), left in these (module-level: no allocation per call).
-let redM = 0;
-let redK = 0;
+// The reduction x = m · 2^k, m in [1/√2, √2): m in RED[0], k in RED[1] (a typed array, as R).
+const RED = new Float64Array(2);
 
 /** For a normal x: its exponent read from its bits and m given exponent 0 (both exact; no log2 to round). */
 function reduce(x: number): void {
@@ -99,8 +98,8 @@ function reduce(x: number): void {
     m /= 2;
     k++;
   }
-  redM = m;
-  redK = k;
+  RED[0] = m;
+  RED[1] = k;
 }
 
 /** The atanh series' first terms in double-double; the rest, below 2^-18 of the sum, in plain doubles. */
@@ -119,8 +118,8 @@ const QUICK_TERMS = 14;
 export function quickLog(x: number): number {
   if (!(x >= 2.2250738585072014e-308 && x <= 1.7976931348623157e308)) return NaN;
   reduce(x);
-  const m = redM;
-  const k = redK;
+  const m = RED[0]!;
+  const k = RED[1]!;
   twoSum(m, 1);
   ddDiv(m - 1, 0, R[0]!, R[1]!);
   const sh = R[0]!;
@@ -166,8 +165,8 @@ export function seriesLog(x: number): number {
   }
   // x = m · 2^k with m in [1/√2, √2)
   reduce(x);
-  const m = redM;
-  const k = redK;
+  const m = RED[0]!;
+  const k = RED[1]!;
   // ln m = 2 atanh(s), s = (m − 1)/(m + 1); m − 1 is exact (Sterbenz), m + 1 is kept double-double.
   twoSum(m, 1);
   ddDiv(m - 1, 0, R[0]!, R[1]!);
