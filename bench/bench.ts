@@ -32,7 +32,7 @@
  * core/trainer.ts passParts), and float64 again on one thread. It prints the worst ratio and the
  * geometric mean of the default rows and of the one-thread float64 rows, with the load.
  *
- * Flags: --json (machine-readable, one object), --steps N (500), --repeats N (3), --quick (1 repeat,
+ * Flags: --json (machine-readable, one object), --steps N (500), --repeats N (3; the sweep 5), --quick (1 repeat,
  * no reference row, shorter heap run), --sweep-only (just the sweep comparison), --history (only the
  * history cost, 5 repeats unless --repeats), --shapes (the issue #15 shapes only), --shape ID[,ID]
  * (with --shapes: only those shapes, for quick measurements while working on one).
@@ -78,6 +78,12 @@ const option = (name: string, fallback: number) => {
 const quick = flag('--quick');
 const STEPS = option('--steps', 500);
 const REPEATS = option('--repeats', quick ? 1 : 3);
+/**
+ * The sweep comparison's rounds (each a cold pool and the numpy scripts, ~1.3 s together): a sweep is
+ * ~0.4 s of wall clock, so one hiccup of a shared host is a large share of one sample, and both sides
+ * take their best of more rounds than the longer rows do (--repeats still sets it when given).
+ */
+const SWEEP_REPEATS = option('--repeats', quick ? 1 : 5);
 const WARMUP = 20;
 const NETS = ['seed-004', 'seed-000'] as const;
 
@@ -496,7 +502,7 @@ async function sweepBench(repeats: number): Promise<SweepBench> {
 
 function printSweep(s: SweepBench) {
   console.log(
-    `sweep: ${s.runs} runs × ${s.steps} steps (2→16→16→2 tanh, spiral), best of ${REPEATS}, load average ${s.load.join(' ')} on ${availableParallelism()} cores:\n` +
+    `sweep: ${s.runs} runs × ${s.steps} steps (2→16→16→2 tanh, spiral), best of ${SWEEP_REPEATS}, load average ${s.load.join(' ')} on ${availableParallelism()} cores:\n` +
       `  nnlab, a cold pool of ${s.workers} workers (this thread and ${s.workers - 1} worker thread${s.workers === 2 ? '' : 's'}), start-up included: ${s.nnlabSeconds.toFixed(2)} s (the runs' own loops sum to ${s.nnlabRunSeconds.toFixed(2)} s; ${s.nnlabOverheadSeconds.toFixed(2)} s beyond them spread over ${s.workers} workers: start-up, set-up, messages); the process's first sweep ${s.nnlabFirstSeconds.toFixed(2)} s\n` +
       `  numpy, the 24 exported scripts one after another in one Python process: ${s.numpySeconds.toFixed(2)} s (its start-up, ${s.numpyStartupSeconds.toFixed(2)} s for the numpy import and compiling the scripts, paid once and not counted)\n` +
       `  = ${s.ratio.toFixed(2)}× numpy; last losses agree to ${s.lastLossMaxRelDiff.toExponential(1)}\n` +
@@ -549,7 +555,7 @@ async function main() {
     return;
   }
   if (flag('--sweep-only')) {
-    const s = await sweepBench(REPEATS);
+    const s = await sweepBench(SWEEP_REPEATS);
     if (flag('--json')) console.log(JSON.stringify({ sweep: s }, null, 2));
     else printSweep(s);
     return;
@@ -598,7 +604,7 @@ async function main() {
   const heap = heapOverSteps(quick ? 20_000 : 100_000);
   const snapshots = [snapshotCost('seed-004', quick ? 1 : 3), snapshotCost('spiral', quick ? 1 : 3)];
   const history = HISTORY_NETS.map((r) => historyCost(r, quick ? 2 : 5));
-  const sweep = await sweepBench(REPEATS);
+  const sweep = await sweepBench(SWEEP_REPEATS);
   const result = {
     steps: STEPS,
     repeats: REPEATS,
