@@ -44,6 +44,13 @@ export interface Backend {
    * with `w` and `rate`, then w −= rate[0]·db, as gemmTN.
    */
   colsums?(rows: number, cols: number, dz: Float64Array, db: Float64Array, w?: Float64Array | null, rate?: Float64Array | null): void;
+  /**
+   * Optional: the softmax cross-entropy of `rows` outputs of `n` classes against target rows from
+   * `targetOffset` (in elements), its gradient into `grad` when given, the loss over rows into
+   * cell[0]: the trainer's loop in the same order, with its own e^x and ln (kernels.wat.mjs
+   * softmaxLoss). Returns false, doing nothing, where it cannot take these buffers.
+   */
+  softmaxCrossEntropy?(rows: number, n: number, output: Float64Array, target: Float64Array, targetOffset: number, grad: Float64Array | null, cell: Float64Array): boolean;
   /** Optional: row r of dst = row idx[offset + r] of src for r < rows, `width` numbers a row (minibatch gather). */
   gather?(rows: number, width: number, idx: Int32Array, offset: number, src: Float64Array, dst: Float64Array): void;
   /** Optional: an index buffer where `gather` reads it without a copy. */

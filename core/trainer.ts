@@ -117,7 +117,8 @@ export class Trainer {
   /** Loss before the last update (NaN before the first step); includes the v2 penalty, if any. */
   lastLoss = NaN;
   /** Where lossAndGradient leaves its loss (see there); the optimiser adds the v2 penalty here too. */
-  private readonly lossCell = new Float64Array(1);
+  /** In kernel memory, where a backend's loss kernel writes it. */
+  private readonly lossCell: Float64Array;
   /**
    * The rate of the update in progress (the live base rate through the schedule), written by
    * scheduledRate() and read by update(), the optimiser and a fused update: a cell rather than a
@@ -188,6 +189,9 @@ export class Trainer {
     const x = alloc(this.data.x.length);
     x.set(this.data.x);
     this.data.x = x;
+    const y = alloc(this.data.y.length);
+    y.set(this.data.y);
+    this.data.y = y;
 
     this.layers = experiment.layers.map((spec, l) => {
       const fanIn = widths[l]!;
@@ -210,6 +214,7 @@ export class Trainer {
       };
     });
     this.rateCell = this.backend.alloc(1);
+    this.lossCell = this.backend.alloc(1);
     this.splitAll = options.splitAll === true;
     this.forwardWorkPerRow = this.layers.reduce((w, l) => w + l.fanIn * l.units, 0);
     this.initParams();
@@ -563,6 +568,7 @@ export class Trainer {
         return;
       }
       case 'softmax-cross-entropy': {
+        if (this.backend.softmaxCrossEntropy?.(rows, n, output, target, t0, grad, this.lossCell)) return;
         let sum = 0;
         for (let r = 0; r < rows; r++) {
           const o = r * n;

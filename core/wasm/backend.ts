@@ -43,6 +43,11 @@ export interface KernelExports {
   /** act_f64 with tanh and sigmoid computed in float32 lanes (float64 in and out). */
   act_f32(kind: number, n: number, z: number, a: number): void;
   exp_f64(n: number, src: number, dst: number): void;
+  /** e^x for x ≤ 0 (the softmax's z − max), one division a pair. */
+  expneg_f64(n: number, src: number, dst: number): void;
+  /** fdlibm's ln, as V8's Math.log: for the tests. */
+  log_f64(x: number): number;
+  softmax_ce_f64(rows: number, n: number, out: number, y: number, grad: number, cell: number): void;
   derive_f64(kind: number, rows: number, cols: number, z: number, a: number, dz: number, db: number): void;
   gather_f64(rows: number, width: number, idx: number, src: number, dst: number): void;
   colsum_f64(rows: number, cols: number, stride: number, src: number, dst: number): void;
@@ -510,6 +515,12 @@ export function createWasmBackend(options: WasmBackendOptions & { precision?: Ke
         act(ACTIVATION_CODES[kind], count, pz, pa + 8 * offset);
         copyBack(a, pa, offset + count);
       }
+    },
+    softmaxCrossEntropy(rows, n, output, target, targetOffset, grad, cell) {
+      // Called between passes, never queued; buffers from elsewhere take the trainer's own loop.
+      if (queuing || spreading || !mem.owns(output) || !mem.owns(target) || !mem.owns(cell) || (grad && !mem.owns(grad))) return false;
+      kernels.softmax_ce_f64(rows, n, output.byteOffset, target.byteOffset + 8 * targetOffset, grad ? grad.byteOffset : 0, cell.byteOffset);
+      return true;
     },
     derive(kind, rows, cols, z, a, dz, db, row = 0) {
       // A band's column sums would race with the other bands': queued passes sum with colsums().
