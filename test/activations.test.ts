@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ACTIVATION_CODES, createWasmBackend, type WasmBackend } from '../core/wasm/backend';
 import type { Activation } from '../core';
 import { randomArray } from './helpers/kernel-check';
+import { ulps } from './helpers/ulps';
 
 interface Ref {
   x: number[];
@@ -18,18 +19,6 @@ interface Ref {
 }
 const ref = JSON.parse(readFileSync(new URL('./fixtures/activations.json', import.meta.url), 'utf8')) as Record<'tanh' | 'exp' | 'sigmoid', Ref>;
 
-const view = new DataView(new ArrayBuffer(8));
-/** Position of a double on the number line in ulps (monotone; -0 and +0 both 0). */
-function ordinal(x: number): bigint {
-  view.setFloat64(0, x);
-  const b = view.getBigInt64(0);
-  return b < 0n ? -(b & 0x7fffffffffffffffn) : b;
-}
-function ulps(a: number, b: number): number {
-  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
-  const d = ordinal(a) - ordinal(b);
-  return Number(d < 0n ? -d : d);
-}
 const worst = (got: ArrayLike<number>, want: ArrayLike<number>) => {
   let w = 0;
   for (let i = 0; i < want.length; i++) w = Math.max(w, ulps(got[i]!, want[i]!));

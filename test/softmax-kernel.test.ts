@@ -9,20 +9,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createWasmBackend, type WasmBackend } from '../core/wasm/backend';
 import { NumpyRandom } from '../core/rng';
+import { ulps } from './helpers/ulps';
 
 const ref = JSON.parse(readFileSync(new URL('./fixtures/activations.json', import.meta.url), 'utf8')) as Record<'exp', { x: number[]; exact: number[] }>;
 
-const view = new DataView(new ArrayBuffer(8));
-function ordinal(x: number): bigint {
-  view.setFloat64(0, x);
-  const b = view.getBigInt64(0);
-  return b < 0n ? -(b & 0x7fffffffffffffffn) : b;
-}
-function ulps(a: number, b: number): number {
-  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
-  const d = ordinal(a) - ordinal(b);
-  return Number(d < 0n ? -d : d);
-}
 
 function expNeg(b: WasmBackend, x: ArrayLike<number>): Float64Array {
   const src = b.alloc(x.length);

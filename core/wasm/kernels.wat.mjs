@@ -632,6 +632,20 @@ ${loop('sigmoid')}
 `;
 }
 
+/** (func (export name) n src dst): dst[i] = f(src[i]) for i < n, two a call of the vector function f. */
+function mapPairs(name, f) {
+  return `(func (export "${name}") (param $n i32) (param $s i32) (param $d i32)
+  (block $done (loop $pairs
+    (br_if $done (i32.lt_s (local.get $n) (i32.const 2)))
+    (v128.store (local.get $d) (call ${f} (v128.load (local.get $s))))
+    (local.set $s (i32.add (local.get $s) (i32.const 16)))
+    (local.set $d (i32.add (local.get $d) (i32.const 16)))
+    (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+    (br $pairs)))
+  (if (local.get $n) (then
+    (f64.store (local.get $d) (f64x2.extract_lane 0 (call ${f} (v128.load64_zero (local.get $s))))))))`;
+}
+
 /**
  * softmax_ce_f64(rows, n, out, y, grad, cell): the softmax cross-entropy of `rows` outputs of `n`
  * classes against targets y, the trainer's own loop (core/trainer.ts lossAndGradient) in one call:
@@ -716,16 +730,7 @@ function softmaxLoss(relaxed) {
 
 (func (export "log_f64") (param $x f64) (result f64) (call $log_f64 (local.get $x)))
 
-(func (export "expneg_f64") (param $n i32) (param $s i32) (param $d i32)
-  (block $done (loop $pairs
-    (br_if $done (i32.lt_s (local.get $n) (i32.const 2)))
-    (v128.store (local.get $d) (call $expneg2x (v128.load (local.get $s))))
-    (local.set $s (i32.add (local.get $s) (i32.const 16)))
-    (local.set $d (i32.add (local.get $d) (i32.const 16)))
-    (local.set $n (i32.sub (local.get $n) (i32.const 2)))
-    (br $pairs)))
-  (if (local.get $n) (then
-    (f64.store (local.get $d) (f64x2.extract_lane 0 (call $expneg2x (v128.load64_zero (local.get $s))))))))
+${mapPairs('expneg_f64', '$expneg2x')}
 
 (func (export "softmax_ce_f64") (param $rows i32) (param $n i32) (param $out i32) (param $y i32) (param $grad i32) (param $cell i32)
   (local $r i32) (local $j i32) (local $o i32) (local $t i32) (local $gp i32)
@@ -831,16 +836,7 @@ ${actF32(relaxed)}
     (f64.store (local.get $a) (f64x2.extract_lane 0 (call $act2x (local.get $kind) (v128.load64_zero (local.get $z))))))))
 
 ;; exp_f64(n, src, dst): dst[i] = e^src[i].
-(func (export "exp_f64") (param $n i32) (param $s i32) (param $d i32)
-  (block $done (loop $pairs
-    (br_if $done (i32.lt_s (local.get $n) (i32.const 2)))
-    (v128.store (local.get $d) (call $exp2x (v128.load (local.get $s))))
-    (local.set $s (i32.add (local.get $s) (i32.const 16)))
-    (local.set $d (i32.add (local.get $d) (i32.const 16)))
-    (local.set $n (i32.sub (local.get $n) (i32.const 2)))
-    (br $pairs)))
-  (if (local.get $n) (then
-    (f64.store (local.get $d) (f64x2.extract_lane 0 (call $exp2x (v128.load64_zero (local.get $s))))))))
+${mapPairs('exp_f64', '$exp2x')}
 
 ;; dZ ⊙= f′ for one vector: relu from Z (the gradient passes at exactly 0), tanh and sigmoid from A.
 (func $der2x (param $kind i32) (param $z v128) (param $a v128) (param $d v128) (result v128)
