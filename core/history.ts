@@ -233,8 +233,12 @@ export class HistoryRecorder {
   /** Per histogram: min, max, nonFinite, then `bins` counts. */
   private readonly hists: Float64Array;
   private readonly histSize: number;
-  /** 1 where an entry is on histogramSchedule. */
-  private readonly withHistograms: Uint8Array;
+  /**
+   * Per entry, its place among the entries on histogramSchedule, or −1: only those have room in
+   * `hists` (an xor run's 104 entries, 15 with histograms: 233 KB of histograms → 34 KB, kept by
+   * every run in the app that records a history).
+   */
+  private readonly histSlot: Int32Array;
   /** 1 where an entry forms the shortcut layer's W and dW for their histograms (shortcutHistogramSteps). */
   private readonly forming: Uint8Array;
   /** Each layer's W as it was before the update of the entry being recorded. */
@@ -258,14 +262,14 @@ export class HistoryRecorder {
     this.losses = new Float64Array(n);
     this.scalars = new Float64Array(n * this.layerCount * SCALARS);
     this.histSize = 3 + bins;
-    this.hists = new Float64Array(n * this.layerCount * HISTOGRAMS * this.histSize);
-    this.withHistograms = new Uint8Array(n);
     this.forming = new Uint8Array(n);
     const hs = histogramSchedule(totalSteps);
+    this.hists = new Float64Array(hs.length * this.layerCount * HISTOGRAMS * this.histSize);
+    this.histSlot = new Int32Array(n).fill(-1);
     const formed = new Set(shortcut ? shortcutHistogramSteps(totalSteps, shortcut) : []);
     for (let i = 0, e = 0; i < hs.length; i++) {
       while (this.schedule[e] !== hs[i]) e++;
-      this.withHistograms[e] = 1;
+      this.histSlot[e] = i;
       if (formed.has(hs[i]!)) this.forming[e] = 1;
     }
     this.before = layers.map((l, i) => new Float64Array(shortcut && i === 0 ? 0 : l.fanIn * l.units));
@@ -297,11 +301,12 @@ export class HistoryRecorder {
     const e = this.count;
     if (this.schedule[e] !== t) throw new Error(`history: step ${t} is not the next scheduled step (${this.schedule[e]})`);
     this.losses[e] = loss;
-    const histograms = this.withHistograms[e] === 1;
+    const k = this.histSlot[e]!;
+    const histograms = k >= 0;
     for (let l = 0; l < this.layerCount; l++) {
       const src = sources[l]!;
       const s = (e * this.layerCount + l) * SCALARS;
-      const h = histograms ? (e * this.layerCount + l) * HISTOGRAMS : -HISTOGRAMS;
+      const h = histograms ? (k * this.layerCount + l) * HISTOGRAMS : -HISTOGRAMS;
       const nA = rows * src.units;
       if (this.shortcut && l === 0) {
         // W and dW are implicit: the scalars come from Gram identities (recordUpdate), the
@@ -448,11 +453,12 @@ export class HistoryRecorder {
 
   /** Entry `i` (0 ≤ i < count) as plain data. */
   entry(i: number): HistoryEntry {
-    const histograms = this.withHistograms[i] === 1;
+    const k = this.histSlot[i]!;
+    const histograms = k >= 0;
     const formed = histograms && (this.shortcut === null || this.forming[i] === 1);
     const layers: HistoryLayer[] = this.layers.map((spec, l) => {
       const s = (i * this.layerCount + l) * SCALARS;
-      const h = (i * this.layerCount + l) * HISTOGRAMS;
+      const h = (k * this.layerCount + l) * HISTOGRAMS;
       const v = this.scalars;
       const wg = histograms && (l > 0 || formed);
       return {
