@@ -45,6 +45,7 @@ import { exportNumpy, experiment, parseSweep, presetById, referenceBackend, rela
 import { createThreadedWasmBackend, type ThreadedBackend } from '../node/kernel-threads';
 import { defaultWorkerCount, runSweepOnThreads } from '../node/sweep-pool';
 import { SHAPES } from './shapes';
+import { enableWideKernels } from '../node/wide-kernels';
 
 type Precision = 'float64' | 'float32';
 type Kernels = 'ts-reference' | 'wasm-simd' | 'wasm-relaxed';
@@ -69,6 +70,8 @@ interface NumpyResult {
   numpy: string;
 }
 
+// As `nnlab train` runs: the revectorizer on where this Node has it (node/wide-kernels.ts).
+const WIDE = enableWideKernels();
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
 const option = (name: string, fallback: number) => {
@@ -519,7 +522,7 @@ function printShapes(shapes: ShapeRow[], share: { one: number; two: number }): v
   const head = ['shape', 'precision', 'threads', 'kernels', 'nnlab steps/s', 'numpy steps/s', 'ratio', 'last loss vs numpy'];
   const widths = [42, 9, 7, 25, 13, 13, 6, 18];
   const line = (cells: string[]) => '| ' + cells.map((c, i) => pad(c, widths[i]!, i >= 4)).join(' | ') + ' |';
-  console.log(`\nissue #15 shapes, Node ${process.version}, nnlab as \`nnlab train\` runs it (2 kernel threads where a run's passes split) and float64 on 1 thread, numpy float64 best of OpenBLAS default threads and 1 thread, interleaved, best of ${REPEATS} rounds`);
+  console.log(`\nissue #15 shapes, Node ${process.version} (${WIDE ? 'revectorized 256-bit' : '128-bit'} kernels), nnlab as \`nnlab train\` runs it (2 kernel threads where a run's passes split) and float64 on 1 thread, numpy float64 best of OpenBLAS default threads and 1 thread, interleaved, best of ${REPEATS} rounds`);
   console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; CPU this process got per second: 1 busy thread ${share.one.toFixed(2)} s, 2 together ${share.two.toFixed(2)} s`);
   console.log(line(head));
   console.log('|' + widths.map((w, i) => (i >= 4 ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2))).join('|') + '|');
@@ -550,7 +553,7 @@ async function main() {
   if (flag('--shapes')) {
     const share = { one: await cpuShare(1), two: await cpuShare(2) };
     const shapes = await shapeRows(REPEATS);
-    if (flag('--json')) console.log(JSON.stringify({ node: process.version, repeats: REPEATS, loadavg: loadavg(), share, shapes }, null, 2));
+    if (flag('--json')) console.log(JSON.stringify({ node: process.version, wideKernels: WIDE, repeats: REPEATS, loadavg: loadavg(), share, shapes }, null, 2));
     else printShapes(shapes, share);
     return;
   }
@@ -609,6 +612,7 @@ async function main() {
     steps: STEPS,
     repeats: REPEATS,
     node: process.version,
+    wideKernels: WIDE,
     numpy: numpy.get('seed-004/float64')!.numpy,
     numpyFloat32StepsPerSecond: Object.fromEntries(NETS.map((n) => [n, numpy.get(`${n}/float32`)!.stepsPerSecond])),
     rows,
@@ -629,7 +633,7 @@ async function main() {
   const head = ['net', 'precision', 'threads', 'kernels', 'path', 'nnlab steps/s', 'numpy steps/s', 'ratio', 'last loss vs numpy'];
   const widths = [9, 9, 7, 12, 6, 13, 13, 6, 18];
   const line = (cells: string[]) => '| ' + cells.map((c, i) => pad(c, widths[i]!, i >= 5)).join(' | ') + ' |';
-  console.log(`nnlab vs numpy ${result.numpy} (float64, OpenBLAS default threads), ${STEPS} steps after ${WARMUP} warm-up, best of ${REPEATS}, Node ${process.version}`);
+  console.log(`nnlab vs numpy ${result.numpy} (float64, OpenBLAS default threads), ${STEPS} steps after ${WARMUP} warm-up, best of ${REPEATS}, Node ${process.version} (${WIDE ? 'revectorized 256-bit' : '128-bit'} kernels)`);
   console.log(line(head));
   console.log('|' + widths.map((w, i) => (i >= 5 ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2))).join('|') + '|');
   for (const r of rows) {

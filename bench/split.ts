@@ -8,6 +8,9 @@
 import { experiment, Trainer, createWasmBackend, type Experiment } from '../core';
 import { createThreadedWasmBackend } from '../node/kernel-threads';
 import { SHAPES } from './shapes';
+import { enableWideKernels } from '../node/wide-kernels';
+
+enableWideKernels();
 
 const net = (batch: number, inputs: number, units: number, activation: 'relu' | 'tanh'): Experiment =>
   experiment({

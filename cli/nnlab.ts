@@ -10,6 +10,7 @@ import { exportNumpy, FLOAT32_NOTE, parseExperiment, parseExperimentJson, parseS
 import { defaultWorkerCount, runSweepOnThreads } from '../node/sweep-pool';
 import { createThreadedWasmBackend, type ThreadedBackend } from '../node/kernel-threads';
 import { availableParallelism } from 'node:os';
+import { enableWideKernels } from '../node/wide-kernels';
 import { destinationProblem, ResultWriteError, writeResultFile, type ResultFs } from './result-file';
 
 /** Exit codes, as the README documents them. */
@@ -298,6 +299,8 @@ async function sweep(args: string[], io: Io): Promise<number> {
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...args] = argv;
+  // Before any kernels compile: 256-bit products where this V8 can revectorize (node/wide-kernels.ts).
+  enableWideKernels();
   try {
     switch (command) {
       case 'presets': {

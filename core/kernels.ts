@@ -63,6 +63,8 @@ export interface Backend {
    * are bit for bit those of one thread.
    */
   readonly parts?: number;
+  /** True for WASM kernels in the wide tiles (core/wasm/backend.ts wideKernels): splitting passes pays less. */
+  readonly wide?: boolean;
   queue?(part: number): void;
   spread?(): void;
   run?(): void;

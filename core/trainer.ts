@@ -18,7 +18,7 @@ import { makeDataset, type Dataset } from './data';
 import { referenceBackend, type Backend } from './kernels';
 import { InputGram } from './input-gram';
 import { HistoryRecorder, SHORTCUT_GRAD_SQUARES, SHORTCUT_SUM, SHORTCUT_SUM_SQUARES, type HistoryEntry } from './history';
-import { defaultBackend, wasmSimdSupported } from './wasm/backend';
+import { defaultBackend, wasmSimdSupported, wideKernels } from './wasm/backend';
 import { NumpyRandom } from './rng';
 import type { ActivationGrid, Histogram, LayerMetrics, LayerParams, MetricsSnapshot, PredictionGrid, RunResult, RunStatus } from './types';
 import { explainUpdate, type UpdateExplanation } from './explain';
@@ -71,6 +71,13 @@ const BAND_ROWS = 8;
  * medians of 8 alternations on this 2-core machine (`node --import tsx bench/split.ts`).
  */
 const PARALLEL_MIN_WORK = 300_000;
+/**
+ * The same with the wide kernels (node/wide-kernels.ts), which do a pass's products twice as fast
+ * and leave a second thread less to win against the hand-overs: splitting gained 0–5 % on the
+ * classroom net (1.6M) and lost 3–13 % on the 0.3–0.8M nets (bench/split.ts, three runs), so only
+ * passes well above the classroom net's split.
+ */
+const PARALLEL_MIN_WORK_WIDE = 3_000_000;
 
 /**
  * Rows a band must have at least: 8-row bands of a 128-wide relu net's 16-row batches ran 16 % slower
@@ -79,8 +86,8 @@ const PARALLEL_MIN_WORK = 300_000;
 const MIN_BAND_ROWS = 16;
 
 /** Parts a pass over `rows` rows runs in, given `threads` threads and a forward cost of `work` multiply-adds a row. */
-function passParts(threads: number, rows: number, work: number): number {
-  if (threads < 2 || rows * work < PARALLEL_MIN_WORK) return 1;
+function passParts(threads: number, rows: number, work: number, wide: boolean): number {
+  if (threads < 2 || rows * work < (wide ? PARALLEL_MIN_WORK_WIDE : PARALLEL_MIN_WORK)) return 1;
   return Math.max(1, Math.min(threads, Math.floor(rows / MIN_BAND_ROWS)));
 }
 
@@ -531,7 +538,7 @@ export class Trainer {
   private partsFor(rows: number): number {
     const threads = this.backend.parts ?? 1;
     if (this.splitAll) return threads < 2 || rows < 2 * BAND_ROWS ? 1 : Math.min(threads, Math.floor(rows / BAND_ROWS));
-    return passParts(threads, rows, this.forwardWorkPerRow);
+    return passParts(threads, rows, this.forwardWorkPerRow, this.backend.wide ?? false);
   }
 
   /**
@@ -541,7 +548,7 @@ export class Trainer {
   static splitsPasses(experiment: Experiment): boolean {
     const { widths, batchRows } = shapeOf(experiment);
     const work = experiment.layers.reduce((w, l, i) => w + widths[i]! * l.units, 0);
-    return !usesInputGram(experiment) && passParts(2, batchRows, work) > 1;
+    return !usesInputGram(experiment) && passParts(2, batchRows, work, wideKernels()) > 1;
   }
 
   /**

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/nnlab';
 import type { ResultFs } from '../cli/result-file';
-import { experiment, historySchedule, PRESETS, Trainer, type RunResult } from '../core';
+import { experiment, historySchedule, PRESETS, Trainer, type Experiment, type RunResult } from '../core';
 import { worstMismatch } from './helpers/close';
 import { SHAPES } from '../bench/shapes';
 
@@ -128,7 +128,9 @@ describe('nnlab CLI', () => {
   });
 
   it('train: a net big enough to split trains on two kernel threads by default, to the same result as --threads 1', async () => {
-    const exp = { ...SHAPES.find((s) => s.id === 'classroom-tanh')!.experiment(30), testFraction: 0.25, testEvery: 7 };
+    // The classroom net on 4× its rows: big enough to split with the wide kernels too (core/trainer.ts PARALLEL_MIN_WORK_WIDE).
+    const classroom = SHAPES.find((s) => s.id === 'classroom-tanh')!.experiment(30);
+    const exp = { ...classroom, data: { ...classroom.data, samples: 2048 }, testFraction: 0.25, testEvery: 7 } as Experiment;
     expect(Trainer.splitsPasses(experiment(exp))).toBe(true);
     const path = join(dir, 'classroom.json');
     writeFileSync(path, JSON.stringify(exp));

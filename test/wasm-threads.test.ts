@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWasmBackend, experiment, presetById, Trainer, type Experiment, type ExperimentInput } from '../core';
-import { JobQueue, jobFunctions, runJobs } from '../core/wasm/kernel-jobs';
+import { JOB_OPS, JobQueue, jobFunctions, runJobs } from '../core/wasm/kernel-jobs';
 import { AtomicsThreads, createThreadedWasmBackend, type ThreadedBackend } from '../node/kernel-threads';
 import { JOB_QUEUE_SLOTS, type KernelThreads, type WasmBackend } from '../core/wasm/backend';
 import { inBackend, randomArray } from './helpers/kernel-check';
@@ -129,7 +129,7 @@ describe('a step on several threads', () => {
       out.fill(0);
       const q = threads.queue(0);
       q.clear();
-      q.add4(9, 2, 64, z.byteOffset, out.byteOffset); // act_f64 tanh
+      q.add4(JOB_OPS.indexOf('act_f64'), 2, 64, z.byteOffset, out.byteOffset); // tanh
       threads.post(0);
       threads.finish();
       expect(Array.from(out)).toEqual(Array.from(want));

@@ -23,12 +23,32 @@ export interface WasmBackendOptions {
    * views already handed out. Ignored where a shared memory is available (Node, Electron, isolated pages).
    */
   reserveBytes?: number;
+  /**
+   * Products in the wide tiles (tnw_*), which pay only where V8's revectorizer turns pairs of SIMD
+   * vectors into AVX2 ones (node/wide-kernels.ts); default: what wideKernels() says.
+   */
+  wide?: boolean;
+}
+
+let wideByDefault = false;
+
+/**
+ * Whether backends created from now on use the wide tiles by default. Set by the Node side once it
+ * has turned V8's revectorizer on (node/wide-kernels.ts): a browser, or a runtime without it, keeps
+ * the narrow tiles, which are faster there. Same results either way, bit for bit.
+ */
+export function wideKernels(on?: boolean): boolean {
+  if (on !== undefined) wideByDefault = on;
+  return wideByDefault;
 }
 
 /** The raw exports; pointers are byte addresses in `memory`, strides in elements. */
 export interface KernelExports {
   tn_f64(P: number, N: number, L: number, a: number, sa: number, panel: number, b: number, sb: number, c: number, sc: number, bias: number): void;
   tn_f32(P: number, N: number, L: number, a: number, sa: number, panel: number, b: number, sb: number, c: number, sc: number, bias: number): void;
+  /** tn_f64 / tn_f32 in wider tiles, for the revectorizer: the same sums, bit for bit. */
+  tnw_f64(P: number, N: number, L: number, a: number, sa: number, panel: number, b: number, sb: number, c: number, sc: number, bias: number): void;
+  tnw_f32(P: number, N: number, L: number, a: number, sa: number, panel: number, b: number, sb: number, c: number, sc: number, bias: number): void;
   transpose_f64(rows: number, cols: number, src: number, dst: number): void;
   transpose_f32(rows: number, cols: number, src: number, dst: number): void;
   pack_f64(m: number, k: number, src: number, dst: number): void;
@@ -278,6 +298,7 @@ interface ThreadScratch {
 export interface WasmBackend extends Backend {
   readonly precision: KernelPrecision;
   readonly relaxed: boolean;
+  readonly wide: boolean;
   /** Threads a step's passes can use (1 = this one only). */
   readonly threads: number;
   readonly kernelMemory: KernelMemory;
@@ -337,6 +358,12 @@ export function createWasmBackend(options: WasmBackendOptions & { precision?: Ke
     return best;
   };
 
+  const wide = options.wide ?? wideByDefault;
+  const tn64 = (P: number, N: number, L: number, a: number, sa: number, panel: number, b: number, sb: number, c: number, sc: number, bias: number) =>
+    wide ? k.tnw_f64(P, N, L, a, sa, panel, b, sb, c, sc, bias) : k.tn_f64(P, N, L, a, sa, panel, b, sb, c, sc, bias);
+  const tn32 = (P: number, N: number, L: number, a: number, sa: number, panel: number, b: number, sb: number, c: number, sc: number, bias: number) =>
+    wide ? k.tnw_f32(P, N, L, a, sa, panel, b, sb, c, sc, bias) : k.tn_f32(P, N, L, a, sa, panel, b, sb, c, sc, bias);
+
   const PANEL_F64 = PANEL_ROWS * 8;
   const PANEL_F32 = PANEL_ROWS * 4;
   const panelCount = (rows: number) => Math.ceil(rows / PANEL_ROWS) * PANEL_ROWS;
@@ -345,11 +372,11 @@ export function createWasmBackend(options: WasmBackendOptions & { precision?: Ke
     gemm(m: number, n: number, k_: number, pa: number, pb: number, pc: number, pbias: number) {
       const packed = scratchOf(part).packA.get(panelCount(m) * k_ * 8);
       k.pack_f64(m, k_, pa, packed);
-      k.tn_f64(m, n, k_, packed, PANEL_ROWS, PANEL_F64 * k_, pb, n, pc, n, pbias);
+      tn64(m, n, k_, packed, PANEL_ROWS, PANEL_F64 * k_, pb, n, pc, n, pbias);
     },
     /** Rows [p0, p0 + count) of C[k×n] = Aᵀ·B. */
     gemmTN(m: number, n: number, k_: number, pa: number, pb: number, pc: number, p0: number, count: number) {
-      k.tn_f64(count, n, m, pa + p0 * 8, k_, 0, pb, n, pc + p0 * n * 8, n, 0);
+      tn64(count, n, m, pa + p0 * 8, k_, 0, pb, n, pc + p0 * n * 8, n, 0);
     },
     gemmNT(m: number, n: number, k_: number, pa: number, pb: number, pc: number) {
       // C[m×k] = Σ_j A[i][j]·B[p][j]: A packed by rows, B transposed to n×kernels.
@@ -358,7 +385,7 @@ export function createWasmBackend(options: WasmBackendOptions & { precision?: Ke
       k.pack_f64(m, n, pa, packed);
       const bt = s.packB.get(k_ * n * 8);
       k.transpose_f64(k_, n, pb, bt);
-      k.tn_f64(m, k_, n, packed, PANEL_ROWS, PANEL_F64 * n, bt, k_, pc, k_, 0);
+      tn64(m, k_, n, packed, PANEL_ROWS, PANEL_F64 * n, bt, k_, pc, k_, 0);
     },
   };
 
@@ -371,7 +398,7 @@ export function createWasmBackend(options: WasmBackendOptions & { precision?: Ke
       const b32 = s.packB.get(k_ * n * 4);
       k.demote(k_ * n, pb, b32);
       const c32 = s.out32.get(m * n * 4);
-      k.tn_f32(m, n, k_, packed, PANEL_ROWS, PANEL_F32 * k_, b32, n, c32, n, 0);
+      tn32(m, n, k_, packed, PANEL_ROWS, PANEL_F32 * k_, b32, n, c32, n, 0);
       // Widened and the bias added in one pass (the JS loop it replaces was 9 % of a float32
       // classroom-tanh step in a CPU profile).
       if (pbias) k.promote_bias(m, n, c32, pc, pbias);
@@ -384,7 +411,7 @@ export function createWasmBackend(options: WasmBackendOptions & { precision?: Ke
       const b32 = s.packB.get(m * n * 4);
       k.demote(m * n, pb, b32);
       const c32 = s.out32.get(count * n * 4);
-      k.tn_f32(count, n, m, a32 + p0 * 4, k_, 0, b32, n, c32, n, 0);
+      tn32(count, n, m, a32 + p0 * 4, k_, 0, b32, n, c32, n, 0);
       k.promote(count * n, c32, pc + p0 * n * 8);
     },
     gemmNT(m: number, n: number, k_: number, pa: number, pb: number, pc: number) {
@@ -394,7 +421,7 @@ export function createWasmBackend(options: WasmBackendOptions & { precision?: Ke
       const bt = s.packB.get(k_ * n * 4);
       k.transpose_f64_f32(k_, n, pb, bt);
       const c32 = s.out32.get(m * k_ * 4);
-      k.tn_f32(m, k_, n, packed, PANEL_ROWS, PANEL_F32 * n, bt, k_, c32, k_, 0);
+      tn32(m, k_, n, packed, PANEL_ROWS, PANEL_F32 * n, bt, k_, c32, k_, 0);
       k.promote(m * k_, c32, pc);
     },
   };
@@ -435,9 +462,10 @@ export function createWasmBackend(options: WasmBackendOptions & { precision?: Ke
   const act = precision === 'float32' ? (kind: number, n: number, z: number, a: number) => k.act_f32(kind, n, z, a) : (kind: number, n: number, z: number, a: number) => k.act_f64(kind, n, z, a);
 
   return {
-    name: `wasm-simd${relaxed ? '-relaxed' : ''}${precision === 'float32' ? '-f32' : ''}`,
+    name: `wasm-simd${relaxed ? '-relaxed' : ''}${wide ? '-wide' : ''}${precision === 'float32' ? '-f32' : ''}`,
     precision,
     relaxed,
+    wide,
     get threads() {
       return parts();
     },

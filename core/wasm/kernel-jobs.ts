@@ -12,6 +12,8 @@ import type { KernelExports } from './backend';
 export const JOB_OPS = [
   'tn_f64',
   'tn_f32',
+  'tnw_f64',
+  'tnw_f32',
   'pack_f64',
   'pack_f64_f32',
   'transpose_f64',
@@ -118,6 +120,8 @@ export function recorder(queue: JobQueue): JobTarget {
   return {
     tn_f64: (P, N, L, a, sa, panel, b, sb, c, sc, bias) => queue.add11(op.tn_f64, P, N, L, a, sa, panel, b, sb, c, sc, bias),
     tn_f32: (P, N, L, a, sa, panel, b, sb, c, sc, bias) => queue.add11(op.tn_f32, P, N, L, a, sa, panel, b, sb, c, sc, bias),
+    tnw_f64: (P, N, L, a, sa, panel, b, sb, c, sc, bias) => queue.add11(op.tnw_f64, P, N, L, a, sa, panel, b, sb, c, sc, bias),
+    tnw_f32: (P, N, L, a, sa, panel, b, sb, c, sc, bias) => queue.add11(op.tnw_f32, P, N, L, a, sa, panel, b, sb, c, sc, bias),
     pack_f64: (m, k, src, dst) => queue.add4(op.pack_f64, m, k, src, dst),
     pack_f64_f32: (m, k, src, dst) => queue.add4(op.pack_f64_f32, m, k, src, dst),
     transpose_f64: (rows, cols, src, dst) => queue.add4(op.transpose_f64, rows, cols, src, dst),

@@ -16,8 +16,15 @@
 
 /** Rows of a register tile; each loaded B vector is used this many times. */
 export const ROWS = 4;
-/** Vectors per tile row; with ROWS = 4 that is 8 accumulators, well inside 16 xmm registers. */
+/** Vectors per tile row in tn_T; with ROWS = 4 that is 8 accumulators, well inside 16 xmm registers. */
 export const VECS = 2;
+/**
+ * Vectors per tile row in tnw_T, the driver for V8's revectorizer (node/wide-kernels.ts turns it on):
+ * it fuses each pair of neighbouring 128-bit operations into one 256-bit AVX2 operation, so these
+ * 16 xmm accumulators become 8 ymm ones. Without it they spill (7–9 G multiply-adds a second here
+ * against tn_T's 12); with it tnw_T ran at 22–26 G, tn_T at 12–16.
+ */
+export const WIDE_VECS = 4;
 
 const TYPES = {
   f64: { lanes: 2, bytes: 8, splat: 'v128.load64_splat', scalarLoad: 'f64.load', scalarStore: 'f64.store' },
@@ -29,13 +36,15 @@ function madd(t, relaxed, a, b, c) {
 }
 
 /**
- * One R × V-vector tile over the whole reduction length L. Pointers are byte addresses; strides
+ * One R × V-vector tile over the whole reduction length L, with (`biased`) or without the bias row
+ * added at the end: two functions rather than a branch, so each row's stores sit in one basic
+ * block, where the revectorizer looks for neighbouring stores to start from. Pointers are byte addresses; strides
  * are in bytes. A tile reads A[i][p..p+R) as R splat loads at immediate offsets and B[i][j..] as V
  * vector loads, so the inner loop has two pointer bumps and a counter besides the R·V FMAs.
  */
-function tile(t, relaxed, R, V) {
+function tile(t, relaxed, R, V, biased) {
   const { bytes, splat } = TYPES[t];
-  const name = `$tile_${t}_${R}_${V}`;
+  const name = `$tile_${t}_${R}_${V}${biased ? '_b' : ''}`;
   const acc = (r, v) => `$c${r}_${v}`;
   const lines = [];
   lines.push(`(func ${name} (param $L i32) (param $pa i32) (param $sa i32) (param $pb i32) (param $sb i32) (param $pc i32) (param $sc i32) (param $bias i32)`);
@@ -55,9 +64,12 @@ function tile(t, relaxed, R, V) {
   lines.push('    (local.set $pb (i32.add (local.get $pb) (local.get $sb)))');
   lines.push('    (br_if $k (local.tee $L (i32.sub (local.get $L) (i32.const 1)))))))');
   const lanesName = `${t}x${TYPES[t].lanes}`;
+  // The bias is loaded before the first store (a load after a store may alias it, and V8's
+  // revectorizer then cannot pair the loads).
+  if (biased) for (let v = 0; v < V; v++) lines.push(`  (local.set $b${v} (v128.load offset=${v * 16} (local.get $bias)))`);
   for (let r = 0; r < R; r++) {
     for (let v = 0; v < V; v++) {
-      const value = `(if (result v128) (local.get $bias) (then (${lanesName}.add (local.get ${acc(r, v)}) (v128.load offset=${v * 16} (local.get $bias)))) (else (local.get ${acc(r, v)})))`;
+      const value = biased ? `(${lanesName}.add (local.get ${acc(r, v)}) (local.get $b${v}))` : `(local.get ${acc(r, v)})`;
       lines.push(`  (v128.store offset=${v * 16} (local.get $pc) ${value})`);
     }
     if (r + 1 < R) lines.push('  (local.set $pc (i32.add (local.get $pc) (local.get $sc)))');
@@ -91,16 +103,18 @@ function scalarTile(t, relaxed, R) {
 }
 
 /**
- * tn_T(P, N, L, a, sa, panel, b, sb, c, sc, bias): the primitive above over output rows [0, P).
+ * tn_T(P, N, L, a, sa, panel, b, sb, c, sc, bias): the primitive above over output rows [0, P), in
+ * tiles of ROWS × `vecs` vectors (tnw_T: the same sums in wider tiles, for the revectorizer).
  * Strides sa, sb, sc are in elements; bias is a byte address or 0 for none; panel is 0 for a plain
  * row-major A, else the byte distance between packed panels (see pack_T). Row blocks of ROWS
  * outer, column blocks inner: the A panel (ROWS columns × L) stays in L1 while B streams.
  */
-function driver(t) {
+function driver(t, name = `tn_${t}`, vecs = VECS) {
   const { bytes, lanes } = TYPES[t];
-  const colBlock = VECS * lanes;
+  const colBlock = vecs * lanes;
+  const args = '(local.get $L) (local.get $pa) (local.get $sa) (local.get $pb) (local.get $sb) (local.get $pc) (local.get $sc) (local.get $pbias)';
   const callTile = (R, V) =>
-    `(call $tile_${t}_${R}_${V} (local.get $L) (local.get $pa) (local.get $sa) (local.get $pb) (local.get $sb) (local.get $pc) (local.get $sc) (local.get $pbias))`;
+    V === 's' ? `(call $tile_${t}_${R}_s ${args})` : `(if (local.get $pbias) (then (call $tile_${t}_${R}_${V}_b ${args})) (else (call $tile_${t}_${R}_${V} ${args})))`;
   // Dispatch on the rows left (1..ROWS) for a given vector count.
   const byRows = (V) => {
     let s = callTile(1, V);
@@ -108,7 +122,7 @@ function driver(t) {
     return s;
   };
   const lines = [];
-  lines.push(`(func (export "tn_${t}") (param $P i32) (param $N i32) (param $L i32) (param $a i32) (param $sa i32) (param $panel i32) (param $b i32) (param $sb i32) (param $c i32) (param $sc i32) (param $bias i32)`);
+  lines.push(`(func (export "${name}") (param $P i32) (param $N i32) (param $L i32) (param $a i32) (param $sa i32) (param $panel i32) (param $b i32) (param $sb i32) (param $c i32) (param $sc i32) (param $bias i32)`);
   lines.push('  (local $p i32) (local $j i32) (local $R i32) (local $V i32) (local $pa i32) (local $pb i32) (local $pc i32) (local $pbias i32)');
   lines.push(`  (local.set $sa (i32.mul (local.get $sa) (i32.const ${bytes})))`);
   lines.push(`  (local.set $sb (i32.mul (local.get $sb) (i32.const ${bytes})))`);
@@ -125,7 +139,7 @@ function driver(t) {
     then,
   ].join('\n        ');
   let partialNoAdvance = byRows(1);
-  for (let V = 2; V < VECS; V++) partialNoAdvance = `(if (i32.eq (local.get $V) (i32.const ${V})) (then ${byRows(V)}) (else ${partialNoAdvance}))`;
+  for (let V = 2; V < vecs; V++) partialNoAdvance = `(if (i32.eq (local.get $V) (i32.const ${V})) (then ${byRows(V)}) (else ${partialNoAdvance}))`;
   lines.push(`  (if (i32.le_u (i32.mul (i32.mul (local.get $P) (local.get $L)) (i32.const ${bytes})) (i32.const 32768)) (then`);
   lines.push('    (block $cdone (loop $cl');
   lines.push('      (br_if $cdone (i32.ge_s (local.get $j) (local.get $N)))');
@@ -134,10 +148,10 @@ function driver(t) {
   lines.push('      (block $rdone (loop $rl');
   lines.push('        (br_if $rdone (i32.ge_s (local.get $p) (local.get $P)))');
   lines.push(`        (local.set $R (select (i32.const ${ROWS}) (i32.sub (local.get $P) (local.get $p)) (i32.ge_s (i32.sub (local.get $P) (local.get $p)) (i32.const ${ROWS}))))`);
-  lines.push(`        ${tileAt(`(if (i32.ge_s (local.get $V) (i32.const ${VECS})) (then ${byRows(VECS)}) (else (if (i32.gt_s (local.get $V) (i32.const 0)) (then ${partialNoAdvance}) (else ${byRows('s')}))))`)}`);
+  lines.push(`        ${tileAt(`(if (i32.ge_s (local.get $V) (i32.const ${vecs})) (then ${byRows(vecs)}) (else (if (i32.gt_s (local.get $V) (i32.const 0)) (then ${partialNoAdvance}) (else ${byRows('s')}))))`)}`);
   lines.push(`        (local.set $p (i32.add (local.get $p) (i32.const ${ROWS})))`);
   lines.push('        (br $rl)))');
-  lines.push(`      (local.set $j (i32.add (local.get $j) (if (result i32) (i32.ge_s (local.get $V) (i32.const ${VECS})) (then (i32.const ${colBlock})) (else (if (result i32) (i32.gt_s (local.get $V) (i32.const 0)) (then (i32.mul (local.get $V) (i32.const ${lanes}))) (else (i32.const 1)))))))`);
+  lines.push(`      (local.set $j (i32.add (local.get $j) (if (result i32) (i32.ge_s (local.get $V) (i32.const ${vecs})) (then (i32.const ${colBlock})) (else (if (result i32) (i32.gt_s (local.get $V) (i32.const 0)) (then (i32.mul (local.get $V) (i32.const ${lanes}))) (else (i32.const 1)))))))`);
   lines.push('      (br $cl)))');
   lines.push('    (return)))');
   lines.push('  (block $rows_done (loop $rows');
@@ -153,13 +167,13 @@ function driver(t) {
   lines.push(`      (local.set $pbias (select (i32.add (local.get $bias) (i32.mul (local.get $j) (i32.const ${bytes}))) (i32.const 0) (local.get $bias)))`);
   // Full column block, then fewer vectors, then a scalar column.
   lines.push(`      (local.set $V (i32.div_s (i32.sub (local.get $N) (local.get $j)) (i32.const ${lanes})))`);
-  lines.push(`      (if (i32.ge_s (local.get $V) (i32.const ${VECS})) (then`);
-  lines.push(`        ${byRows(VECS)}`);
+  lines.push(`      (if (i32.ge_s (local.get $V) (i32.const ${vecs})) (then`);
+  lines.push(`        ${byRows(vecs)}`);
   lines.push(`        (local.set $j (i32.add (local.get $j) (i32.const ${colBlock}))))`);
   lines.push('      (else (if (i32.gt_s (local.get $V) (i32.const 0)) (then');
   let partial = `(local.set $j (i32.add (local.get $j) (i32.const ${lanes})))`;
   partial = `${byRows(1)} ${partial}`;
-  for (let V = 2; V < VECS; V++) {
+  for (let V = 2; V < vecs; V++) {
     partial = `(if (i32.eq (local.get $V) (i32.const ${V})) (then ${byRows(V)} (local.set $j (i32.add (local.get $j) (i32.const ${V * lanes})))) (else ${partial}))`;
   }
   lines.push(`        ${partial})`);
@@ -901,10 +915,10 @@ export function kernelsWat({ relaxed, shared }) {
   parts.push(`(import "env" "memory" (memory 1 65536${shared ? ' shared' : ''}))`);
   for (const t of ['f64', 'f32']) {
     for (let R = 1; R <= ROWS; R++) {
-      for (let V = 1; V <= VECS; V++) parts.push(tile(t, relaxed, R, V));
+      for (let V = 1; V <= WIDE_VECS; V++) parts.push(tile(t, relaxed, R, V, false), tile(t, relaxed, R, V, true));
       parts.push(scalarTile(t, relaxed, R));
     }
-    parts.push(driver(t));
+    parts.push(driver(t), driver(t, `tnw_${t}`, WIDE_VECS));
     parts.push(transpose(t));
     parts.push(pack(t));
   }

@@ -1,0 +1,27 @@
+/**
+ * 256-bit kernels on Node: V8's revectorizer (`--experimental-wasm-revectorize`) fuses pairs of
+ * neighbouring 128-bit WASM SIMD operations into single AVX2 operations when it compiles a hot
+ * function, and the kernels' wide tiles (tnw_*, core/wasm/kernels.wat.mjs) are written so that
+ * their products pair up. Each lane is still the same IEEE operation, so results are bit for bit
+ * those of the narrow kernels (test/wide-kernels.test.ts); only the speed changes (products
+ * 12 → 22–26 G multiply-adds a second, tanh 2.1 → 1.1 ns an element on this machine).
+ *
+ * Node-only (v8.setFlagsFromString); browsers keep the narrow kernels. Call before the first
+ * backend is created: the flag must be set before V8 optimises the kernels. NNLAB_WIDE_KERNELS=0
+ * turns it off (the flag is experimental in V8).
+ */
+import { setFlagsFromString } from 'node:v8';
+import { wideKernels } from '../core/wasm/backend';
+
+/** Whether this Node's V8 can revectorize: built with it (x64 builds of Node 22+ are) on an x64 CPU. */
+export function revectorizerAvailable(): boolean {
+  const variables = (process.config as { variables?: Record<string, unknown> }).variables ?? {};
+  return process.arch === 'x64' && Number(variables.v8_enable_wasm_simd256_revec) === 1;
+}
+
+/** Turns the revectorizer on and makes the wide tiles the default where it is available; returns whether it did. */
+export function enableWideKernels(env: Record<string, string | undefined> = process.env): boolean {
+  if (env.NNLAB_WIDE_KERNELS === '0' || !revectorizerAvailable()) return wideKernels(false);
+  setFlagsFromString('--experimental-wasm-revectorize');
+  return wideKernels(true);
+}
