@@ -436,6 +436,32 @@ const c2 = (name) => `(local.get ${name})`;
 const POW2_MAGIC = '6755399441055744.0';
 
 /**
+ * Cephes' e^y up to its scaling, as local.set lines for the locals `v(name)` / `set(name, e)` name:
+ * nm = n + 1.5·2^52 with n = round(y/ln 2) (its low mantissa bits hold n), n, r = y − n·ln 2
+ * (Cody-Waite: n·C1 is exact, so y − n·C1 is too), rr = r², and the rational's halves with
+ * e^r = (q + p)/(q − p): p = r + r·rr·P(rr), q = 2 + rr·Q(rr). The sigmoid and the softmax's e^x
+ * share it; tanh keeps its own (a shifted n, and q without its 2, for its two halved sums).
+ */
+function cephesRational(relaxed, v, set) {
+  const fm = (a, b, c) => madd('f64', relaxed, a, b, c);
+  return [
+    set('nm', fm(v('y'), f2('1.4426950408889634073599'), f2(POW2_MAGIC))),
+    set('n', `(f64x2.sub ${v('nm')} ${f2(POW2_MAGIC)})`),
+    set('r', fm(v('n'), f2('-1.42860682030941723212E-6'), fm(v('n'), f2('-6.93145751953125E-1'), v('y')))),
+    set('rr', `(f64x2.mul ${v('r')} ${v('r')})`),
+    set('p', fm(v('r'), `(f64x2.mul ${fm(f2('1.26177193074810590878E-4'), v('rr'), f2('3.02994407707441961300E-2'))} ${v('rr')})`, v('r'))),
+    set('q', fm(fm(fm(f2('3.00198505138664455042E-6'), v('rr'), f2('2.52448340349684104192E-3')), v('rr'), f2('2.27265548208155028766E-1')), v('rr'), f2('2.0'))),
+  ];
+}
+
+/**
+ * x·2^n for n ≥ −1077 from the bits of nm (cephesRational): x·2^(n+64) is exact and normal, and the
+ * final ·2^−64 rounds once, into the subnormals where the result belongs there.
+ */
+const scaledBy2n = (x, nm) =>
+  `(f64x2.mul (f64x2.mul ${x} (i64x2.shl (i64x2.sub ${nm} (v128.const i64x2 0x4337fffffffffbc1 0x4337fffffffffbc1)) (i32.const 52))) ${f2('5.421010862427522170037264004349708557128906250E-20')})`;
+
+/**
  * tanh and sigmoid with one division a vector, inline code for vector `t` of input local $x{t},
  * result in $res{t}.
  *   tanh: with y = 2|x|, tanh|x| = (e^y − 1)/(e^y + 1) = (2^n·u − v)/(2^n·u + v), e^r = u/v; one
@@ -480,7 +506,6 @@ function oneDivisionBody(kind, t, relaxed) {
       ),
     ];
   }
-  const fm = (a, b, c) => madd('f64', relaxed, a, b, c);
   // Lane select on an all-ones/all-zeros compare mask: relaxed_laneselect is then exact, and one
   // blend instruction where v128.bitselect is three.
   const pick = (a, b, m) => (relaxed ? `(i64x2.relaxed_laneselect ${a} ${b} ${m})` : sel(a, b, m));
@@ -488,16 +513,10 @@ function oneDivisionBody(kind, t, relaxed) {
     // a = −|z| (the sign bit set), clamped where e^a is below half the least subnormal. NaN stays
     // NaN through every step (pmax keeps its first operand when the compare fails).
     set('y', `(f64x2.pmax (v128.or ${v('x')} (v128.const i64x2 0x8000000000000000 0x8000000000000000)) ${f2('-746.0')})`),
-    set('nm', fm(v('y'), f2('1.4426950408889634073599'), f2(POW2_MAGIC))),
-    set('n', `(f64x2.sub ${v('nm')} ${f2(POW2_MAGIC)})`),
-    set('r', fm(v('n'), f2('-1.42860682030941723212E-6'), fm(v('n'), f2('-6.93145751953125E-1'), v('y')))),
-    set('rr', `(f64x2.mul ${v('r')} ${v('r')})`),
-    set('p', fm(v('r'), `(f64x2.mul ${fm(f2('1.26177193074810590878E-4'), v('rr'), f2('3.02994407707441961300E-2'))} ${v('rr')})`, v('r'))),
-    set('q', fm(fm(fm(f2('3.00198505138664455042E-6'), v('rr'), f2('2.52448340349684104192E-3')), v('rr'), f2('2.27265548208155028766E-1')), v('rr'), f2('2.0'))),
+    ...cephesRational(relaxed, v, set),
     set('v', `(f64x2.sub ${v('q')} ${v('p')})`),
-    // e^a·v = u·2^n = (u·2^(n+64))·2^−64: the first product is exact and normal (n ≥ −1077), the
-    // second rounds once, into the subnormals where it must. 2^(n+64) from the bits holding n.
-    set('e', `(f64x2.mul (f64x2.mul (f64x2.add ${v('q')} ${v('p')}) (i64x2.shl (i64x2.sub ${v('nm')} (v128.const i64x2 0x4337fffffffffbc1 0x4337fffffffffbc1)) (i32.const 52))) ${f2('5.421010862427522170037264004349708557128906250E-20')})`),
+    // e^a·v = u·2^n
+    set('e', scaledBy2n(`(f64x2.add ${v('q')} ${v('p')})`, v('nm'))),
     set('res', `(f64x2.div ${pick(v('v'), v('e'), `(f64x2.ge ${v('x')} ${f2('0.0')})`)} (f64x2.add ${v('v')} ${v('e')}))`),
   ];
 }
@@ -676,20 +695,13 @@ function mapPairs(name, f) {
  * 50 steps spent 7.2 ms in the loss (its loops interpreted until V8 optimised them), now 0.8 ms.
  */
 function softmaxLoss(relaxed) {
-  const fm = (a, b, c) => madd('f64', relaxed, a, b, c);
   const g = (name) => `(local.get $${name})`;
   const set = (name, e) => `(local.set $${name} ${e})`;
   const expNeg = [
     set('y', `(f64x2.pmax ${g('x')} ${f2('-746.0')})`),
-    set('nm', fm(g('y'), f2('1.4426950408889634073599'), f2(POW2_MAGIC))),
-    set('n', `(f64x2.sub ${g('nm')} ${f2(POW2_MAGIC)})`),
-    set('r', fm(g('n'), f2('-1.42860682030941723212E-6'), fm(g('n'), f2('-6.93145751953125E-1'), g('y')))),
-    set('rr', `(f64x2.mul ${g('r')} ${g('r')})`),
-    set('p', fm(g('r'), `(f64x2.mul ${fm(f2('1.26177193074810590878E-4'), g('rr'), f2('3.02994407707441961300E-2'))} ${g('rr')})`, g('r'))),
-    set('q', fm(fm(fm(f2('3.00198505138664455042E-6'), g('rr'), f2('2.52448340349684104192E-3')), g('rr'), f2('2.27265548208155028766E-1')), g('rr'), f2('2.0'))),
-    // e^y = (u/v)·2^n, u = q + p, v = q − p: the quotient rounds once, ·2^(n+64) is exact (n ≥ −1077),
-    // ·2^−64 rounds once more only where the result is subnormal.
-    `(f64x2.mul (f64x2.mul (f64x2.div (f64x2.add ${g('q')} ${g('p')}) (f64x2.sub ${g('q')} ${g('p')})) (i64x2.shl (i64x2.sub ${g('nm')} (v128.const i64x2 0x4337fffffffffbc1 0x4337fffffffffbc1)) (i32.const 52))) ${f2('5.421010862427522170037264004349708557128906250E-20')})`,
+    ...cephesRational(relaxed, g, set),
+    // e^y = (u/v)·2^n, u = q + p, v = q − p: the quotient rounds once, then the scaling.
+    scaledBy2n(`(f64x2.div (f64x2.add ${g('q')} ${g('p')}) (f64x2.sub ${g('q')} ${g('p')}))`, g('nm')),
   ];
   const f = (v) => `(f64.const ${v})`;
   const ln2hi = f('6.93147180369123816490e-01');
