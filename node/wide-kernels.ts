@@ -6,17 +6,23 @@
  * those of the narrow kernels (test/wide-kernels.test.ts); only the speed changes (products
  * 12 → 22–26 G multiply-adds a second, tanh 2.1 → 1.1 ns an element on this machine).
  *
- * Node-only (v8.setFlagsFromString); browsers keep the narrow kernels. Call before the first
+ * Node-only (v8.setFlagsFromString); browsers and Electron keep the narrow kernels. Call before the first
  * backend is created: the flag must be set before V8 optimises the kernels. NNLAB_WIDE_KERNELS=0
  * turns it off (the flag is experimental in V8).
  */
 import { setFlagsFromString } from 'node:v8';
 import { wideKernels } from '../core/wasm/backend';
 
-/** Whether this Node's V8 can revectorize: built with it (x64 builds of Node 22+ are) on an x64 CPU. */
-export function revectorizerAvailable(): boolean {
-  const variables = (process.config as { variables?: Record<string, unknown> }).variables ?? {};
-  return process.arch === 'x64' && Number(variables.v8_enable_wasm_simd256_revec) === 1;
+/**
+ * Whether this Node's V8 can revectorize: built with it (Node's x64 builds are; `process.config`
+ * says so) on an x64 CPU. Not under Electron: its V8 is Chromium's build, which leaves the
+ * revectorizer out unless asked, and its `process.config` describes its Node, not its V8; without the
+ * revectorizer the wide tiles spill and run slower, so the app keeps the 128-bit ones (unverified
+ * here: the Electron binary cannot be downloaded on this machine).
+ */
+export function revectorizerAvailable(proc: Pick<NodeJS.Process, 'arch' | 'versions' | 'config'> = process): boolean {
+  const variables = (proc.config as { variables?: Record<string, unknown> }).variables ?? {};
+  return proc.arch === 'x64' && !proc.versions.electron && Number(variables.v8_enable_wasm_simd256_revec) === 1;
 }
 
 /** Turns the revectorizer on and makes the wide tiles the default where it is available; returns whether it did. */

@@ -113,6 +113,14 @@ describe('wide kernels', () => {
     expect(createWasmBackend().name).toMatch(revectorizerAvailable() ? /-wide/ : /^wasm-simd(-relaxed)?$/);
   });
 
+  it('the revectorizer is taken as available only on x64 Node built with it, never under Electron', () => {
+    const node = { arch: 'x64', versions: { ...process.versions, electron: undefined }, config: { variables: { v8_enable_wasm_simd256_revec: 1 } } } as unknown as NodeJS.Process;
+    expect(revectorizerAvailable(node)).toBe(true);
+    expect(revectorizerAvailable({ ...node, arch: 'arm64' })).toBe(false);
+    expect(revectorizerAvailable({ ...node, config: { variables: {} } } as unknown as NodeJS.Process)).toBe(false);
+    expect(revectorizerAvailable({ ...node, versions: { ...process.versions, electron: '45.4.1' } })).toBe(false);
+  });
+
   it('with wide kernels the classroom and relu nets train on one thread (a second one lost or barely gained)', () => {
     const classroom = SHAPES.find((s) => s.id === 'classroom-tanh')!.experiment(10);
     const relu = SHAPES.find((s) => s.id === 'wide-relu-b32')!.experiment(10);
