@@ -2,8 +2,8 @@
 // The CLI is TypeScript shared with the app. The WASM kernels are generated (scripts/build-wasm.mjs),
 // and no install hook builds them: build them here when missing or out of date, quietly, so stdout
 // stays the command's own. The CLI then runs from its esbuild bundle, kept on disk and rebuilt when a
-// file it is made from changes (node/bundle-cache.mjs): `nnlab --help` took 0.41 s through tsx,
-// 0.15 s from the bundle. Without esbuild (or where the bundle cannot be written) tsx runs the source.
+// file it is made from changes (node/bundle-cache.mjs): `nnlab --help` took 0.37–0.54 s through tsx,
+// 0.15–0.18 s from the bundle. Without esbuild (or where the bundle cannot be written) tsx runs the source.
 import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -2,8 +2,9 @@
  * TypeScript shared with the app, bundled by esbuild into one minified CommonJS file and kept on disk
  * (node_modules/.cache/nnlab) with the list of files it was made from; rebuilt only when one of them
  * changed (a few stat calls at each start). Loading TypeScript through tsx costs every start: the CLI
- * took 0.41 s to print its help that way, 0.15 s from its bundle; a sweep worker thread loads its
- * bundle in ~24 ms. Plain JavaScript so that bin/nnlab.mjs can use it before any TypeScript loader.
+ * took 0.37–0.54 s to print its help that way, 0.15–0.18 s from its bundle (five runs each); a sweep
+ * worker thread loads its bundle the same way. Plain JavaScript so that bin/nnlab.mjs can use it
+ * before any TypeScript loader.
  *
  * `import.meta.url` is replaced, file by file, with that file's own URL, so code that finds files
  * beside itself (package.json, the sweep worker's entry) finds them from the bundle as from source.
@@ -98,6 +99,34 @@ function toDisk(esbuild, out, manifestFile, config, name) {
 }
 
 /**
+ * The bundle kept for `entry` (in memory, or on disk and still current), as `{ found }`; else what
+ * building it needs.
+ * @param {string} entry @param {string} name @param {string} config
+ */
+function lookup(entry, name, config) {
+  const key = `${name}:${entry}`;
+  const kept = inMemory.get(key);
+  if (kept !== undefined) return { found: kept };
+  const esbuild = loadEsbuild();
+  if (!esbuild) return { found: remember(key, null) };
+  const manifestFile = manifestOf(entry, name);
+  const cached = fromDisk(esbuild, manifestFile, config);
+  if (cached) return { found: cached };
+  return { key, esbuild, manifestFile };
+}
+
+/**
+ * A fresh build written to the disk cache, or kept in memory where it cannot be written.
+ * @param {{ key: string, esbuild: typeof import('esbuild'), manifestFile: string }} miss
+ * @param {import('esbuild').BuildResult & { outputFiles: import('esbuild').OutputFile[], metafile: import('esbuild').Metafile }} out
+ * @param {string} config @param {string} name
+ */
+function keep(miss, out, config, name) {
+  const made = toDisk(miss.esbuild, out, miss.manifestFile, config, name);
+  return 'code' in made ? remember(miss.key, made) : made;
+}
+
+/**
  * The module at `entry` (a path) and everything it imports as one CommonJS script: a file from the
  * disk cache while every input is as it was, else bundled now; kept in memory only where it cannot
  * be written (`{ code }`); null without esbuild or when bundling fails. Synchronous, so without the
@@ -108,21 +137,13 @@ function toDisk(esbuild, out, manifestFile, config, name) {
  * @returns {import('./bundle-cache.d.mts').Bundle}
  */
 export function cachedBundle(entry, name) {
-  const key = `${name}:${entry}`;
-  const kept = inMemory.get(key);
-  if (kept !== undefined) return kept;
-  const esbuild = loadEsbuild();
-  if (!esbuild) return remember(key, null);
   const config = JSON.stringify(BUILD);
-  const manifestFile = manifestOf(entry, name);
-  const cached = fromDisk(esbuild, manifestFile, config);
-  if (cached) return cached;
+  const miss = lookup(entry, name, config);
+  if ('found' in miss) return miss.found;
   try {
-    const out = esbuild.buildSync({ entryPoints: [entry], absWorkingDir: ROOT, ...BUILD, write: false, metafile: true, logLevel: 'silent' });
-    const made = toDisk(esbuild, out, manifestFile, config, name);
-    return 'code' in made ? remember(key, made) : made;
+    return keep(miss, miss.esbuild.buildSync({ entryPoints: [entry], absWorkingDir: ROOT, ...BUILD, write: false, metafile: true, logLevel: 'silent' }), config, name);
   } catch {
-    return remember(key, null);
+    return remember(miss.key, null);
   }
 }
 
@@ -134,21 +155,13 @@ export function cachedBundle(entry, name) {
  * @returns {Promise<import('./bundle-cache.d.mts').Bundle>}
  */
 export async function cachedBundleWithUrls(entry, name) {
-  const key = `${name}:${entry}`;
-  const kept = inMemory.get(key);
-  if (kept !== undefined) return kept;
-  const esbuild = loadEsbuild();
-  if (!esbuild) return remember(key, null);
   const config = JSON.stringify({ ...BUILD, plugins: PLUGINS });
-  const manifestFile = manifestOf(entry, name);
-  const cached = fromDisk(esbuild, manifestFile, config);
-  if (cached) return cached;
+  const miss = lookup(entry, name, config);
+  if ('found' in miss) return miss.found;
   try {
-    const out = await esbuild.build({ entryPoints: [entry], absWorkingDir: ROOT, ...BUILD, plugins: [metaUrl], write: false, metafile: true, logLevel: 'silent' });
-    const made = toDisk(esbuild, out, manifestFile, config, name);
-    return 'code' in made ? remember(key, made) : made;
+    return keep(miss, await miss.esbuild.build({ entryPoints: [entry], absWorkingDir: ROOT, ...BUILD, plugins: [metaUrl], write: false, metafile: true, logLevel: 'silent' }), config, name);
   } catch {
-    return remember(key, null);
+    return remember(miss.key, null);
   }
 }
 
