@@ -153,7 +153,11 @@ export function quickLog(x: number): number {
   return Math.abs(lo) + Math.abs(hi) * 2 ** -64 < halfUlp ? hi : NaN;
 }
 
-/** ln x by the whole series in double-double (~100 bits), rounded once. */
+/**
+ * ln x by the whole series in double-double (~100 bits), rounded once. Kept apart from quickLog,
+ * though the two share their first steps: quickLog is what nearly every Gaussian draw runs, so it
+ * stays one straight pass with its term counts fixed, and this slow path carries the generality.
+ */
 export function seriesLog(x: number): number {
   if (!(x > 0) || !Number.isFinite(x)) return Math.log(x);
   if (x < 2.2250738585072014e-308) {

@@ -123,8 +123,10 @@ export class Trainer {
   divergedAtStep: number | null = null;
   /** Loss before the last update (NaN before the first step); includes the v2 penalty, if any. */
   lastLoss = NaN;
-  /** Where lossAndGradient leaves its loss (see there); the optimiser adds the v2 penalty here too. */
-  /** In kernel memory, where a backend's loss kernel writes it. */
+  /**
+   * Where lossAndGradient leaves its loss (see there), in kernel memory where a backend's loss kernel
+   * writes it; the optimiser adds the v2 penalty here too.
+   */
   private readonly lossCell: Float64Array;
   /**
    * The rate of the update in progress (the live base rate through the schedule), written by
