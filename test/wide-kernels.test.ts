@@ -4,7 +4,7 @@
  * whose V8 turns their 128-bit pairs into 256-bit AVX2 operations.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,6 +103,15 @@ describe('wide kernels', () => {
     }
     rmSync(dir, { recursive: true, force: true });
     expect([...vectorized]).toEqual(expect.arrayContaining(['tile_f64_4_4', 'tile_f64_4_4_b', 'tanh_loop']));
+  });
+
+  it('with the revectorizer on, every parity fixture trains within 1e-8 of numpy on both first-layer paths (a child Node)', () => {
+    if (!revectorizerAvailable()) return;
+    const script = fileURLToPath(new URL('./helpers/relaxed-check.ts', import.meta.url));
+    const r = spawnSync(process.execPath, ['--no-liftoff', '--import', 'tsx', script, 'wide'], { encoding: 'utf8' });
+    expect(r.stderr.split('\n').filter((l) => /Error/.test(l))).toEqual([]);
+    const fixtures = readdirSync(new URL('./fixtures/parity/', import.meta.url)).filter((f) => f.endsWith('.json')).length;
+    expect(r.stdout.trim().split('\n').pop()).toBe(`relaxed (256-bit) ok: 36 products within 1e-13, ${2 * fixtures} fixture runs within 1e-8 of numpy`);
   });
 
   it('enableWideKernels makes them the default where the revectorizer exists, and NNLAB_WIDE_KERNELS=0 keeps the narrow ones', () => {

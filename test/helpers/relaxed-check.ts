@@ -4,11 +4,16 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { experiment, Trainer } from '../../core';
 import { referenceBackend } from '../../core/kernels';
 import { createWasmBackend, relaxedSimdSupported } from '../../core/wasm/backend';
+import { enableWideKernels } from '../../node/wide-kernels';
 import { worstMismatch } from './close';
 import { inBackend, productMismatch, randomArray } from './kernel-check';
 
+// With `wide`: the 256-bit kernels through V8's revectorizer (test/wide-kernels.test.ts runs it so).
+const wide = process.argv[2] === 'wide' && enableWideKernels();
+if (process.argv[2] === 'wide' && !wide) throw new Error('the revectorizer is not available in this Node');
 if (!relaxedSimdSupported()) throw new Error('relaxed SIMD not available even with the flag');
 const be = createWasmBackend({ relaxed: true });
+if (be.wide !== wide) throw new Error(`backend ${be.name}: wide kernels ${be.wide}, wanted ${wide}`);
 if (!be.relaxed) throw new Error('backend did not pick the relaxed build');
 const shapes: [number, number, number][] = [[1, 1, 1], [4, 4, 4], [5, 9, 13], [3, 2, 1], [8, 8, 0], [7, 3, 5], [13, 1, 6], [2, 17, 9], [64, 100, 1000], [64, 10, 100], [128, 100, 100], [9, 10, 2]];
 let count = 0;
@@ -49,4 +54,4 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
     runs++;
   }
 }
-console.log(`relaxed ok: ${count} products within 1e-13, ${runs} fixture runs within 1e-8 of numpy`);
+console.log(`relaxed${wide ? ' (256-bit)' : ''} ok: ${count} products within 1e-13, ${runs} fixture runs within 1e-8 of numpy`);
