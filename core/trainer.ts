@@ -73,9 +73,11 @@ const BAND_ROWS = 8;
 const PARALLEL_MIN_WORK = 300_000;
 /**
  * The same with the wide kernels (node/wide-kernels.ts), which do a pass's products twice as fast
- * and leave a second thread less to win against the hand-overs: splitting gained 0–5 % on the
- * classroom net (1.6M) and lost 3–13 % on the 0.3–0.8M nets (bench/split.ts, three runs), so only
- * passes well above the classroom net's split.
+ * and leave a second thread less to win against the hand-overs. In four runs of bench/split.ts,
+ * splitting gave the classroom net (1.6M) 0.97–1.05× and the 128-wide relu net of the bench (0.8M)
+ * 0.87–1.00×; the smaller nets lost 11–40 % in one run and gained up to 1.6× in another, when the
+ * host left the second core free. A second thread that does not pay spins a core for nothing, so
+ * only passes well above the classroom net's split.
  */
 const PARALLEL_MIN_WORK_WIDE = 3_000_000;
 

@@ -3,8 +3,9 @@
  * neighbouring 128-bit WASM SIMD operations into single AVX2 operations when it compiles a hot
  * function, and the kernels' wide tiles (tnw_*, core/wasm/kernels.wat.mjs) are written so that
  * their products pair up. Each lane is still the same IEEE operation, so results are bit for bit
- * those of the narrow kernels (test/wide-kernels.test.ts); only the speed changes (products
- * 12 → 22–26 G multiply-adds a second, tanh 2.1 → 1.1 ns an element on this machine).
+ * those of the narrow kernels (test/wide-kernels.test.ts); only the speed changes (on this machine,
+ * `bench/activations.ts`: float64 products 10.6–12.0 → 17.4–22.8 G multiply-adds a second, tanh
+ * 2.09 → 1.07 ns an element).
  *
  * Node-only (v8.setFlagsFromString); browsers and Electron keep the narrow kernels. Call before the first
  * backend is created: the flag must be set before V8 optimises the kernels. NNLAB_WIDE_KERNELS=0

@@ -21,8 +21,9 @@ export const VECS = 2;
 /**
  * Vectors per tile row in tnw_T, the driver for V8's revectorizer (node/wide-kernels.ts turns it on):
  * it fuses each pair of neighbouring 128-bit operations into one 256-bit AVX2 operation, so these
- * 16 xmm accumulators become 8 ymm ones. Without it they spill (7–9 G multiply-adds a second here
- * against tn_T's 12); with it tnw_T ran at 22–26 G, tn_T at 12–16.
+ * 16 xmm accumulators become 8 ymm ones. Without it they do not fit the 16 xmm registers and spill,
+ * so tn_T stays the default; with it the float64 products ran at 17.4–22.8 G multiply-adds a second
+ * against tn_T's 10.6–12.0 without (`node --import tsx bench/activations.ts`, this machine).
  */
 export const WIDE_VECS = 4;
 
