@@ -61,18 +61,30 @@ if (want('typecheck')) {
 
 if (want('lint') && configured('eslint', 'eslint.config.js')) check('eslint', run(bin('eslint'), ['.', '--max-warnings=0']));
 
-if (want('unit') && configured('vitest', 'vitest.config.ts')) {
-  const out = join(root, 'test-results', 'vitest.json');
-  const ok = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+/** One vitest run (`args` pick files and flags), its tests counted under `label`. */
+function vitest(label, file, args, env = {}) {
+  const out = join(root, 'test-results', file);
+  const ok = run(bin('vitest'), ['run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], env);
   const report = readJson(out);
-  if (report) {
-    passed += report.numPassedTests;
-    failed += report.numFailedTests;
-    skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-    results.push(`${report.numFailedTests ? 'FAIL' : 'pass'}  vitest: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
-    // A suite that fails to load has no test counted; its exit code still tells.
-    if (!ok && report.numFailedTests === 0) check('vitest (suite errors)', false);
-  } else check('vitest (no report)', false);
+  if (!report) return check(`${label} (no report)`, false);
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  results.push(`${report.numFailedTests ? 'FAIL' : 'pass'}  ${label}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+  // A suite that fails to load has no test counted; its exit code still tells.
+  if (!ok && report.numFailedTests === 0) check(`${label} (suite errors)`, false);
+}
+
+if (want('unit') && configured('vitest', 'vitest.config.ts')) {
+  vitest('vitest', 'vitest.json', []);
+  // The kernel tests again on the 256-bit kernels through V8's revectorizer, as the CLI runs them
+  // (node/wide-kernels.ts; test/wide-setup.ts makes them the default with NNLAB_TEST_WIDE=1): the
+  // revectorizer is experimental in V8, and these tests hold every kernel to its references. Only
+  // where this Node has it (the test of node/wide-kernels.ts revectorizerAvailable).
+  if (process.arch === 'x64' && Number(process.config.variables?.v8_enable_wasm_simd256_revec) === 1) {
+    const files = ['test/kernels-wasm.test.ts', 'test/activations.test.ts', 'test/softmax-kernel.test.ts', 'test/wasm-training.test.ts'];
+    vitest('vitest, revectorized kernels', 'vitest-revectorized.json', [...files, '--execArgv=--experimental-wasm-revectorize'], { NNLAB_TEST_WIDE: '1' });
+  }
 }
 
 if (want('e2e') && configured('playwright', 'playwright.config.ts')) {

@@ -63,6 +63,10 @@ describe('wasm kernels', () => {
     if (major === 20) expect(relaxedSimdSupported()).toBe(process.execArgv.includes('--experimental-wasm-relaxed-simd'));
   });
 
+  it('run on the tiles this pass asked for: the wide ones in npm test\'s revectorized pass (NNLAB_TEST_WIDE=1), else the narrow', () => {
+    expect(createWasmBackend().wide).toBe(process.env.NNLAB_TEST_WIDE === '1');
+  });
+
   it('float64 matches the reference on every tile edge (1e-13 of Σ|a·b|)', () => {
     const be = createWasmBackend({ relaxed: false });
     shapes.forEach(([m, n, k], i) => expect(compare(be, m, n, k, 1e-13, 10 * i), `${m}×${n}×${k}`).toEqual([]));

@@ -20,7 +20,7 @@ function scratch(files: string[]) {
   }
   writeFileSync(
     join(root, 'node_modules', '.bin', 'vitest'),
-    `#!/bin/sh\nfor a in "$@"; do case "$a" in --outputFile.json=*) echo '{"numPassedTests":3,"numFailedTests":0}' > "\${a#--outputFile.json=}";; esac; done\n`,
+    `#!/bin/sh\necho "vitest $* NNLAB_TEST_WIDE=$NNLAB_TEST_WIDE" >> "${root}/calls.log"\nfor a in "$@"; do case "$a" in --outputFile.json=*) echo '{"numPassedTests":3,"numFailedTests":0}' > "\${a#--outputFile.json=}";; esac; done\n`,
   );
   chmodSync(join(root, 'node_modules', '.bin', 'vitest'), 0o755);
   for (const f of files) {
@@ -31,6 +31,8 @@ function scratch(files: string[]) {
   return { root, run };
 }
 
+// As node/wide-kernels.ts revectorizerAvailable decides (test-all.mjs is plain JavaScript and repeats it).
+const revectorizer = process.arch === 'x64' && Number((process.config as { variables?: Record<string, unknown> }).variables?.v8_enable_wasm_simd256_revec) === 1;
 const all = ['core/tsconfig.json', 'tsconfig.json', 'main/tsconfig.json', 'renderer/tsconfig.json', 'eslint.config.js', 'vitest.config.ts', 'playwright.config.ts'];
 
 describe('scripts/test-all.mjs', () => {
@@ -50,7 +52,18 @@ describe('scripts/test-all.mjs', () => {
     expect(r.status).toBe(0);
     expect(existsSync(join(root, 'test-results', 'playwright.json'))).toBe(false);
     expect(existsSync(join(root, 'test-results', 'vitest.json'))).toBe(true);
-    expect(r.stdout.trim().split('\n').at(-1)).toBe('3 passed, 0 failed');
+    expect(r.stdout.trim().split('\n').at(-1)).toBe(revectorizer ? '6 passed, 0 failed' : '3 passed, 0 failed');
+  });
+
+  it('runs the kernel tests a second time on the revectorized 256-bit kernels where this Node has them, counted on their own line', () => {
+    const { root, run } = scratch(all);
+    const r = run('test-all.mjs', 'unit');
+    expect(r.status).toBe(0);
+    const calls = readFileSync(join(root, 'calls.log'), 'utf8').trim().split('\n');
+    expect(calls[0]).toMatch(/^vitest run --reporter=default .* NNLAB_TEST_WIDE=$/);
+    if (!revectorizer) return void expect(calls).toHaveLength(1);
+    expect(calls[1]).toMatch(/^vitest run test\/kernels-wasm\.test\.ts .*test\/wasm-training\.test\.ts --execArgv=--experimental-wasm-revectorize .* NNLAB_TEST_WIDE=1$/);
+    expect(r.stdout).toContain('pass  vitest, revectorized kernels: 3 passed, 0 failed');
   });
 
   it('fails a stage whose config is missing instead of dropping it', () => {
