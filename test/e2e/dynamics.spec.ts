@@ -28,6 +28,7 @@ async function dataRows(page: Page, view: string, table: string): Promise<{ run:
   );
 }
 
+/** Lines drawn in a chart (polled by the tests: charts draw on the UI's clock, after the data is in). */
 async function seriesPaths(fig: Locator): Promise<number> {
   return fig.locator('path.recharts-curve').evaluateAll((ps) => ps.filter((p) => (p.getAttribute('d') ?? '').length > 10).length);
 }
@@ -51,7 +52,7 @@ test('a 500-step quadrant run at Flat out keeps steps 0–10 in Gradient flow da
   await expect(head.nth(1)).toHaveText('Step');
   await expect(head.nth(2)).toHaveText('Layer 1 gradient norm');
   // Drawn, not just listed: one line per layer.
-  expect(await seriesPaths(page.getByRole('figure', { name: 'Gradient flow' }))).toBeGreaterThanOrEqual(2);
+  await expect.poll(() => seriesPaths(page.getByRole('figure', { name: 'Gradient flow' }))).toBeGreaterThanOrEqual(2);
 
   // The other views list their numbers the same way.
   expect((await dataRows(page, 'Loss chart', 'Loss data')).map((r) => r.step).slice(0, 11)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -175,8 +176,8 @@ test('reopening a saved lab shows its runs, charts and data', async ({ page }) =
   expect(after).toEqual(before);
   expect((await dataRows(page, 'Loss chart', 'Loss data')).length).toBeGreaterThan(0);
   expect((await dataRows(page, 'Weight histograms', 'Weight histograms data')).length).toBeGreaterThan(0);
-  expect(await seriesPaths(page.getByRole('figure', { name: 'Loss chart' }))).toBeGreaterThanOrEqual(3);
-  expect(await seriesPaths(page.getByRole('figure', { name: 'Gradient flow' }))).toBeGreaterThanOrEqual(3);
+  await expect.poll(() => seriesPaths(page.getByRole('figure', { name: 'Loss chart' }))).toBeGreaterThanOrEqual(3);
+  await expect.poll(() => seriesPaths(page.getByRole('figure', { name: 'Gradient flow' }))).toBeGreaterThanOrEqual(3);
   await expect(page.getByRole('figure', { name: 'Weight histograms' }).getByRole('img')).toHaveCount(3);
 
   // A reopened run exports as CSV with its per-layer history columns.
@@ -220,8 +221,8 @@ test('the web build keeps a finished run in IndexedDB: after a reload it is list
   await dataRows(page, 'Loss chart', 'Loss data');
   expect(await page.getByRole('table', { name: 'Loss data' }).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)))).toEqual(losses);
   expect((await dataRows(page, 'Weight histograms', 'Weight histograms data')).map((r) => r.step)).toEqual(hist.map((r) => r.step));
-  expect(await seriesPaths(page.getByRole('figure', { name: 'Loss chart' }))).toBeGreaterThanOrEqual(1);
-  expect(await seriesPaths(page.getByRole('figure', { name: 'Gradient flow' }))).toBeGreaterThanOrEqual(2);
+  await expect.poll(() => seriesPaths(page.getByRole('figure', { name: 'Loss chart' }))).toBeGreaterThanOrEqual(1);
+  await expect.poll(() => seriesPaths(page.getByRole('figure', { name: 'Gradient flow' }))).toBeGreaterThanOrEqual(2);
   await expect(page.getByRole('figure', { name: 'Weight histograms' }).getByRole('img')).toHaveCount(1);
 });
 
