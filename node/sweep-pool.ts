@@ -22,7 +22,7 @@ import type { SweepResults } from '../core/contract/sweep';
 import { inThreadSweepWorker } from '../core/service/in-thread-worker';
 import { runSweep, type SweepRunOptions, type SweepWorkerFactory } from '../core/service/sweep-runner';
 import type { SweepPoint } from '../core/sweep';
-import { compiledKernelsToShare } from '../core/wasm/backend';
+import { compiledKernelsToShare, wideKernels } from '../core/wasm/backend';
 import { cachedBundle, type Bundle } from './bundle-cache.mjs';
 
 const BOOT = new URL('./sweep-worker.mjs', import.meta.url);
@@ -59,7 +59,9 @@ export interface NodePoolOptions {
 export function nodeSweepWorkerFactory(options: NodePoolOptions = {}): SweepWorkerFactory {
   const entry = options.entry ?? ENTRY;
   const source = sweepWorkerSource(entry);
-  const workerData = { entry: entry.href, kernels: compiledKernelsToShare() };
+  // The kernels, compiled once, and whether this thread runs the wide tiles (node/wide-kernels.ts):
+  // the V8 flag is the process's, the choice of tiles each thread's own.
+  const workerData = { entry: entry.href, kernels: compiledKernelsToShare(), wide: wideKernels() };
   return (events) => {
     const worker =
       source === null

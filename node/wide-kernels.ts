@@ -7,9 +7,10 @@
  * `bench/activations.ts`: float64 products 10.6–12.0 → 17.4–22.8 G multiply-adds a second, tanh
  * 2.09 → 1.07 ns an element).
  *
- * Node-only (v8.setFlagsFromString); browsers and Electron keep the narrow kernels. Call before the first
- * backend is created: the flag must be set before V8 optimises the kernels. NNLAB_WIDE_KERNELS=0
- * turns it off (the flag is experimental in V8).
+ * Node-only (v8.setFlagsFromString); browsers and Electron keep the narrow kernels (the desktop app's
+ * utility process does not call this). Call before the first backend is created: the flag must be
+ * set before V8 optimises the kernels. Sweep workers take the choice of the thread that starts the
+ * pool (node/sweep-pool.ts). NNLAB_WIDE_KERNELS=0 turns it off (the flag is experimental in V8).
  */
 import { setFlagsFromString } from 'node:v8';
 import { wideKernels } from '../core/wasm/backend';

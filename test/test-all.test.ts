@@ -7,6 +7,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { revectorizerAvailable } from '../node/wide-kernels';
 
 function scratch(files: string[]) {
   const root = mkdtempSync(join(tmpdir(), 'nnlab-test-all-'));
@@ -31,8 +32,8 @@ function scratch(files: string[]) {
   return { root, run };
 }
 
-// As node/wide-kernels.ts revectorizerAvailable decides (test-all.mjs is plain JavaScript and repeats it).
-const revectorizer = process.arch === 'x64' && Number((process.config as { variables?: Record<string, unknown> }).variables?.v8_enable_wasm_simd256_revec) === 1;
+// test-all.mjs (plain JavaScript) repeats this decision; the runner runs in Node, never in Electron.
+const revectorizer = revectorizerAvailable();
 const all = ['core/tsconfig.json', 'tsconfig.json', 'main/tsconfig.json', 'renderer/tsconfig.json', 'eslint.config.js', 'vitest.config.ts', 'playwright.config.ts'];
 
 describe('scripts/test-all.mjs', () => {

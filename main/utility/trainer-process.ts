@@ -5,11 +5,6 @@
 import type { MessagePortMain } from 'electron';
 import { runTrainerRuntime, type UiPort } from '../../core/service/trainer-runtime';
 import { leaseKernelThreads } from '../../node/kernel-threads';
-import { enableWideKernels } from '../../node/wide-kernels';
-
-// Before any run compiles the kernels: 256-bit products where this V8 can revectorize (for now never
-// under Electron, see node/wide-kernels.ts; the decision lives there).
-enableWideKernels();
 
 function uiPort(p: MessagePortMain): UiPort {
   return {
